@@ -1,0 +1,118 @@
+/// One file of rules or contacts, held as UTF-8 bytes with its line starts.
+public final class SourceFile: Sendable {
+    /// The path as given by the user, used in diagnostics.
+    public let path: String
+    /// The file's contents as UTF-8 bytes.
+    public let bytes: [UInt8]
+    /// Byte offsets at which each line starts; the first is 0.
+    public let lineStarts: [Int]
+
+    /// Creates a source file from its path and text.
+    public convenience init(path: String, text: String) {
+        self.init(path: path, bytes: Array(text.utf8))
+    }
+
+    /// Creates a source file from its path and raw UTF-8 bytes.
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+        var starts = [0]
+        starts.reserveCapacity(bytes.count / 32 + 1)
+        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
+            starts.append(index + 1)
+        }
+        self.lineStarts = starts
+    }
+
+    /// The 1-based line containing a byte offset.
+    public func line(of offset: Int) -> Int {
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        return low + 1
+    }
+
+    /// The 1-based column of a byte offset, counted in characters so that æ, ø and å count once.
+    public func column(of offset: Int) -> Int {
+        let start = lineStarts[line(of: offset) - 1]
+        let end = min(max(offset, start), bytes.count)
+        return String(decoding: bytes[start..<end], as: UTF8.self).count + 1
+    }
+
+    /// The text of a 1-based line, without its line break.
+    public func lineText(_ line: Int) -> String {
+        let start = lineStarts[line - 1]
+        var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
+        if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        return String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
+    }
+
+    /// The source text between two byte offsets.
+    public func text(_ span: Span) -> String {
+        String(decoding: bytes[Int(span.start)..<Int(span.end)], as: UTF8.self)
+    }
+}
+
+/// The files that make up one rule set and roster, addressed by index from spans.
+public struct SourceSet: Sendable {
+    /// The files in the order they were added.
+    public private(set) var files: [SourceFile] = []
+
+    /// Creates an empty set.
+    public init() {}
+
+    /// Adds a file and returns its index for spans.
+    @discardableResult
+    public mutating func add(_ file: SourceFile) -> UInt32 {
+        files.append(file)
+        return UInt32(files.count - 1)
+    }
+
+    /// The file a span points into.
+    public subscript(span: Span) -> SourceFile { files[Int(span.file)] }
+}
+
+/// A range of bytes in one file of a `SourceSet`.
+public struct Span: Hashable, Sendable {
+    /// Index of the file in its `SourceSet`.
+    public var file: UInt32
+    /// First byte offset.
+    public var start: UInt32
+    /// Byte offset just past the end.
+    public var end: UInt32
+
+    /// Creates a span.
+    public init(file: UInt32, start: Int, end: Int) {
+        self.file = file
+        self.start = UInt32(start)
+        self.end = UInt32(end)
+    }
+
+    /// The span from the start of this one to the end of another in the same file.
+    public func through(_ other: Span) -> Span {
+        Span(file: file, start: Int(start), end: Int(max(end, other.end)))
+    }
+}
+
+/// A value together with where it was written.
+public struct Located<Value: Sendable>: Sendable {
+    /// The value.
+    public var value: Value
+    /// Where it was written.
+    public var span: Span
+
+    /// Creates a located value.
+    public init(_ value: Value, _ span: Span) {
+        self.value = value
+        self.span = span
+    }
+}
+
+extension Located: Equatable where Value: Equatable {}
+extension Located: Hashable where Value: Hashable {}
+
+/// An identifier as written, with its place.
+public typealias Name = Located<String>

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `beredskab` command: check guidelines and contacts, and later run the alert server.
+@main
+struct Beredskab: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "beredskab",
+        abstract: "Executable crisis guidelines for Copenhagen's housing areas.",
+        subcommands: [Check.self]
+    )
+}
