@@ -40,7 +40,7 @@ private struct RosterBuilder {
                 var kind = OrganisationKind.other
                 if let name = syntax.kind {
                     kind = diagnostics.word(OrganisationKind.self, name, what: "organisation kind") ?? .other
-                } else {
+                } else if !syntax.incomplete {
                     diagnostics.error(
                         "organisation '\(syntax.id.value)' has no kind; say e.g. kind authority or kind housing-association",
                         at: syntax.id.span)
@@ -76,7 +76,7 @@ private struct RosterBuilder {
             let organisation = organisation(of: person.value), !organisation.isAuthority
         else { return }
         diagnostics.error(
-            "\(person.value) of '\(organisation.id.value)' (\(organisation.kind.rawValue)) \(how) '\(role.value)', which only authorities may hold",
+            "'\(person.value)' of '\(organisation.id.value)' (\(organisation.kind.rawValue)) \(how) '\(role.value)', which only authorities may hold",
             at: role.span,
             notes: [
                 .init("'\(role.value)' is authority only", at: held.id.span),
@@ -94,7 +94,7 @@ private struct RosterBuilder {
             if roster.organisations[organisation.value] == nil {
                 diagnostics.unknown("organisation", organisation, among: organisations.order)
             }
-        } else {
+        } else if !syntax.incomplete {
             diagnostics.error("person '\(id.value)' has no organisation", at: id.span)
         }
         var channels: [Channel] = []
@@ -105,7 +105,7 @@ private struct RosterBuilder {
             }
             channels.append(Channel(kind: kind, address: channel.address.value))
         }
-        if channels.isEmpty {
+        if channels.isEmpty && !syntax.incomplete {
             diagnostics.warning(
                 "person '\(id.value)' has no channel and cannot be notified; add email, sms or webhook", at: id.span)
         }
@@ -159,9 +159,11 @@ private struct RosterBuilder {
             if !roleKnown { diagnostics.unknown("role", role, among: rules.roles.keys.sorted()) }
         } else {
             roleKnown = false
-            diagnostics.error("rota '\(id.value)' has no role; say which role it covers with role …", at: id.span)
+            if !syntax.incomplete {
+                diagnostics.error("rota '\(id.value)' has no role; say which role it covers with role …", at: id.span)
+            }
         }
-        if syntax.members.isEmpty {
+        if syntax.members.isEmpty && !syntax.incomplete {
             diagnostics.error("rota '\(id.value)' has no members", at: syntax.membersSpan ?? id.span)
         }
         for member in syntax.members {
@@ -196,7 +198,7 @@ private struct RosterBuilder {
             if handoverSyntax.time.value >= 24 * 60 {
                 diagnostics.error("hand over at 00:00 of the next day, not 24:00", at: handoverSyntax.time.span)
             }
-        } else if syntax.members.count > 1 {
+        } else if syntax.members.count > 1 && !syntax.incomplete {
             diagnostics.error(
                 "rota '\(id.value)' has \(syntax.members.count) members but no handover; say e.g. handover weekly mon 08:00",
                 at: syntax.membersSpan ?? id.span)
@@ -269,6 +271,7 @@ private struct RosterBuilder {
     mutating func buildInstitution(_ syntax: InstitutionSyntax) {
         let id = syntax.id
         func missing(_ what: String, _ example: String) {
+            if syntax.incomplete { return }
             diagnostics.error("institution '\(id.value)' has no \(what); say e.g. \(example)", at: id.span)
         }
         var kind = InstitutionKind.citizenService
@@ -291,7 +294,7 @@ private struct RosterBuilder {
         }
         if let leader = syntax.leader {
             if roster.persons[leader.value] == nil { diagnostics.unknown("person", leader, among: persons.order) }
-        } else {
+        } else if !syntax.incomplete {
             diagnostics.warning(
                 "institution '\(id.value)' has no leader, so nobody can confirm whether it is open during a watch",
                 at: id.span)

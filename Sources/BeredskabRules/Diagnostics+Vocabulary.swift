@@ -21,7 +21,7 @@ extension Diagnostics {
         for span in spans {
             guard let days = Weekday.days(span.days.value) else {
                 var notes: [Diagnostic.Note] = []
-                if let guess = closest(to: span.days.value, in: Weekday.specExamples) {
+                if let guess = Self.guessDays(span.days.value) {
                     notes.append(.init("did you mean '\(guess)'?"))
                 }
                 notes.append(.init("days are mon … sun, a range such as mon-fri, daily, weekdays or weekends"))
@@ -41,6 +41,18 @@ extension Diagnostics {
             window = window.union(WeeklyWindow(days: days, from: span.from?.value, to: span.to?.value))
         }
         return window
+    }
+
+    /// A likely intended day spec for a misspelt one, part by part for ranges (`mon-fre` → `mon-fri`).
+    static func guessDays(_ text: String) -> String? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+        if parts.count == 2 {
+            let days = Weekday.allCases.map(\.id)
+            let guessed = parts.map { days.contains($0) ? $0 : closest(to: $0, in: days) }
+            if let first = guessed[0], let last = guessed[1] { return "\(first)-\(last)" }
+            return nil
+        }
+        return closest(to: text, in: Weekday.specExamples)
     }
 
     /// Checks that a duration is positive.

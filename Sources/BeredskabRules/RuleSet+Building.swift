@@ -57,7 +57,7 @@ private struct Builder {
                 )
                 areaTable.add(syntax.id, area, diagnostics: &diagnostics)
             case .role(let syntax):
-                if syntax.duty == nil {
+                if syntax.duty == nil && !syntax.incomplete {
                     diagnostics.error(
                         "role '\(syntax.id.value)' has no duty; say its task in a sentence with duty \"…\"",
                         at: syntax.id.span)
@@ -67,7 +67,7 @@ private struct Builder {
                     authorityOnly: syntax.authorityOnly != nil)
                 roleTable.add(syntax.id, role, diagnostics: &diagnostics)
             case .window(let syntax):
-                if syntax.spans.isEmpty {
+                if syntax.spans.isEmpty && !syntax.incomplete {
                     diagnostics.error("window '\(syntax.id.value)' has no time spans", at: syntax.id.span)
                 }
                 let window = Window(
@@ -86,16 +86,18 @@ private struct Builder {
     }
 
     mutating func checkAreas() {
-        for id in areaTable.order {
+        var onReportedCycle: Set<String> = []
+        for id in areaTable.order where !onReportedCycle.contains(id) {
             guard let parent = rules.areas[id]?.parent else { continue }
             guard rules.areas[parent.value] != nil else {
-                diagnostics.unknown("area", parent, among: areaTable.order)
+                diagnostics.unknown("area", parent, among: areaTable.order.filter { $0 != id })
                 continue
             }
             var path = [id]
             var current = parent.value
             while let next = rules.areas[current] {
                 if current == id {
+                    onReportedCycle.formUnion(path)
                     diagnostics.error(
                         "area '\(id)' is nested in itself: \((path + [id]).joined(separator: " → "))", at: parent.span)
                     break
@@ -162,7 +164,7 @@ private struct Builder {
         var condition = Condition.always
         if let when = syntax.when {
             condition = build(when)
-        } else {
+        } else if !syntax.incomplete {
             diagnostics.error(
                 "guideline '\(id.value)' has no 'when'; say which incidents it covers, e.g. when category unrest",
                 at: id.span)
@@ -230,7 +232,7 @@ private struct Builder {
                     confirmWithin: watch.confirmWithin?.value ?? 3600, span: watch.span))
         }
 
-        if syntax.notifications.isEmpty && syntax.tasks.isEmpty && syntax.watches.isEmpty {
+        if syntax.notifications.isEmpty && syntax.tasks.isEmpty && syntax.watches.isEmpty && !syntax.incomplete {
             diagnostics.error(
                 "guideline '\(id.value)' notifies nobody; add a 'notify', 'task' or 'watch'", at: id.span,
                 notes: syntax.escalations.isEmpty
@@ -251,7 +253,7 @@ private struct Builder {
             messageSpans[language] = message.span
             messages[language] = message.text.value
         }
-        if messages[.da] == nil && syntax.messages.allSatisfy({ $0.language.value != "da" }) {
+        if messages[.da] == nil && syntax.messages.allSatisfy({ $0.language.value != "da" }) && !syntax.incomplete {
             diagnostics.error(
                 "guideline '\(id.value)' has no Danish message; add message da \"…\" (Danish is the default language)",
                 at: id.span)
@@ -347,7 +349,8 @@ private struct Builder {
             return .during(window(reference))
         case .correlation(let syntax, _):
             if syntax.count.value < 1 {
-                diagnostics.error("count at least one incident", at: syntax.count.span)
+                diagnostics.error(
+                    "'at least 0 incidents' is always true; count at least 1", at: syntax.count.span)
             }
             diagnostics.positive(syntax.within, "the correlation period")
             return .correlation(

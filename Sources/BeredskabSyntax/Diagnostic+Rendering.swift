@@ -43,7 +43,9 @@ extension Diagnostic {
         let file = sources[span]
         let offset = Int(span.start)
         let line = file.line(of: offset)
-        let text = file.lineText(line)
+        // Control characters would garble the terminal; show them as U+FFFD, keeping tabs for alignment.
+        let text = String(
+            file.lineText(line).map { $0.isASCII && $0.asciiValue! < 0x20 && $0 != "\t" ? "\u{FFFD}" : $0 })
         let lineStart = file.lineStarts[line - 1]
         let prefix = String(decoding: file.bytes[lineStart..<min(offset, file.bytes.count)], as: UTF8.self)
         let lineEnd = lineStart + text.utf8.count

@@ -11,8 +11,6 @@ public struct Lexer {
     public init(_ source: SourceFile, file: UInt32) {
         self.bytes = source.bytes
         self.file = file
-        // Skip a UTF-8 byte order mark.
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
     }
 
     /// Lexes the whole file; the last token is always `.endOfFile`.
@@ -33,12 +31,15 @@ public struct Lexer {
     }
 
     private mutating func next() -> Token {
-        skipTrivia()
-        let first = sawNewline
-        sawNewline = false
-        var token = lexToken()
-        token.startsLine = first
-        return token
+        while true {
+            skipTrivia()
+            let first = sawNewline
+            if var token = lexToken() {
+                sawNewline = false
+                token.startsLine = first
+                return token
+            }
+        }
     }
 
     private mutating func skipTrivia() {
@@ -57,7 +58,8 @@ public struct Lexer {
         }
     }
 
-    private mutating func lexToken() -> Token {
+    /// The next token, or nil after skipping (and reporting) a character that starts none.
+    private mutating func lexToken() -> Token? {
         let start = index
         guard index < bytes.count else { return make(.endOfFile, start) }
         let byte = bytes[index]
@@ -73,14 +75,37 @@ public struct Lexer {
         case UInt8(ascii: "\""): return lexString()
         case UInt8(ascii: "0")...UInt8(ascii: "9"): return lexNumeric()
         default:
-            if Self.isLetter(byte) { return lexIdentifier() }
+            if Self.isLetter(byte) || (byte >= 0x80 && character(at: index).isLetter) { return lexIdentifier() }
             // An unexpected character: report it once (a whole UTF-8 sequence) and skip it.
-            index += 1
-            while index < bytes.count, bytes[index] & 0xC0 == 0x80 { index += 1 }
-            let text = String(decoding: bytes[start..<index], as: UTF8.self)
-            diagnostics.error("unexpected character '\(text)'", at: span(start))
-            return lexToken()
+            // Report a run of such characters once.
+            let character = character(at: index)
+            index += max(1, String(character).utf8.count)
+            while index < bytes.count, startsNoToken(index) {
+                index += max(1, String(self.character(at: index)).utf8.count)
+            }
+            let shown =
+                character.isASCII && character.asciiValue! < 0x20
+                ? "U+" + String(character.asciiValue!, radix: 16, uppercase: true) : "'\(character)'"
+            let more = index - start > String(character).utf8.count ? " (and the characters after it)" : ""
+            diagnostics.error("unexpected character \(shown)\(more)", at: span(start))
+            return nil
         }
+    }
+
+    /// Whether the character at an offset can start no token and is not white space or a comment.
+    private func startsNoToken(_ offset: Int) -> Bool {
+        let byte = bytes[offset]
+        if byte >= 0x80 { return !character(at: offset).isLetter }
+        return !(Self.isLetter(byte) || Self.isDigit(byte) || Self.tokenStarts.contains(byte))
+    }
+
+    static let tokenStarts = Set(" \t\r\n#{}[](),-\"".utf8)
+
+    /// The character starting at a byte offset.
+    private func character(at offset: Int) -> Character {
+        var end = offset + 1
+        while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }
+        return String(decoding: bytes[offset..<end], as: UTF8.self).first ?? "\u{FFFD}"
     }
 
     static func isLetter(_ byte: UInt8) -> Bool {
@@ -94,34 +119,33 @@ public struct Lexer {
 
     private mutating func lexIdentifier() -> Token {
         let start = index
+        var firstNonASCII: Int?
         while index < bytes.count {
             let byte = bytes[index]
             if Self.isLetter(byte) || Self.isDigit(byte) || byte == UInt8(ascii: "_") {
                 index += 1
+            } else if byte >= 0x80 {
+                // Read the whole word so one mistake gives one error, not a trail of them.
+                if firstNonASCII == nil { firstNonASCII = index }
+                index += 1
             } else if byte == UInt8(ascii: "-"), index + 1 < bytes.count,
-                Self.isLetter(bytes[index + 1]) || Self.isDigit(bytes[index + 1])
+                Self.isLetter(bytes[index + 1]) || Self.isDigit(bytes[index + 1]) || bytes[index + 1] >= 0x80
             {
                 index += 1
             } else {
                 break
             }
         }
-        if index < bytes.count, bytes[index] >= 0x80 {
-            // Ids are ASCII so they can be typed anywhere; point at the letter that is not.
-            let bad = index
-            index += 1
-            while index < bytes.count, bytes[index] & 0xC0 == 0x80 { index += 1 }
-            let letter = String(decoding: bytes[bad..<index], as: UTF8.self)
+        var token = make(.identifier, start, text: String(decoding: bytes[start..<index], as: UTF8.self))
+        if let bad = firstNonASCII {
+            let letter = character(at: bad)
             diagnostics.error(
-                "ids may only use the letters a–z, digits, '-' and '_'; '\(letter)' is not allowed here",
-                at: Span(file: file, start: bad, end: index),
+                "ids may only use ASCII letters, digits, '-' and '_'; '\(letter)' is not allowed here",
+                at: Span(file: file, start: bad, end: bad + String(letter).utf8.count),
                 notes: [.init("write æ as ae, ø as oe and å as aa in ids; names in quotes may use any letter")])
-            while index < bytes.count, bytes[index] >= 0x80 || Self.isLetter(bytes[index]) || Self.isDigit(bytes[index])
-            {
-                index += 1
-            }
+            token.malformed = true
         }
-        return make(.identifier, start, text: String(decoding: bytes[start..<index], as: UTF8.self))
+        return token
     }
 
     private mutating func readDigits() -> Int {
@@ -133,6 +157,9 @@ public struct Lexer {
         return value
     }
 
+    /// The longest duration accepted: 100 years.
+    static let maximumSeconds = 100 * 366 * 86_400
+
     private mutating func lexNumeric() -> Token {
         let start = index
         let whole = readDigits()
@@ -141,10 +168,15 @@ public struct Lexer {
             index += 1
             let minuteStart = index
             let minutes = readDigits()
-            if index - minuteStart != 2 || minutes > 59 || whole > 24 || (whole == 24 && minutes != 0) {
+            var token = make(.clock, start, number: Double(whole * 60 + minutes))
+            if minuteStart - start != 3 || index - minuteStart != 2 || minutes > 59 || whole > 24
+                || (whole == 24 && minutes != 0)
+            {
                 diagnostics.error("invalid time of day; write it as HH:MM from 00:00 to 24:00", at: span(start))
+                token.malformed = true
+                token.number = 0
             }
-            return make(.clock, start, number: Double(whole * 60 + minutes))
+            return token
         }
         // Decimal number.
         if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "."), Self.isDigit(bytes[index + 1]) {
@@ -153,31 +185,48 @@ public struct Lexer {
             let text = String(decoding: bytes[start..<index], as: UTF8.self)
             return make(.number, start, number: Double(text) ?? 0)
         }
-        // Duration: number-unit pairs with no spaces, such as 1h30m.
-        if index < bytes.count, Self.isLetter(bytes[index]) {
-            var seconds = 0
-            var amount = whole
-            while true {
-                let unitStart = index
-                while index < bytes.count, Self.isLetter(bytes[index]) { index += 1 }
-                let unit = String(decoding: bytes[unitStart..<index], as: UTF8.self)
-                guard let factor = Self.unitSeconds[unit] else {
-                    diagnostics.error(
-                        "unknown unit '\(unit)' in duration; use s, m, min, h, d or w",
-                        at: Span(file: file, start: unitStart, end: index))
-                    return make(.duration, start, number: Double(seconds))
-                }
-                seconds += amount * factor
-                guard index < bytes.count, Self.isDigit(bytes[index]) else { break }
-                amount = readDigits()
-                if index >= bytes.count || !Self.isLetter(bytes[index]) {
-                    diagnostics.error("a duration's last number needs a unit (s, m, h, d or w)", at: span(start))
-                    break
-                }
-            }
-            return make(.duration, start, number: Double(seconds))
+        guard index < bytes.count, Self.isLetter(bytes[index]) else {
+            let text = String(decoding: bytes[start..<index], as: UTF8.self)
+            return make(.number, start, number: Double(text) ?? 0)
         }
-        return make(.number, start, number: Double(whole))
+        // Duration: number-unit pairs with no spaces, such as 1h30m.
+        var seconds = 0
+        var amount = Double(String(decoding: bytes[start..<index], as: UTF8.self)) ?? 0
+        var problem: (String, Span)?
+        while true {
+            let unitStart = index
+            while index < bytes.count, Self.isLetter(bytes[index]) { index += 1 }
+            let unit = String(decoding: bytes[unitStart..<index], as: UTF8.self)
+            if let factor = Self.unitSeconds[unit] {
+                let added = amount * Double(factor)
+                if added > Double(Self.maximumSeconds) || seconds + Int(added) > Self.maximumSeconds {
+                    problem = problem ?? ("this duration is too long; the longest is 100 years", span(start))
+                } else {
+                    seconds += Int(added)
+                }
+            } else {
+                problem =
+                    problem
+                    ?? (
+                        "unknown unit '\(unit)' in duration; use s, m, min, h, d or w",
+                        Span(file: file, start: unitStart, end: index)
+                    )
+            }
+            guard index < bytes.count, Self.isDigit(bytes[index]) else { break }
+            let amountStart = index
+            _ = readDigits()
+            amount = Double(String(decoding: bytes[amountStart..<index], as: UTF8.self)) ?? 0
+            if index >= bytes.count || !Self.isLetter(bytes[index]) {
+                problem = problem ?? ("a duration's last number needs a unit: s, m, min, h, d or w", span(start))
+                break
+            }
+        }
+        var token = make(.duration, start, number: Double(seconds))
+        if let (message, at) = problem {
+            diagnostics.error(message, at: at)
+            token.malformed = true
+        }
+        return token
     }
 
     static let unitSeconds: [String: Int] = [
@@ -195,18 +244,21 @@ public struct Lexer {
                 return make(.string, start, text: String(decoding: value, as: UTF8.self))
             }
             if byte == UInt8(ascii: "\n") { break }
-            if byte == UInt8(ascii: "\\"), index + 1 < bytes.count {
+            if byte == UInt8(ascii: "\\"), index + 1 < bytes.count, bytes[index + 1] != UInt8(ascii: "\n") {
                 let escape = bytes[index + 1]
+                var length = 2
                 switch escape {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"): value.append(escape)
                 case UInt8(ascii: "n"): value.append(UInt8(ascii: "\n"))
                 case UInt8(ascii: "t"): value.append(UInt8(ascii: "\t"))
                 default:
+                    let escaped = character(at: index + 1)
+                    length = 1 + String(escaped).utf8.count
                     diagnostics.error(
-                        "unknown escape '\\\(Character(Unicode.Scalar(escape)))' in string; use \\\" \\\\ \\n or \\t",
-                        at: Span(file: file, start: index, end: index + 2))
+                        "unknown escape '\\\(escaped)' in string; use \\\" \\\\ \\n or \\t",
+                        at: Span(file: file, start: index, end: index + length))
                 }
-                index += 2
+                index += length
                 continue
             }
             value.append(byte)

@@ -4,7 +4,7 @@ extension Parser {
         var area = AreaSyntax(id: id, title: title)
         var seen: [String: Span] = [:]
         let what = "area '\(id.value)'"
-        try block(what, statements: ["within", "polygon"]) { p, keyword in
+        area.incomplete = try block(what, statements: ["within", "polygon"]) { p, keyword in
             let ok = p.single(keyword, &seen, in: what)
             switch keyword.text {
             case "within":
@@ -37,7 +37,7 @@ extension Parser {
         var role = RoleSyntax(id: id, title: title)
         var seen: [String: Span] = [:]
         let what = "role '\(id.value)'"
-        try block(what, statements: ["duty", "authority"]) { p, keyword in
+        role.incomplete = try block(what, statements: ["duty", "authority"]) { p, keyword in
             let ok = p.single(keyword, &seen, in: what)
             switch keyword.text {
             case "duty":
@@ -55,12 +55,15 @@ extension Parser {
         let (id, title) = try header("window")
         let open = try expect(.leftBrace, after: "window '\(id.value)'")
         var spans: [TimeSpanSyntax] = []
+        var incomplete = false
         while !at(.rightBrace) && !at(.endOfFile) && !looksLikeDeclaration() {
+            let start = position
             do {
                 spans.append(try timeSpan(after: spans.isEmpty ? "'{'" : "the previous line"))
             } catch {
-                // Skip the rest of the line.
-                advance()
+                incomplete = true
+                // Skip the rest of the line, moving on at least one token.
+                if position == start { advance() }
                 while !at(.endOfFile) && !at(.rightBrace) && !current.startsLine { advance() }
             }
         }
@@ -71,7 +74,8 @@ extension Parser {
                 notes: [.init("the block opened here", at: open.span)])
         }
         return WindowSyntax(
-            id: id, title: title, spans: spans, span: keyword.span.through(close?.span ?? previous.span))
+            id: id, title: title, spans: spans, span: keyword.span.through(close?.span ?? previous.span),
+            incomplete: incomplete || close == nil)
     }
 
     /// `DAYS [HH:MM-HH:MM]`
@@ -108,7 +112,7 @@ extension Parser {
         var organisation = OrganisationSyntax(id: id, title: title)
         var seen: [String: Span] = [:]
         let what = "organisation '\(id.value)'"
-        try block(what, statements: ["kind"]) { p, keyword in
+        organisation.incomplete = try block(what, statements: ["kind"]) { p, keyword in
             let ok = p.single(keyword, &seen, in: what)
             let kind = try p.name(after: "'kind'")
             if ok { organisation.kind = kind }
@@ -121,7 +125,9 @@ extension Parser {
         var person = PersonSyntax(id: id, title: title)
         var seen: [String: Span] = [:]
         let what = "person '\(id.value)'"
-        try block(what, statements: ["organisation", "email", "sms", "webhook", "language", "roles", "key"]) {
+        person.incomplete = try block(
+            what, statements: ["organisation", "email", "sms", "webhook", "language", "roles", "key"]
+        ) {
             p, keyword in
             let ok = p.single(keyword, &seen, in: what)
             switch keyword.text {
@@ -152,7 +158,8 @@ extension Parser {
         var rota = RotaSyntax(id: id, title: title)
         var seen: [String: Span] = [:]
         let what = "rota '\(id.value)'"
-        try block(what, statements: ["role", "members", "handover", "covers", "starting"]) { p, keyword in
+        rota.incomplete = try block(what, statements: ["role", "members", "handover", "covers", "starting"]) {
+            p, keyword in
             let ok = p.single(keyword, &seen, in: what)
             switch keyword.text {
             case "role":
@@ -213,7 +220,8 @@ extension Parser {
         var institution = InstitutionSyntax(id: id, title: title)
         var seen: [String: Span] = [:]
         let what = "institution '\(id.value)'"
-        try block(what, statements: ["kind", "administration", "area", "vital", "leader"]) { p, keyword in
+        institution.incomplete = try block(what, statements: ["kind", "administration", "area", "vital", "leader"]) {
+            p, keyword in
             let ok = p.single(keyword, &seen, in: what)
             switch keyword.text {
             case "kind":

@@ -12,7 +12,7 @@ extension Parser {
         var guideline = GuidelineSyntax(id: id, title: title)
         var seen: [String: Span] = [:]
         let what = "guideline '\(id.value)'"
-        try block(what, statements: guidelineStatements) { p, keyword in
+        guideline.incomplete = try block(what, statements: guidelineStatements) { p, keyword in
             switch keyword.text {
             case "priority":
                 let ok = p.single(keyword, &seen, in: what)
@@ -44,7 +44,7 @@ extension Parser {
             case "watch":
                 guideline.watches.append(try p.parseWatch(keyword))
             default:
-                let language = try p.name(after: "'message'")
+                let language = try p.name(after: "'message'", expecting: "a language (da or en)")
                 let text = try p.string(after: "the language")
                 guideline.messages.append(
                     MessageSyntax(language: language, text: text, span: keyword.span.through(text.span)))
@@ -160,6 +160,13 @@ extension Parser {
 
     /// `FACTOR := not FACTOR | ( CONDITION ) | TEST`
     mutating func parseFactor(after context: String) throws -> ConditionSyntax {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Self.maximumDepth {
+            diagnostics.error(
+                "this condition is nested too deeply (more than \(Self.maximumDepth) levels)", at: current.span)
+            throw Abandon()
+        }
         if let not = acceptKeyword("not") {
             let inner = try parseFactor(after: "'not'")
             return .not(inner, not.span.through(inner.span))

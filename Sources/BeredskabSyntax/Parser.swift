@@ -1,10 +1,20 @@
+/// Words of the language that can never be ids.
+let reservedWords: Set<String> = [
+    "and", "or", "not", "after", "with", "if", "within", "for", "in", "of", "repeat", "to", "from", "because",
+]
+
 /// A hand-written recursive-descent parser for the Beredskab language.
 ///
-/// It reports every syntax error it can find in one pass: after an error it skips to the next
-/// statement keyword that starts a line (or the end of the block) and goes on.
+/// It reports every syntax error it can find in one pass: after an error it skips to the next word
+/// that starts a line (or the end of the block) and goes on.
 public struct Parser {
     var tokens: [Token]
     var position = 0
+    /// How deeply conditions nest, to refuse input that would exhaust the stack.
+    var depth = 0
+    static let maximumDepth = 100
+    /// The statement keywords of the block being parsed.
+    var statementKeywords: Set<String> = []
     /// Problems found while lexing and parsing.
     public internal(set) var diagnostics: Diagnostics
 
@@ -15,6 +25,18 @@ public struct Parser {
     public static func parse(
         _ source: SourceFile, file: UInt32
     ) -> (declarations: [Declaration], diagnostics: Diagnostics) {
+        if let bad = source.firstInvalidUTF8Offset {
+            var diagnostics = Diagnostics()
+            let utf16 = source.bytes.starts(with: [0xFF, 0xFE]) || source.bytes.starts(with: [0xFE, 0xFF])
+            let byte = String(source.bytes[bad], radix: 16, uppercase: true)
+            diagnostics.error(
+                utf16
+                    ? "this file is UTF-16; save it as UTF-8"
+                    : "this file is not UTF-8 (byte 0x\(byte) at offset \(bad)); save it as UTF-8",
+                at: Span(file: file, start: utf16 ? 0 : bad, end: utf16 ? 0 : bad + 1),
+                notes: utf16 ? [] : [.init("Danish letters saved as Latin-1 or Windows-1252 cannot be read as UTF-8")])
+            return ([], diagnostics)
+        }
         var lexer = Lexer(source, file: file)
         let tokens = lexer.tokenize()
         var parser = Parser(tokens: tokens, diagnostics: lexer.diagnostics)
@@ -53,9 +75,17 @@ public struct Parser {
         atKeyword(word) ? advance() : nil
     }
 
-    /// Reports "expected …, found …" at the current token and abandons the statement.
+    /// Reports "expected …, found …" and abandons the statement.
+    ///
+    /// When the token found starts a new line, the error points just after the previous token: at the
+    /// end of the line where something is missing. A token the lexer already reported is not reported again.
     mutating func expected(_ what: String, after context: String) -> Abandon {
-        diagnostics.error("expected \(what) after \(context), found \(current.description)", at: current.span)
+        if current.malformed { return Abandon() }
+        var at = current.span
+        if current.startsLine, position > 0 {
+            at = Span(file: previous.span.file, start: Int(previous.span.end), end: Int(previous.span.end))
+        }
+        diagnostics.error("expected \(what) after \(context), found \(current.description)", at: at)
         return Abandon()
     }
 
@@ -69,8 +99,12 @@ public struct Parser {
         throw expected("'\(word)'", after: context)
     }
 
-    mutating func name(after context: String) throws -> Name {
-        let token = try expect(.identifier, after: context)
+    /// An id. A reserved word, or a statement keyword starting the next line, is never taken for one.
+    mutating func name(after context: String, expecting what: String = "an id") throws -> Name {
+        guard at(.identifier), !reservedWords.contains(current.text),
+            !(current.startsLine && statementKeywords.contains(current.text))
+        else { throw expected(what, after: context) }
+        let token = advance()
         return Name(token.text, token.span)
     }
 
@@ -81,19 +115,21 @@ public struct Parser {
 
     mutating func duration(after context: String) throws -> Located<Int> {
         if at(.number) {
-            diagnostics.error(
-                "a duration needs a unit, such as \(Int(current.number))m or \(Int(current.number))h", at: current.span)
+            let whole = current.number == current.number.rounded() && current.number < 1e6
+            let example = whole ? String(Int(current.number)) : "15"
+            diagnostics.error("a duration needs a unit, such as \(example)m or \(example)h", at: current.span)
             advance()
             throw Abandon()
         }
         let token = try expect(.duration, after: context)
+        if token.malformed { throw Abandon() }
         return Located(Int(token.number), token.span)
     }
 
     mutating func wholeNumber(after context: String) throws -> Located<Int> {
         let token = try expect(.number, after: context)
-        guard token.number == token.number.rounded(), token.number >= 0 else {
-            diagnostics.error("expected a whole number after \(context)", at: token.span)
+        guard token.number == token.number.rounded(), token.number >= 0, token.number <= 1_000_000 else {
+            diagnostics.error("expected a whole number from 0 to 1000000 after \(context)", at: token.span)
             throw Abandon()
         }
         return Located(Int(token.number), token.span)
@@ -101,6 +137,7 @@ public struct Parser {
 
     mutating func clock(after context: String) throws -> Located<Int> {
         let token = try expect(.clock, after: context)
+        if token.malformed { throw Abandon() }
         return Located(Int(token.number), token.span)
     }
 
@@ -135,12 +172,11 @@ public struct Parser {
 
     // MARK: Recovery
 
-    /// Skips to the end of the block, or to a token at the start of a line that starts a statement.
+    /// Skips to the end of the block, or to the next word starting a line (bar `and`, `or`, `not`,
+    /// which continue a condition), so that each line's mistake is reported.
     mutating func synchronize(statements: Set<String>) {
         while !at(.endOfFile) && !at(.rightBrace) {
-            if current.startsLine, current.kind == .identifier,
-                statements.contains(current.text) || looksLikeDeclaration()
-            {
+            if current.startsLine, current.kind == .identifier, !["and", "or", "not"].contains(current.text) {
                 return
             }
             advance()
@@ -160,14 +196,22 @@ public struct Parser {
         var declarations: [Declaration] = []
         while !at(.endOfFile) {
             let token = current
+            if token.kind == .rightBrace {
+                diagnostics.error("unmatched '}'", at: token.span)
+                advance()
+                continue
+            }
             guard token.kind == .identifier, declarationKeywords.contains(token.text) else {
                 var notes: [Diagnostic.Note] = []
                 if token.kind == .identifier, let guess = closest(to: token.text, in: declarationKeywords) {
                     notes.append(.init("did you mean '\(guess)'?"))
                 }
-                diagnostics.error(
-                    "expected a declaration (\(declarationKeywords.joined(separator: ", "))), found \(token.description)",
-                    at: token.span, notes: notes)
+                if !token.malformed {
+                    let expected = declarationKeywords.joined(separator: ", ")
+                    diagnostics.error(
+                        "expected a declaration (\(expected)), found \(token.description)", at: token.span, notes: notes
+                    )
+                }
                 advance()
                 skipToDeclaration()
                 continue
@@ -216,26 +260,43 @@ public struct Parser {
     }
 
     /// Parses `{ statements }`, handing each statement keyword to `handle`.
+    ///
+    /// Returns whether any statement in it had a syntax error, so that checks for a missing statement
+    /// stay quiet about one that is there but broken.
     mutating func block(
         _ what: String, statements: [String],
         _ handle: (inout Parser, Token) throws -> Void
-    ) throws {
+    ) throws -> Bool {
         let open = try expect(.leftBrace, after: what)
         let keywords = Set(statements)
+        let outer = statementKeywords
+        statementKeywords = keywords
+        defer { statementKeywords = outer }
+        var broken = false
         while !at(.rightBrace) && !at(.endOfFile) {
-            if looksLikeDeclaration() && !keywords.contains(current.text) {
+            // `organisation x "Name" {` starts a declaration even inside a person, whose statement
+            // `organisation x` is never followed by a string or a brace.
+            if looksLikeDeclaration() {
                 diagnostics.error(
                     "expected '}' to close \(what) before this \(current.text)", at: current.span,
                     notes: [.init("the block opened here", at: open.span)])
-                return
+                return true
             }
             let token = current
             guard token.kind == .identifier, keywords.contains(token.text) else {
+                broken = true
                 var notes = [Diagnostic.Note("\(what) takes: \(statements.joined(separator: ", "))")]
                 if token.kind == .identifier, let guess = closest(to: token.text, in: statements) {
                     notes.insert(.init("did you mean '\(guess)'?"), at: 0)
                 }
-                diagnostics.error("unexpected \(token.description) in \(what)", at: token.span, notes: notes)
+                if token.malformed {
+                    // The lexer has said what is wrong with it.
+                } else if token.kind == .identifier {
+                    diagnostics.error("unknown statement '\(token.text)' in \(what)", at: token.span, notes: notes)
+                } else {
+                    diagnostics.error(
+                        "expected a statement in \(what), found \(token.description)", at: token.span, notes: notes)
+                }
                 advance()
                 synchronize(statements: keywords)
                 continue
@@ -244,6 +305,7 @@ public struct Parser {
             do {
                 try handle(&self, token)
             } catch {
+                broken = true
                 synchronize(statements: keywords)
             }
         }
@@ -251,7 +313,9 @@ public struct Parser {
             diagnostics.error(
                 "expected '}' to close \(what), found the end of the file", at: current.span,
                 notes: [.init("the block opened here", at: open.span)])
+            return true
         }
+        return broken
     }
 
     /// Records a statement that may appear only once; reports a repeat and returns false for it.

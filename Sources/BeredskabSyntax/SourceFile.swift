@@ -13,7 +13,10 @@ public final class SourceFile: Sendable {
     }
 
     /// Creates a source file from its path and raw UTF-8 bytes.
+    ///
+    /// A UTF-8 byte order mark is dropped so columns on the first line count from the first character.
     public init(path: String, bytes: [UInt8]) {
+        let bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         self.path = path
         self.bytes = bytes
         var starts = [0]
@@ -48,6 +51,26 @@ public final class SourceFile: Sendable {
         var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
         if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
         return String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
+    }
+
+    /// The offset of the first byte that is not valid UTF-8, or nil if the whole file is valid.
+    public var firstInvalidUTF8Offset: Int? {
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            let length: Int
+            switch byte {
+            case 0x00...0x7F: length = 1
+            case 0xC2...0xDF: length = 2
+            case 0xE0...0xEF: length = 3
+            case 0xF0...0xF4: length = 4
+            default: return index
+            }
+            guard index + length <= bytes.count else { return index }
+            for next in bytes[(index + 1)..<(index + length)] where next & 0xC0 != 0x80 { return index }
+            index += length
+        }
+        return nil
     }
 
     /// The source text between two byte offsets.

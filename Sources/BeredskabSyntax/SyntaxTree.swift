@@ -32,6 +32,8 @@ public struct AreaSyntax: Sendable {
     public var title: Located<String>?
     public var parent: Name?
     public var polygon: Located<[PointSyntax]>?
+    /// Whether a statement in it had a syntax error; checks for missing statements then stay quiet.
+    public var incomplete = false
 }
 
 /// `role id "Name" { duty "…"; authority only }`
@@ -40,6 +42,8 @@ public struct RoleSyntax: Sendable {
     public var title: Located<String>?
     public var duty: Located<String>?
     public var authorityOnly: Span?
+    /// Whether a statement in it had a syntax error; checks for missing statements then stay quiet.
+    public var incomplete = false
 }
 
 /// One line of a window: days and optional times.
@@ -74,6 +78,8 @@ public struct WindowSyntax: Sendable {
     public var title: Located<String>?
     public var spans: [TimeSpanSyntax]
     public var span: Span
+    /// Whether a line in it had a syntax error.
+    public var incomplete = false
 }
 
 /// A condition of a guideline's `when`.
@@ -169,6 +175,8 @@ public struct GuidelineSyntax: Sendable {
     public var tasks: [TaskSyntax] = []
     public var watches: [WatchSyntax] = []
     public var messages: [MessageSyntax] = []
+    /// Whether a statement in it had a syntax error; checks for missing statements then stay quiet.
+    public var incomplete = false
 }
 
 /// `organisation id "Name" { kind … }`
@@ -176,6 +184,8 @@ public struct OrganisationSyntax: Sendable {
     public var id: Name
     public var title: Located<String>?
     public var kind: Name?
+    /// Whether a statement in it had a syntax error; checks for missing statements then stay quiet.
+    public var incomplete = false
 }
 
 /// A contact channel as written: `email`, `sms` or `webhook` and its address.
@@ -193,6 +203,8 @@ public struct PersonSyntax: Sendable {
     public var language: Name?
     public var roles: [Name] = []
     public var keyPerson: Span?
+    /// Whether a statement in it had a syntax error; checks for missing statements then stay quiet.
+    public var incomplete = false
 }
 
 /// How a rota hands over: weekly on a day at a time, or daily at a time.
@@ -213,6 +225,8 @@ public struct RotaSyntax: Sendable {
     public var handover: HandoverSyntax?
     public var covers: WindowReferenceSyntax?
     public var starting: Located<String>?
+    /// Whether a statement in it had a syntax error; checks for missing statements then stay quiet.
+    public var incomplete = false
 }
 
 /// `override a covers b from "…" to "…" [because "…"]`
@@ -234,4 +248,6 @@ public struct InstitutionSyntax: Sendable {
     public var area: Name?
     public var vital: Span?
     public var leader: Name?
+    /// Whether a statement in it had a syntax error; checks for missing statements then stay quiet.
+    public var incomplete = false
 }

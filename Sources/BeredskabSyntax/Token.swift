@@ -42,6 +42,9 @@ public struct Token: Sendable {
     public var number: Double
     /// Whether this is the first token on its line, used to resynchronise after an error.
     public var startsLine: Bool
+    /// Whether the lexer already reported this token as malformed; the parser then abandons the
+    /// statement without a second error.
+    public var malformed = false
 
     /// How the token is named in an error message: the id itself, or its kind.
     public var description: String {
