@@ -22,12 +22,15 @@ let package = Package(
         .target(name: "BeredskabRules", dependencies: ["BeredskabSyntax", "BeredskabTime"]),
         // Check: the roster (organisations, persons, rotas, overrides, institutions).
         .target(name: "BeredskabRoster", dependencies: ["BeredskabSyntax", "BeredskabTime", "BeredskabRules"]),
+        // Evaluate and plan: a report, the history and the time in, a dispatch plan out. Pure.
+        .target(name: "BeredskabEngine", dependencies: ["BeredskabSyntax", "BeredskabTime", "BeredskabRules", "BeredskabRoster"]),
         // Check as a whole: load files, build, cross-check, rota gaps, render.
         .target(name: "BeredskabCheck", dependencies: ["BeredskabSyntax", "BeredskabRules", "BeredskabRoster"]),
         .executableTarget(
             name: "beredskab",
             dependencies: [
                 "BeredskabCheck",
+                "BeredskabEngine",
                 "BeredskabSyntax",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -39,6 +42,7 @@ let package = Package(
         ),
         .testTarget(name: "BeredskabSyntaxTests", dependencies: ["BeredskabSyntax"]),
         .testTarget(name: "BeredskabTimeTests", dependencies: ["BeredskabTime"]),
+        .testTarget(name: "BeredskabEngineTests", dependencies: ["BeredskabEngine", "BeredskabCheck"]),
         .testTarget(
             name: "BeredskabCheckTests",
             dependencies: ["BeredskabCheck", "BeredskabRules", "BeredskabRoster", "BeredskabSyntax"],

@@ -1,0 +1,108 @@
+import BeredskabRules
+import BeredskabTime
+
+/// The facts about one incident that conditions are tested against, computed once per evaluation.
+struct Facts {
+    var category: Category
+    var categoryBit: UInt32
+    var severity: IncidentSeverity
+    var flags: Set<IncidentFlag>
+    var reporterKind: OrganisationKind?
+    var occurredAt: Instant
+    /// Minutes after Monday 00:00, Copenhagen wall clock.
+    var minuteOfWeek: Int
+    var area: Int?
+    /// The placed area's id, for the baseline that works on ids.
+    var areaID: String?
+    /// The area and its ancestors; empty when unplaced.
+    var lineage: [Int]
+    var history: [(incident: HistoryIncident, area: Int?)]
+}
+
+/// A condition with ids resolved to indices and category sets to bit masks.
+indirect enum CompiledCondition: Sendable {
+    case and([CompiledCondition])
+    case or([CompiledCondition])
+    case not(CompiledCondition)
+    case categories(UInt32)
+    case areas([Int])
+    case severity(atLeast: Bool, IncidentSeverity)
+    case flag(IncidentFlag)
+    case reporter(Set<OrganisationKind>)
+    case during(WeeklyWindow)
+    case correlation(count: Int, categories: UInt32, sameArea: Bool, within: Int)
+    case always
+
+    static func bits(_ categories: Set<Category>) -> UInt32 {
+        categories.reduce(0) { $0 | bit($1) }
+    }
+
+    static func bit(_ category: Category) -> UInt32 {
+        1 << UInt32(Category.allCases.firstIndex(of: category)!)
+    }
+
+    init(_ condition: Condition, areas: AreaMap) {
+        switch condition {
+        case .and(let parts): self = .and(parts.map { CompiledCondition($0, areas: areas) })
+        case .or(let parts): self = .or(parts.map { CompiledCondition($0, areas: areas) })
+        case .not(let inner): self = .not(CompiledCondition(inner, areas: areas))
+        case .category(let set): self = .categories(Self.bits(set))
+        case .area(let ids): self = .areas(ids.compactMap { areas.index[$0] })
+        case .severity(let atLeast, let level): self = .severity(atLeast: atLeast, level)
+        case .flag(let flag): self = .flag(flag)
+        case .reporter(let kinds): self = .reporter(kinds)
+        case .during(let window): self = .during(window)
+        case .correlation(let c):
+            self = .correlation(
+                count: c.count, categories: c.categories.map(Self.bits) ?? UInt32.max, sameArea: c.sameArea,
+                within: c.within)
+        case .always: self = .always
+        }
+    }
+
+    func holds(_ facts: Facts, _ map: AreaMap) -> Bool {
+        switch self {
+        case .and(let parts): return parts.allSatisfy { $0.holds(facts, map) }
+        case .or(let parts): return parts.contains { $0.holds(facts, map) }
+        case .not(let inner): return !inner.holds(facts, map)
+        case .categories(let mask): return mask & facts.categoryBit != 0
+        case .areas(let wanted): return wanted.contains { facts.lineage.contains($0) }
+        case .severity(let atLeast, let level): return atLeast ? facts.severity >= level : facts.severity == level
+        case .flag(let flag): return facts.flags.contains(flag)
+        case .reporter(let kinds): return facts.reporterKind.map(kinds.contains) ?? false
+        case .during(let window): return window.contains(facts.minuteOfWeek)
+        case .correlation(let count, let mask, let sameArea, let within):
+            var seen = mask & facts.categoryBit != 0 ? 1 : 0
+            if seen >= count { return true }
+            for (incident, area) in facts.history {
+                let age = facts.occurredAt.seconds - incident.occurredAt.seconds
+                guard age >= 0, age <= within, mask & Self.bit(incident.category) != 0 else { continue }
+                if sameArea {
+                    guard let here = facts.area, let there = area, map.related(here, there) else { continue }
+                }
+                seen += 1
+                if seen >= count { return true }
+            }
+            return false
+        case .always: return true
+        }
+    }
+
+    /// Categories every match must have, if the condition requires some: for the index.
+    var requiredCategories: UInt32? {
+        switch self {
+        case .categories(let mask): return mask
+        case .and(let parts): return parts.compactMap(\.requiredCategories).reduce(nil) { ($0 ?? UInt32.max) & $1 }
+        default: return nil
+        }
+    }
+
+    /// Areas one of which every match must lie in, if the condition requires some: for the index.
+    var requiredAreas: [Int]? {
+        switch self {
+        case .areas(let areas): return areas
+        case .and(let parts): return parts.lazy.compactMap(\.requiredAreas).first
+        default: return nil
+        }
+    }
+}

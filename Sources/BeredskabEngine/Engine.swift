@@ -1,0 +1,233 @@
+import BeredskabRoster
+import BeredskabRules
+import BeredskabTime
+
+/// Evaluates incident reports against a checked rule set and roster. Pure: no I/O and no clock;
+/// the time and the history are inputs, and the same inputs always give the same plan.
+public struct Engine: Sendable {
+    public let rules: RuleSet
+    public let roster: Roster
+    public let areas: AreaMap
+    public let duty: DutyTable
+    let conditions: [CompiledCondition]
+    /// Candidate guidelines by (category or any) × (area or any): `bucket(category, area)`.
+    let buckets: [[Int]]
+    /// For each guideline, the guidelines that suppress it.
+    let suppressors: [[Int]]
+    let keyPersons: [String: [String]]
+
+    /// How conditions are matched: through the index (the engine), or by scanning every guideline
+    /// with the plain rule model (the baseline the benchmark compares against).
+    public enum Strategy: Sendable {
+        case indexed
+        case naive
+    }
+
+    /// Compiles the rule set once: conditions, the category × area index, rota lookups.
+    public init(rules: RuleSet, roster: Roster) {
+        self.rules = rules
+        self.roster = roster
+        let areas = AreaMap(rules)
+        self.areas = areas
+        duty = DutyTable(roster)
+        conditions = rules.guidelines.map { CompiledCondition($0.condition, areas: areas) }
+        let categories = Category.allCases.count
+        var buckets = [[Int]](repeating: [], count: (categories + 1) * (areas.ids.count + 1))
+        for (index, condition) in conditions.enumerated() {
+            let categorySlots: [Int] =
+                condition.requiredCategories.map { mask in
+                    (0..<categories).filter { mask & (1 << UInt32($0)) != 0 }
+                } ?? [categories]
+            let areaSlots = condition.requiredAreas ?? [areas.ids.count]
+            for c in categorySlots {
+                for a in areaSlots { buckets[c * (areas.ids.count + 1) + a].append(index) }
+            }
+        }
+        self.buckets = buckets
+        var suppressors = [[Int]](repeating: [], count: rules.guidelines.count)
+        for (index, guideline) in rules.guidelines.enumerated() {
+            for target in guideline.suppresses {
+                if let t = rules.guidelineIndex[target.value], t != index { suppressors[t].append(index) }
+            }
+        }
+        self.suppressors = suppressors
+        var keyPersons: [String: [String]] = [:]
+        for id in roster.personOrder {
+            let person = roster.persons[id]!
+            if person.keyPerson { keyPersons[person.organisation.value, default: []].append(id) }
+        }
+        self.keyPersons = keyPersons
+    }
+
+    /// Where a report is placed: its area id if given, else the smallest area containing its coordinates.
+    public func place(_ report: IncidentReport) -> Int? {
+        if let area = report.location.area { return areas.index[area] }
+        return report.location.coordinate.flatMap(areas.place)
+    }
+
+    func facts(_ report: IncidentReport, history: [HistoryIncident]) -> Facts {
+        let area = place(report)
+        let local = Copenhagen.local(report.occurredAt)
+        return Facts(
+            category: report.category, categoryBit: CompiledCondition.bit(report.category), severity: report.severity,
+            flags: report.flags, reporterKind: roster.organisations[report.reporter.organisation]?.kind,
+            occurredAt: report.occurredAt, minuteOfWeek: local.minuteOfWeek, area: area,
+            areaID: area.map { areas.ids[$0] },
+            lineage: area.map { areas.lineage[$0] } ?? [],
+            history: history.map { ($0, $0.area.flatMap { areas.index[$0] }) })
+    }
+
+    /// The guidelines whose condition holds, in declaration order.
+    func matched(_ facts: Facts, strategy: Strategy) -> [Int] {
+        switch strategy {
+        case .naive:
+            return rules.guidelines.indices.filter {
+                NaiveConditions.holds(rules.guidelines[$0].condition, facts, rules)
+            }
+        case .indexed:
+            let width = areas.ids.count + 1
+            let categorySlot = Category.allCases.firstIndex(of: facts.category)!
+            var candidates: [Int] = []
+            for c in [categorySlot, Category.allCases.count] {
+                candidates += buckets[c * width + areas.ids.count]
+                for a in facts.lineage { candidates += buckets[c * width + a] }
+            }
+            candidates.sort()
+            var result: [Int] = []
+            var last = -1
+            for index in candidates where index != last {
+                last = index
+                if conditions[index].holds(facts, areas) { result.append(index) }
+            }
+            return result
+        }
+    }
+
+    /// Evaluates a report into a plan.
+    ///
+    /// - Parameters:
+    ///   - history: earlier incidents, for correlation, duplicates and suppression.
+    ///   - at: when the plan is made (default: when the incident occurred); delays, deadlines and
+    ///     escalations count from here, and duty is resolved at each notification's send time.
+    public func evaluate(
+        _ report: IncidentReport, history: [HistoryIncident] = [], at: Instant? = nil, strategy: Strategy = .indexed
+    ) -> Plan {
+        let at = at ?? report.occurredAt
+        let facts = facts(report, history: history)
+        var plan = Plan(
+            incidentID: report.id, category: report.category, severity: report.severity,
+            occurredAt: report.occurredAt, at: at, area: facts.area.map { areas.ids[$0] })
+        if facts.area == nil {
+            plan.problems.append(
+                PlanProblem(
+                    kind: "unplaced",
+                    message: "the incident could not be placed in an area, so no area condition holds for it"))
+        }
+        let matched = matched(facts, strategy: strategy)
+        if let duplicate = duplicate(of: facts, matched: matched) {
+            plan.mergedInto = duplicate
+            return plan
+        }
+        let (fired, suppressed) = resolveSuppression(matched, facts)
+        plan.fired = fired.map { rules.guidelines[$0].id.value }
+        plan.suppressed = suppressed.map {
+            Plan.Suppression(guideline: rules.guidelines[$0.0].id.value, by: rules.guidelines[$0.1].id.value)
+        }
+        var planner = Planner(engine: self, report: report, facts: facts, at: at)
+        for index in fired { planner.add(rules.guidelines[index]) }
+        planner.finish(into: &plan)
+        return plan
+    }
+
+    /// The earlier incident this report duplicates: same category, related area, within the largest
+    /// merge window of the matching guidelines, not closed; the nearest in time.
+    func duplicate(of facts: Facts, matched: [Int]) -> String? {
+        let window = matched.compactMap { rules.guidelines[$0].mergeWithin }.max()
+        guard let window, let here = facts.area else { return nil }
+        var best: (String, Int)?
+        for (incident, area) in facts.history where !incident.closed && incident.category == facts.category {
+            guard let there = area, areas.related(here, there) else { continue }
+            let gap = abs(facts.occurredAt.seconds - incident.occurredAt.seconds)
+            if gap <= window, gap < (best?.1 ?? Int.max) { best = (incident.id, gap) }
+        }
+        return best?.0
+    }
+
+    /// Splits matched guidelines into those that fire and those silenced by an active suppressor:
+    /// one that fires now, or that fired for a related area within its active period and is not closed.
+    func resolveSuppression(_ matched: [Int], _ facts: Facts) -> (fired: [Int], suppressed: [(Int, Int)]) {
+        let matchedSet = Set(matched)
+        var firing: [Int: Bool] = [:]
+        func fires(_ index: Int) -> Bool {
+            if let known = firing[index] { return known }
+            firing[index] = true  // suppression has no cycles (the checker refuses them)
+            let result = matchedSet.contains(index) && suppressedBy(index) == nil
+            firing[index] = result
+            return result
+        }
+        func activeEarlier(_ index: Int) -> Bool {
+            let guideline = rules.guidelines[index]
+            for (incident, area) in facts.history where !incident.closed && incident.fired.contains(guideline.id.value)
+            {
+                let age = facts.occurredAt.seconds - incident.occurredAt.seconds
+                guard age >= 0, age <= guideline.activeFor else { continue }
+                guard let here = facts.area, let there = area, areas.related(here, there) else { continue }
+                return true
+            }
+            return false
+        }
+        func suppressedBy(_ index: Int) -> Int? {
+            suppressors[index].first { fires($0) || activeEarlier($0) }
+        }
+        var fired: [Int] = []
+        var suppressed: [(Int, Int)] = []
+        for index in matched {
+            if let by = suppressedBy(index) { suppressed.append((index, by)) } else { fired.append(index) }
+        }
+        return (fired, suppressed)
+    }
+}
+
+/// The baseline: conditions interpreted straight from the rule model, areas walked by id.
+enum NaiveConditions {
+    static func holds(_ condition: Condition, _ facts: Facts, _ rules: RuleSet) -> Bool {
+        switch condition {
+        case .and(let parts): return parts.allSatisfy { holds($0, facts, rules) }
+        case .or(let parts): return parts.contains { holds($0, facts, rules) }
+        case .not(let inner): return !holds(inner, facts, rules)
+        case .category(let set): return set.contains(facts.category)
+        case .area(let ids):
+            guard let placed = facts.areaID else { return false }
+            return ids.contains { within(placed, $0, rules) }
+        case .severity(let atLeast, let level): return atLeast ? facts.severity >= level : facts.severity == level
+        case .flag(let flag): return facts.flags.contains(flag)
+        case .reporter(let kinds): return facts.reporterKind.map(kinds.contains) ?? false
+        case .during(let window): return window.contains(facts.minuteOfWeek)
+        case .correlation(let c):
+            var seen = c.categories?.contains(facts.category) ?? true ? 1 : 0
+            for (incident, _) in facts.history {
+                let age = facts.occurredAt.seconds - incident.occurredAt.seconds
+                guard age >= 0, age <= c.within, c.categories?.contains(incident.category) ?? true else { continue }
+                if c.sameArea {
+                    guard let here = facts.areaID, let there = incident.area,
+                        within(here, there, rules) || within(there, here, rules)
+                    else { continue }
+                }
+                seen += 1
+            }
+            return seen >= c.count
+        case .always: return true
+        }
+    }
+
+    static func within(_ inner: String, _ outer: String, _ rules: RuleSet) -> Bool {
+        var current: String? = inner
+        var steps = 0
+        while let area = current, steps <= rules.areas.count {
+            if area == outer { return true }
+            current = rules.areas[area]?.parent?.value
+            steps += 1
+        }
+        return false
+    }
+}

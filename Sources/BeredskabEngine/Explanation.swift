@@ -1,0 +1,108 @@
+import BeredskabRules
+import BeredskabTime
+
+extension Engine {
+    /// For every guideline, each condition with its value for this incident, and the outcome:
+    /// why something fired or did not.
+    public func explain(
+        _ report: IncidentReport, history: [HistoryIncident] = [], at: Instant? = nil
+    ) -> String {
+        let facts = facts(report, history: history)
+        let plan = evaluate(report, history: history, at: at)
+        let local = Copenhagen.local(report.occurredAt)
+        var out = "incident: category \(report.category.rawValue), severity \(report.severity.rawValue), "
+        out += "area \(facts.areaID.map { lineageText($0) } ?? "unknown")"
+        out +=
+            ", flags [\(IncidentFlag.allCases.filter(report.flags.contains).map(\.rawValue).joined(separator: ", "))]"
+        out += ", reporter \(report.reporter.organisation) (\(facts.reporterKind?.rawValue ?? "unknown"))"
+        out += ", \(local.weekday.shortName) \(local.danishText)\n"
+        if let merged = plan.mergedInto { out += "merged into the earlier incident \(merged)\n" }
+        for guideline in rules.guidelines {
+            let id = guideline.id.value
+            let outcome: String
+            if plan.fired.contains(id) {
+                outcome = "FIRED"
+            } else if let s = plan.suppressed.first(where: { $0.guideline == id }) {
+                outcome = "matched, suppressed by \(s.by)"
+            } else if NaiveConditions.holds(guideline.condition, facts, rules) {
+                outcome = plan.mergedInto == nil ? "matched" : "matched, merged into \(plan.mergedInto!)"
+            } else {
+                outcome = "not matched"
+            }
+            out += "\n\(id) \"\(guideline.title)\": \(outcome)\n"
+            explain(guideline.condition, facts, depth: 1, into: &out)
+        }
+        return out
+    }
+
+    func lineageText(_ area: String) -> String {
+        guard let index = areas.index[area] else { return area }
+        return areas.lineage[index].map { areas.ids[$0] }.joined(separator: " ⊂ ")
+    }
+
+    func explain(_ condition: Condition, _ facts: Facts, depth: Int, into out: inout String) {
+        let holds = NaiveConditions.holds(condition, facts, rules)
+        let mark = holds ? "✓" : "✗"
+        let indent = String(repeating: "  ", count: depth)
+        func list<T: RawRepresentable>(_ items: some Sequence<T>) -> String where T.RawValue == String {
+            let names = items.map(\.rawValue).sorted()
+            return names.count == 1 ? names[0] : "[\(names.joined(separator: ", "))]"
+        }
+        switch condition {
+        case .and(let parts), .or(let parts):
+            let word: String
+            if case .and = condition { word = "all of" } else { word = "any of" }
+            out += "\(indent)\(mark) \(word):\n"
+            for part in parts { explain(part, facts, depth: depth + 1, into: &out) }
+        case .not(let inner):
+            out += "\(indent)\(mark) not:\n"
+            explain(inner, facts, depth: depth + 1, into: &out)
+        case .category(let set):
+            out += "\(indent)\(mark) category \(list(set))  — is \(facts.category.rawValue)\n"
+        case .area(let ids):
+            let at = facts.areaID.map(lineageText) ?? "unknown"
+            out += "\(indent)\(mark) area \(ids.count == 1 ? ids[0] : "[\(ids.joined(separator: ", "))]")  — is \(at)\n"
+        case .severity(let atLeast, let level):
+            out +=
+                "\(indent)\(mark) severity \(atLeast ? "at least " : "")\(level.rawValue)  — is \(facts.severity.rawValue)\n"
+        case .flag(let flag):
+            out += "\(indent)\(mark) flag \(flag.rawValue)\n"
+        case .reporter(let kinds):
+            out += "\(indent)\(mark) reporter \(list(kinds))  — is \(facts.reporterKind?.rawValue ?? "unknown")\n"
+        case .during(let window):
+            let named = rules.windows.values.first { $0.weekly == window }?.id.value ?? "the given hours"
+            let minute = facts.minuteOfWeek
+            let when = "\(Weekday(rawValue: minute / 1440)!.shortName) \(WeeklyWindow.clock(minute % 1440))"
+            out += "\(indent)\(mark) during \(named)  — happened \(when)\n"
+        case .correlation(let c):
+            let categories = c.categories.map { " of \(list($0))" } ?? ""
+            let scope = c.sameArea ? " in the same area" : ""
+            let count = correlationCount(c, facts)
+            out += "\(indent)\(mark) at least \(c.count) incidents\(categories)\(scope) within "
+            out += "\(Self.duration(c.within))  — \(count) counting this one\n"
+        case .always:
+            out += "\(indent)\(mark) always\n"
+        }
+    }
+
+    func correlationCount(_ c: Correlation, _ facts: Facts) -> Int {
+        // The count for display: the same rule as the condition, without stopping early.
+        var seen = c.categories?.contains(facts.category) ?? true ? 1 : 0
+        for (incident, area) in facts.history {
+            let age = facts.occurredAt.seconds - incident.occurredAt.seconds
+            guard age >= 0, age <= c.within, c.categories?.contains(incident.category) ?? true else { continue }
+            if c.sameArea {
+                guard let here = facts.area, let there = area, areas.related(here, there) else { continue }
+            }
+            seen += 1
+        }
+        return seen
+    }
+
+    static func duration(_ seconds: Int) -> String {
+        for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60)] where seconds % size == 0 && seconds >= size {
+            return "\(seconds / size)\(unit)"
+        }
+        return "\(seconds)s"
+    }
+}

@@ -1,0 +1,73 @@
+import BeredskabRules
+import BeredskabTime
+
+/// An incident as a housing association or another system reports it (see docs/report.md).
+public struct IncidentReport: Sendable, Equatable {
+    /// The client's idempotency key.
+    public var id: String
+    public var reporter: Reporter
+    public var occurredAt: Instant
+    public var category: Category
+    public var severity: IncidentSeverity
+    public var location: Location
+    public var flags: Set<IncidentFlag>
+    public var description: String?
+    /// The personal-details tier: only ever shown to authorities (§115).
+    public var persons: [InvolvedPerson]
+
+    /// Who reported.
+    public struct Reporter: Sendable, Equatable {
+        /// An organisation id from Contacts/.
+        public var organisation: String
+        public var person: String?
+        public var phone: String?
+    }
+
+    /// Where it happened: at least one of area, address, or coordinates.
+    public struct Location: Sendable, Equatable {
+        public var area: String?
+        public var address: String?
+        public var coordinate: Coordinate?
+    }
+
+    /// A person involved: personal details.
+    public struct InvolvedPerson: Sendable, Equatable {
+        public var name: String
+        public var age: Int?
+        public var involvement: String?
+        public var reference: String?
+    }
+
+    /// Creates a report.
+    public init(
+        id: String, reporter: Reporter, occurredAt: Instant, category: Category, severity: IncidentSeverity,
+        location: Location, flags: Set<IncidentFlag> = [], description: String? = nil, persons: [InvolvedPerson] = []
+    ) {
+        self.id = id
+        self.reporter = reporter
+        self.occurredAt = occurredAt
+        self.category = category
+        self.severity = severity
+        self.location = location
+        self.flags = flags
+        self.description = description
+        self.persons = persons
+    }
+}
+
+/// One thing wrong with a report, named by its JSON path.
+public struct ReportProblem: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// A JSON path such as `$.location.lat`.
+    public var path: String
+    /// What is wrong.
+    public var message: String
+
+    /// Creates a problem.
+    public init(_ path: String, _ message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    /// `$.location.lat: must be a number from -90 to 90`
+    public var description: String { "\(path): \(message)" }
+}

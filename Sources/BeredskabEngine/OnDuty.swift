@@ -1,0 +1,96 @@
+import BeredskabRoster
+import BeredskabRules
+import BeredskabTime
+
+/// Answers who is on duty in a role at a moment: rotas, their coverage and handovers, and overrides,
+/// all in Copenhagen wall-clock time (so a handover at 08:00 stays at 08:00 across daylight saving).
+public struct DutyTable: Sendable {
+    struct CompiledRota: Sendable {
+        var members: [String]
+        var coverage: WeeklyWindow
+        /// Wall-clock minutes since the epoch of the first handover on or after `starting`.
+        var anchor: Int
+        /// Minutes between handovers; 0 for a single member with no handover.
+        var period: Int
+    }
+
+    struct CompiledOverride: Sendable {
+        var substitute: String
+        var absent: String
+        var from: Int
+        var to: Int
+    }
+
+    var rotasByRole: [String: [CompiledRota]] = [:]
+    var holders: [String: [String]] = [:]
+    var overrides: [CompiledOverride] = []
+
+    /// Precomputes rota anchors and periods from a roster.
+    public init(_ roster: Roster) {
+        holders = roster.holders
+        for (role, indices) in roster.rotasByRole {
+            rotasByRole[role] = indices.map { index in
+                let rota = roster.rotas[index]
+                let startDay = rota.starting.daysSinceEpoch
+                var anchor = startDay * 1440
+                var period = 0
+                switch rota.handover {
+                case .daily(let time):
+                    anchor += time
+                    period = 1440
+                case .weekly(let day, let time):
+                    let ahead = (day.rawValue - rota.starting.weekday.rawValue + 7) % 7
+                    anchor += ahead * 1440 + time
+                    period = 7 * 1440
+                case nil:
+                    break
+                }
+                return CompiledRota(
+                    members: rota.members.map(\.value), coverage: rota.coverage, anchor: anchor, period: period)
+            }
+        }
+        overrides = roster.overrides.map {
+            CompiledOverride(
+                substitute: $0.substitute.value, absent: $0.absent.value, from: $0.from.minutesSinceEpoch,
+                to: $0.to.minutesSinceEpoch)
+        }
+    }
+
+    /// The persons on duty in a role at an instant, in rota order, each at most once.
+    public func onDuty(_ role: String, at instant: Instant) -> [String] {
+        let local = Copenhagen.local(instant)
+        let wall = local.minutesSinceEpoch
+        var persons: [String] = []
+        if let rotas = rotasByRole[role], !rotas.isEmpty {
+            let minuteOfWeek = local.minuteOfWeek
+            for rota in rotas where !rota.members.isEmpty && rota.coverage.contains(minuteOfWeek) {
+                var index = 0
+                if rota.period > 0 {
+                    let turns = Copenhagen.floorDiv(wall - rota.anchor, rota.period)
+                    index = ((turns % rota.members.count) + rota.members.count) % rota.members.count
+                }
+                persons.append(rota.members[index])
+            }
+        } else {
+            persons = holders[role] ?? []
+        }
+        var result: [String] = []
+        for person in persons {
+            let present = substitute(for: person, at: wall)
+            if !result.contains(present) { result.append(present) }
+        }
+        return result
+    }
+
+    /// Who stands in for a person at a wall-clock minute, following chains of overrides.
+    func substitute(for person: String, at wall: Int) -> String {
+        var current = person
+        for _ in 0..<8 {
+            guard let cover = overrides.first(where: { $0.absent == current && $0.from <= wall && wall < $0.to }) else {
+                return current
+            }
+            current = cover.substitute
+        }
+        return current
+    }
+}

@@ -1,0 +1,96 @@
+import BeredskabRoster
+import BeredskabRules
+import BeredskabTime
+
+/// What must happen for one incident report: the engine's whole answer.
+public struct Plan: Sendable, Equatable {
+    /// The report's id.
+    public var incidentID: String
+    public var category: Category
+    public var severity: IncidentSeverity
+    public var occurredAt: Instant
+    /// When the plan was made; delays and deadlines count from here.
+    public var at: Instant
+    /// The area the incident was placed in, if any.
+    public var area: String?
+    /// The earlier incident this report duplicates, if any; then nothing else is planned.
+    public var mergedInto: String?
+    /// Guidelines that fired, in declaration order.
+    public var fired: [String] = []
+    /// Guidelines that matched but were silenced, and by which guideline.
+    public var suppressed: [Suppression] = []
+    public var notifications: [PlannedNotification] = []
+    public var tasks: [PlannedTask] = []
+    public var watches: [PlannedWatch] = []
+    public var escalations: [PlannedEscalation] = []
+    /// What the duty officer must see: nobody on duty, no channel, and the like.
+    public var problems: [PlanProblem] = []
+
+    /// A silenced guideline.
+    public struct Suppression: Sendable, Equatable {
+        public var guideline: String
+        public var by: String
+    }
+}
+
+/// One person to notify.
+public struct PlannedNotification: Sendable, Equatable {
+    public var person: String
+    public var name: String
+    public var organisation: String
+    /// The roles (or `reporter`) through which the person is told; the first is the main one.
+    public var roles: [String]
+    /// Channels in order of preference.
+    public var channels: [Channel]
+    public var sendAt: Instant
+    /// Personal details only ever for persons of authority organisations.
+    public var tier: ContentTier
+    public var language: Language
+    /// The guidelines behind it.
+    public var guidelines: [String]
+    /// The message in the person's language (Danish when the guideline has none in it).
+    public var message: String
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.person == rhs.person && lhs.roles == rhs.roles && lhs.sendAt == rhs.sendAt && lhs.tier == rhs.tier
+            && lhs.guidelines == rhs.guidelines && lhs.message == rhs.message
+            && lhs.channels.map(\.address) == rhs.channels.map(\.address)
+    }
+}
+
+/// A task with its deadline.
+public struct PlannedTask: Sendable, Equatable {
+    public var guideline: String
+    public var text: String
+    public var role: String
+    public var due: Instant
+    /// Who is on duty in the role now.
+    public var assignees: [String]
+    public var escalateTo: [String]
+}
+
+/// Institutions whose leaders must confirm they are open.
+public struct PlannedWatch: Sendable, Equatable {
+    public var guideline: String
+    public var institutions: [String]
+    public var leaders: [String]
+    public var confirmBy: Instant
+    public var until: Instant
+}
+
+/// An escalation timer: if nobody has acknowledged by `after`, tell these roles.
+public struct PlannedEscalation: Sendable, Equatable {
+    public var guideline: String
+    public var after: Instant
+    public var to: [String]
+    /// 0 for the first escalation, then 1, 2, … for repeats.
+    public var round: Int
+    public var tier: ContentTier
+}
+
+/// Something the duty officer must see.
+public struct PlanProblem: Sendable, Equatable {
+    /// `unplaced`, `nobody-on-duty`, `no-channel`, `no-key-persons`, `no-leader`.
+    public var kind: String
+    public var message: String
+}

@@ -1,0 +1,215 @@
+import BeredskabRoster
+import BeredskabRules
+import BeredskabTime
+
+/// Turns the actions of fired guidelines into notifications, tasks, watches and escalations.
+struct Planner {
+    let engine: Engine
+    let report: IncidentReport
+    let facts: Facts
+    let at: Instant
+    var notifications: [PlannedNotification] = []
+    var byPerson: [String: Int] = [:]
+    var tasks: [PlannedTask] = []
+    var watches: [PlannedWatch] = []
+    var escalations: [PlannedEscalation] = []
+    var problems: [PlanProblem] = []
+
+    init(engine: Engine, report: IncidentReport, facts: Facts, at: Instant) {
+        self.engine = engine
+        self.report = report
+        self.facts = facts
+        self.at = at
+    }
+
+    mutating func problem(_ kind: String, _ message: String) {
+        let problem = PlanProblem(kind: kind, message: message)
+        if !problems.contains(problem) { problems.append(problem) }
+    }
+
+    /// Whoever is on duty in a role at a time, noting a role with nobody.
+    mutating func onDuty(_ role: String, at time: Instant, for guideline: Guideline) -> [String] {
+        let persons = engine.duty.onDuty(role, at: time)
+        if persons.isEmpty {
+            let clock = Copenhagen.local(time).danishText
+            problem(
+                "nobody-on-duty", "nobody is on duty for role '\(role)' at \(clock) (guideline '\(guideline.id.value)')"
+            )
+        }
+        return persons
+    }
+
+    mutating func add(_ guideline: Guideline) {
+        for action in guideline.notifications {
+            let sendAt = at.adding(action.delay)
+            switch action.recipients {
+            case .roles(let roles):
+                for role in roles {
+                    for person in onDuty(role.value, at: sendAt, for: guideline) {
+                        notify(person, as: role.value, at: sendAt, tier: action.tier, guideline)
+                    }
+                }
+            case .reporter:
+                let organisation = report.reporter.organisation
+                let persons = engine.keyPersons[organisation] ?? []
+                if persons.isEmpty {
+                    problem("no-key-persons", "the reporting organisation '\(organisation)' has no key persons to tell")
+                }
+                for person in persons { notify(person, as: "reporter", at: sendAt, tier: .situation, guideline) }
+            }
+        }
+        for task in guideline.tasks {
+            tasks.append(
+                PlannedTask(
+                    guideline: guideline.id.value, text: task.text, role: task.role.value, due: at.adding(task.within),
+                    assignees: onDuty(task.role.value, at: at, for: guideline), escalateTo: task.escalateTo.map(\.value)
+                ))
+        }
+        for watch in guideline.watches { addWatch(watch, guideline) }
+        for escalation in guideline.escalations {
+            for round in 0...escalation.repeats {
+                escalations.append(
+                    PlannedEscalation(
+                        guideline: guideline.id.value, after: at.adding(escalation.after * (round + 1)),
+                        to: escalation.roles.map(\.value), round: round, tier: escalation.tier))
+            }
+        }
+    }
+
+    /// One notification per person: the earliest send time, the widest tier they are entitled to,
+    /// every role and guideline behind it.
+    mutating func notify(_ id: String, as role: String, at sendAt: Instant, tier: ContentTier, _ guideline: Guideline) {
+        guard let person = engine.roster.persons[id] else { return }
+        // §115: personal details only ever to persons of an authority organisation, whatever a rule says.
+        let entitled = engine.roster.organisations[person.organisation.value]?.isAuthority == true
+        let tier: ContentTier = tier == .personal && entitled ? .personal : .situation
+        if let index = byPerson[id] {
+            var existing = notifications[index]
+            if !existing.roles.contains(role) { existing.roles.append(role) }
+            if !existing.guidelines.contains(guideline.id.value) { existing.guidelines.append(guideline.id.value) }
+            if tier == .personal { existing.tier = .personal }
+            if sendAt < existing.sendAt { existing.sendAt = sendAt }
+            notifications[index] = existing
+            return
+        }
+        if person.channels.isEmpty {
+            problem("no-channel", "\(person.name) ('\(id)') has no channel and cannot be notified")
+        }
+        byPerson[id] = notifications.count
+        notifications.append(
+            PlannedNotification(
+                person: id, name: person.name, organisation: person.organisation.value, roles: [role],
+                channels: person.channels, sendAt: sendAt, tier: tier, language: person.language,
+                guidelines: [guideline.id.value], message: render(guideline, in: person.language)))
+    }
+
+    mutating func addWatch(_ watch: WatchAction, _ guideline: Guideline) {
+        let area: Int?
+        if let named = watch.area {
+            area = engine.areas.index[named.value]
+        } else {
+            area = facts.area
+            if area == nil {
+                problem("unplaced", "guideline '\(guideline.id.value)' watches the incident's area, which is unknown")
+            }
+        }
+        var institutions: [Institution] = []
+        if let area {
+            institutions = engine.roster.institutions.values.filter { institution in
+                guard watch.kinds.contains(institution.kind), let at = engine.areas.index[institution.area.value] else {
+                    return false
+                }
+                return engine.areas.isWithin(at, area)
+            }.sorted { $0.id.value < $1.id.value }
+        }
+        for institution in institutions where institution.leader == nil {
+            problem("no-leader", "institution '\(institution.id.value)' has no leader to confirm whether it is open")
+        }
+        watches.append(
+            PlannedWatch(
+                guideline: guideline.id.value, institutions: institutions.map(\.id.value),
+                leaders: institutions.compactMap { $0.leader?.value }, confirmBy: at.adding(watch.confirmWithin),
+                until: at.adding(watch.duration)))
+    }
+
+    func render(_ guideline: Guideline, in language: Language) -> String {
+        let template = guideline.messages[language] ?? guideline.messages[.da] ?? guideline.title
+        return MessageRenderer(engine: engine, report: report, area: facts.area, guideline: guideline)
+            .render(template, language: guideline.messages[language] == nil ? .da : language)
+    }
+
+    func finish(into plan: inout Plan) {
+        plan.notifications = notifications.sorted { ($0.sendAt, $0.person) < ($1.sendAt, $1.person) }
+        plan.tasks = tasks
+        plan.watches = watches
+        plan.escalations = escalations
+        plan.problems += problems
+    }
+}
+
+/// Fills a guideline's message template for one incident. `{link}` is kept for the delivery step,
+/// which puts each recipient's own acknowledgement link there. Personal details never appear.
+struct MessageRenderer {
+    let engine: Engine
+    let report: IncidentReport
+    let area: Int?
+    let guideline: Guideline
+
+    static let danishCategories: [Category: String] = [
+        .shooting: "skyderi", .weapons: "våben", .gang: "bandehændelse", .unrest: "uro", .vandalism: "hærværk",
+        .violence: "vold", .threat: "trusler", .burglary: "indbrud", .theft: "tyveri", .drugs: "narkotika",
+        .harassment: "chikane", .discrimination: "diskrimination", .fire: "brand", .release: "løsladelse",
+        .insecurity: "utryghed", .other: "andet",
+    ]
+    static let danishSeverities: [IncidentSeverity: String] = [
+        .minor: "mindre", .moderate: "moderat", .severe: "alvorlig", .extreme: "meget alvorlig",
+    ]
+
+    func value(_ name: String, _ language: Language) -> String? {
+        let local = Copenhagen.local(report.occurredAt)
+        switch name {
+        case "title": return guideline.title
+        case "area":
+            if let area, let named = engine.rules.areas[engine.areas.ids[area]] { return named.name }
+            return report.location.address ?? (language == .da ? "ukendt område" : "unknown area")
+        case "address": return report.location.address ?? ""
+        case "category": return language == .da ? Self.danishCategories[report.category]! : report.category.rawValue
+        case "severity": return language == .da ? Self.danishSeverities[report.severity]! : report.severity.rawValue
+        case "date":
+            let date = local.dateText.split(separator: "-")
+            return language == .da ? "\(date[2])-\(date[1])-\(date[0])" : local.dateText
+        case "time": return WeeklyWindow.clock(local.minutes)
+        case "description": return report.description ?? ""
+        case "reporter":
+            return engine.roster.organisations[report.reporter.organisation]?.name ?? report.reporter.organisation
+        default: return nil
+        }
+    }
+
+    func render(_ template: String, language: Language) -> String {
+        var out = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(where: { $0 == "{" || $0 == "}" }) {
+            out += rest[..<open]
+            let after = rest.index(after: open)
+            if after < rest.endIndex, rest[after] == rest[open] {
+                out.append(rest[open])
+                rest = rest[rest.index(after: after)...]
+                continue
+            }
+            guard rest[open] == "{", let close = rest[after...].firstIndex(of: "}"),
+                let text = value(String(rest[after..<close]), language)
+            else {
+                // `{link}` and anything not filled here stay for the delivery step.
+                let end = rest[after...].firstIndex(of: "}").map { rest.index(after: $0) } ?? rest.endIndex
+                out += rest[open..<end]
+                rest = rest[end...]
+                continue
+            }
+            out += text
+            rest = rest[rest.index(after: close)...]
+        }
+        out += rest
+        return out
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import BeredskabCheck
+import BeredskabEngine
+import BeredskabRoster
+import BeredskabRules
+import BeredskabSyntax
+import Foundation
+
+/// Writes text to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data(text.utf8))
+}
+
+/// Reads a file's bytes, or stops with exit status 64 naming the file.
+func readFile(_ path: String) throws -> [UInt8] {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        printError("error: cannot read file: \(path)\n")
+        throw ExitCode(64)
+    }
+    return [UInt8](data)
+}
+
+/// Loads and checks rules and contacts; stops with the diagnostics if there are errors.
+func loadEngine(_ paths: [String]) throws -> Engine {
+    let sources: SourceSet
+    do {
+        sources = try SourceLoader.load(paths.isEmpty ? ["Rules", "Contacts"] : paths)
+    } catch let error as LoadError {
+        printError("error: \(error.description)\n")
+        throw ExitCode(64)
+    }
+    let result = Checker.check(sources)
+    guard result.errorCount == 0 else {
+        printError(result.renderedText())
+        printError("error: the rules have errors; nothing was evaluated\n")
+        throw ExitCode(1)
+    }
+    return Engine(rules: result.rules, roster: result.roster)
+}
+
+/// Parses a JSON file, or stops naming the file and where the JSON broke.
+func readJSON(_ path: String) throws -> JSONValue {
+    do {
+        return try JSONValue.parse(try readFile(path))
+    } catch let error as JSONSyntaxError {
+        printError("\(path): not valid JSON: \(error)\n")
+        throw ExitCode(1)
+    }
+}
