@@ -1,17 +1,30 @@
-# Shared by the project's scripts: installs the Debian packages listed in scripts/apt-packages
-# that are missing, running `apt-get update` once first. Needs root or sudo only when something is missing.
+# Shared by the project's scripts. Installs only what is missing; needs root or sudo only then.
+
+# apt-get install, after one apt-get update.
+apt_install() {
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "installing system packages: $*"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@"
+}
+
+# The Debian packages listed in scripts/apt-packages that are not installed yet.
 ensure_system_packages() {
     local wanted missing=()
     wanted=$({ grep -v "^[[:space:]]*#" "$(dirname "${BASH_SOURCE[0]}")/apt-packages" || true; } | tr -s "[:space:]" " ")
     for package in $wanted; do
         dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
     done
-    [ ${#missing[@]} -eq 0 ] && return 0
-    local sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    echo "installing system packages: ${missing[*]}"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+}
+
+# Python modules the test scripts import, installed with pip when missing (python3 itself from Debian).
+ensure_python_packages() {
+    command -v python3 >/dev/null || apt_install python3 python3-pip
+    for module in "$@"; do
+        python3 -c "import $module" 2>/dev/null || python3 -m pip install --quiet "$module"
+    done
 }
 
 require_swift() {

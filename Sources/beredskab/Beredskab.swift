@@ -6,6 +6,6 @@ struct Beredskab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "beredskab",
         abstract: "Executable crisis guidelines for Copenhagen's housing areas.",
-        subcommands: [Check.self, Simulate.self]
+        subcommands: [Check.self, Simulate.self, Test.self]
     )
 }
