@@ -23,7 +23,9 @@ let package = Package(
         // Check: the roster (organisations, persons, rotas, overrides, institutions).
         .target(name: "BeredskabRoster", dependencies: ["BeredskabSyntax", "BeredskabTime", "BeredskabRules"]),
         // Evaluate and plan: a report, the history and the time in, a dispatch plan out. Pure.
-        .target(name: "BeredskabEngine", dependencies: ["BeredskabSyntax", "BeredskabTime", "BeredskabRules", "BeredskabRoster"]),
+        .target(
+            name: "BeredskabEngine",
+            dependencies: ["BeredskabSyntax", "BeredskabTime", "BeredskabRules", "BeredskabRoster"]),
         // Check as a whole: load files, build, cross-check, rota gaps, render.
         .target(name: "BeredskabCheck", dependencies: ["BeredskabSyntax", "BeredskabRules", "BeredskabRoster"]),
         .executableTarget(
@@ -35,10 +37,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Heap figures for the benchmark (glibc's mallinfo2).
+        .target(name: "CHeap", path: "Benchmarks/CHeap"),
         .executableTarget(
             name: "beredskab-bench",
-            dependencies: ["BeredskabCheck"],
-            path: "Benchmarks/CheckBenchmark"
+            dependencies: ["BeredskabCheck", "BeredskabEngine", "CHeap"],
+            path: "Benchmarks/Bench"
         ),
         .testTarget(name: "BeredskabSyntaxTests", dependencies: ["BeredskabSyntax"]),
         .testTarget(name: "BeredskabTimeTests", dependencies: ["BeredskabTime"]),

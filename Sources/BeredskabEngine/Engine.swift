@@ -15,6 +15,8 @@ public struct Engine: Sendable {
     /// For each guideline, the guidelines that suppress it.
     let suppressors: [[Int]]
     let keyPersons: [String: [String]]
+    /// For each area, the institutions in it or in areas nested in it, sorted by id.
+    let institutionsWithin: [[Institution]]
 
     /// How conditions are matched: through the index (the engine), or by scanning every guideline
     /// with the plain rule model (the baseline the benchmark compares against).
@@ -57,6 +59,12 @@ public struct Engine: Sendable {
             if person.keyPerson { keyPersons[person.organisation.value, default: []].append(id) }
         }
         self.keyPersons = keyPersons
+        var within = [[Institution]](repeating: [], count: areas.ids.count)
+        for institution in roster.institutions.values.sorted(by: { $0.id.value < $1.id.value }) {
+            guard let area = areas.index[institution.area.value] else { continue }
+            for outer in areas.lineage[area] { within[outer].append(institution) }
+        }
+        institutionsWithin = within
     }
 
     /// Where a report is placed: its area id if given, else the smallest area containing its coordinates.

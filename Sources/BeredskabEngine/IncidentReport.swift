@@ -21,6 +21,13 @@ public struct IncidentReport: Sendable, Equatable {
         public var organisation: String
         public var person: String?
         public var phone: String?
+
+        /// Creates a reporter.
+        public init(organisation: String, person: String? = nil, phone: String? = nil) {
+            self.organisation = organisation
+            self.person = person
+            self.phone = phone
+        }
     }
 
     /// Where it happened: at least one of area, address, or coordinates.
@@ -28,6 +35,13 @@ public struct IncidentReport: Sendable, Equatable {
         public var area: String?
         public var address: String?
         public var coordinate: Coordinate?
+
+        /// Creates a location; at least one of the three should be given.
+        public init(area: String? = nil, address: String? = nil, coordinate: Coordinate? = nil) {
+            self.area = area
+            self.address = address
+            self.coordinate = coordinate
+        }
     }
 
     /// A person involved: personal details.
@@ -36,6 +50,14 @@ public struct IncidentReport: Sendable, Equatable {
         public var age: Int?
         public var involvement: String?
         public var reference: String?
+
+        /// Creates an involved person.
+        public init(name: String, age: Int? = nil, involvement: String? = nil, reference: String? = nil) {
+            self.name = name
+            self.age = age
+            self.involvement = involvement
+            self.reference = reference
+        }
     }
 
     /// Creates a report.

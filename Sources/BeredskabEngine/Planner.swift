@@ -14,6 +14,13 @@ struct Planner {
     var watches: [PlannedWatch] = []
     var escalations: [PlannedEscalation] = []
     var problems: [PlanProblem] = []
+    /// Duty looked up once per role and time within one plan.
+    var dutyCache: [DutyKey: [String]] = [:]
+
+    struct DutyKey: Hashable {
+        var role: String
+        var time: Instant
+    }
 
     init(engine: Engine, report: IncidentReport, facts: Facts, at: Instant) {
         self.engine = engine
@@ -29,7 +36,9 @@ struct Planner {
 
     /// Whoever is on duty in a role at a time, noting a role with nobody.
     mutating func onDuty(_ role: String, at time: Instant, for guideline: Guideline) -> [String] {
-        let persons = engine.duty.onDuty(role, at: time)
+        let key = DutyKey(role: role, time: time)
+        let persons = dutyCache[key] ?? engine.duty.onDuty(role, at: time)
+        dutyCache[key] = persons
         if persons.isEmpty {
             let clock = Copenhagen.local(time).danishText
             problem(
@@ -113,15 +122,7 @@ struct Planner {
                 problem("unplaced", "guideline '\(guideline.id.value)' watches the incident's area, which is unknown")
             }
         }
-        var institutions: [Institution] = []
-        if let area {
-            institutions = engine.roster.institutions.values.filter { institution in
-                guard watch.kinds.contains(institution.kind), let at = engine.areas.index[institution.area.value] else {
-                    return false
-                }
-                return engine.areas.isWithin(at, area)
-            }.sorted { $0.id.value < $1.id.value }
-        }
+        let institutions = area.map { engine.institutionsWithin[$0].filter { watch.kinds.contains($0.kind) } } ?? []
         for institution in institutions where institution.leader == nil {
             problem("no-leader", "institution '\(institution.id.value)' has no leader to confirm whether it is open")
         }

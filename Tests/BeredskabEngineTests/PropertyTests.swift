@@ -92,10 +92,6 @@ struct RandomWorld {
     }
 }
 
-extension IncidentReport.Location {
-    init() { self.init(area: nil, address: nil, coordinate: nil) }
-}
-
 @Suite struct PropertyTests {
     @Test func noNonAuthorityEverReceivesPersonalDetailsAndIndexedAgreesWithNaive() {
         var personalSeen = 0

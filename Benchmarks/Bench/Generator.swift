@@ -23,7 +23,7 @@ struct Generator {
     let institutionKinds = ["school", "after-school-centre", "youth-club", "daycare", "jobcentre"]
 
     var roleCount: Int { max(10, persons / 25) }
-    var areaCount: Int { max(5, guidelines / 200) }
+    var areaCount: Int { max(5, guidelines / 20) }
 
     mutating func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
     mutating func below(_ n: Int) -> Int { Int(random.next() % UInt64(n)) }
@@ -77,10 +77,10 @@ struct Generator {
         }
         var contacts = "organisation kommune \"Københavns Kommune\" { kind authority }\n"
         contacts += "organisation politi \"Københavns Politi\" { kind authority }\n"
-        contacts += "organisation fsb \"fsb\" { kind housing-association }\n"
+        for b in 0..<10 { contacts += "organisation bolig-\(b) \"Boligforening \(b)\" { kind housing-association }\n" }
         for p in 0..<persons {
             let authority = isAuthority(p)
-            let organisation = authority ? pick(["kommune", "politi"]) : "fsb"
+            let organisation = authority ? pick(["kommune", "politi"]) : "bolig-\(p % 10)"
             // Authority persons hold one even (authority-only) and one odd role; others only odd roles.
             var roles = ["rolle-\(2 * (p % (roleCount / 2)) + 1)"]
             if authority { roles.append("rolle-\(2 * (p % (roleCount / 2)))") }
@@ -91,7 +91,7 @@ struct Generator {
                   sms "+45 01 \(10 + p % 90) \(10 + p / 90 % 90) 00"
                   language \(p % 7 == 0 ? "en" : "da")
                   roles \(roles.joined(separator: ", "))
-                \(authority ? "" : "  key person\n")}
+                \(!authority && p % 100 < 5 ? "  key person\n" : "")}
 
                 """
         }

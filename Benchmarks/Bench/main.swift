@@ -1,0 +1,51 @@
+import CHeap
+import Foundation
+
+// Benchmarks that print figures; they never pass or fail on time.
+//   beredskab-bench [check|engine|all] [--guidelines N] [--persons N] [--runs N] [--reports N]
+// `check`: parse and check a generated rule set (default 10,000 guidelines, 5,000 persons).
+// `engine`: evaluate reports with the indexed engine and, in the same run, the naive scan,
+//           for 100, 1,000 and 10,000 guidelines (or --guidelines N) with 5,000 persons.
+
+var mode = "all"
+var options: [String: Int] = ["persons": 5_000, "runs": 7, "reports": 2_000]
+var arguments = CommandLine.arguments.dropFirst()
+if let first = arguments.first, !first.hasPrefix("--") {
+    mode = first
+    arguments = arguments.dropFirst()
+}
+while let flag = arguments.popFirst() {
+    let key = String(flag.dropFirst(2))
+    guard flag.hasPrefix("--"), ["guidelines", "persons", "runs", "reports"].contains(key),
+        let value = arguments.popFirst().flatMap(Int.init), value > 0, ["check", "engine", "all"].contains(mode)
+    else {
+        FileHandle.standardError.write(
+            Data(
+                "usage: beredskab-bench [check|engine|all] [--guidelines N] [--persons N] [--runs N] [--reports N]\n"
+                    .utf8))
+        exit(64)
+    }
+    options[key] = value
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+/// Heap bytes in use, in MiB (glibc mallinfo).
+func allocatedMiB() -> Double {
+    Double(cheap_heap_in_use()) / 1_048_576
+}
+
+var ok = true
+if mode == "check" || mode == "all" {
+    ok =
+        runCheckBenchmark(
+            guidelines: options["guidelines"] ?? 10_000, persons: options["persons"]!, runs: options["runs"]!)
+        && ok
+}
+if mode == "engine" || mode == "all" {
+    let sizes = options["guidelines"].map { [$0] } ?? [100, 1_000, 10_000]
+    ok = runEngineBenchmark(sizes: sizes, persons: options["persons"]!, reports: options["reports"]!) && ok
+}
+exit(ok ? 0 : 1)
