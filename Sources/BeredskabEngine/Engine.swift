@@ -129,7 +129,9 @@ public struct Engine: Sendable {
             plan.problems.append(
                 PlanProblem(
                     kind: "unplaced",
-                    message: "the incident could not be placed in an area, so no area condition holds for it"))
+                    message:
+                        "the incident could not be placed in an area: it lies in no area, so 'area …' tests are false and 'not area …' true"
+                ))
         }
         let matched = matched(facts, strategy: strategy)
         if let duplicate = duplicate(of: facts, matched: matched) {

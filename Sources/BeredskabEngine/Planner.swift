@@ -50,7 +50,7 @@ struct Planner {
 
     mutating func add(_ guideline: Guideline) {
         for action in guideline.notifications {
-            let sendAt = at.adding(action.delay)
+            let sendAt = Copenhagen.later(at, by: action.delay)
             switch action.recipients {
             case .roles(let roles):
                 for role in roles {
@@ -70,7 +70,8 @@ struct Planner {
         for task in guideline.tasks {
             tasks.append(
                 PlannedTask(
-                    guideline: guideline.id.value, text: task.text, role: task.role.value, due: at.adding(task.within),
+                    guideline: guideline.id.value, text: task.text, role: task.role.value,
+                    due: Copenhagen.later(at, by: task.within),
                     assignees: onDuty(task.role.value, at: at, for: guideline), escalateTo: task.escalateTo.map(\.value)
                 ))
         }
@@ -79,7 +80,7 @@ struct Planner {
             for round in 0...escalation.repeats {
                 escalations.append(
                     PlannedEscalation(
-                        guideline: guideline.id.value, after: at.adding(escalation.after * (round + 1)),
+                        guideline: guideline.id.value, after: Copenhagen.later(at, by: escalation.after * (round + 1)),
                         to: escalation.roles.map(\.value), round: round, tier: escalation.tier))
             }
         }
@@ -129,8 +130,9 @@ struct Planner {
         watches.append(
             PlannedWatch(
                 guideline: guideline.id.value, institutions: institutions.map(\.id.value),
-                leaders: institutions.compactMap { $0.leader?.value }, confirmBy: at.adding(watch.confirmWithin),
-                until: at.adding(watch.duration)))
+                leaders: institutions.compactMap { $0.leader?.value },
+                confirmBy: Copenhagen.later(at, by: watch.confirmWithin),
+                until: Copenhagen.later(at, by: watch.duration)))
     }
 
     func render(_ guideline: Guideline, in language: Language) -> String {

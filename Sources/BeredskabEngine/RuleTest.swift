@@ -14,6 +14,7 @@ public struct RuleTest: Sendable {
     static let expectKeys = [
         "area", "merged_into", "fired", "not_fired", "suppressed", "notifications", "no_notifications", "tasks",
         "no_tasks", "watches", "no_watches", "escalations", "no_escalations", "problems", "no_problems",
+        "no_suppressed",
     ]
 
     /// Decodes a test, checking the report against the rules; problems carry JSON paths.

@@ -88,6 +88,17 @@ public enum Copenhagen {
         return Instant(seconds: wall - 3600)
     }
 
+    /// An instant a duration later, as a person in Copenhagen counts it: a whole number of days (or
+    /// weeks) lands on the same clock time that many calendar days on, also across a daylight-saving
+    /// switch ("within 7d" of 16:20 is 16:20 a week later); any other duration is elapsed time.
+    public static func later(_ instant: Instant, by seconds: Int) -> Instant {
+        guard seconds != 0, seconds % 86_400 == 0 else { return instant.adding(seconds) }
+        let start = local(instant)
+        var target = LocalDateTime(daysSinceEpoch: start.daysSinceEpoch + seconds / 86_400)
+        target.minutes = start.minutes
+        return self.instant(target).adding(((instant.seconds % 60) + 60) % 60)
+    }
+
     /// RFC 3339 with the Copenhagen offset: `2026-11-21T22:30:00+01:00`.
     public static func format(_ instant: Instant) -> String {
         let local = local(instant)

@@ -55,3 +55,20 @@ import Testing
         #expect(Instant(rfc3339: text) == nil)
     }
 }
+
+@Suite struct CalendarDurationTests {
+    @Test func wholeDaysKeepTheClockTimeAcrossDaylightSaving() {
+        let before = Instant(rfc3339: "2026-03-25T16:20:00+01:00")!
+        #expect(Copenhagen.format(Copenhagen.later(before, by: 7 * 86_400)) == "2026-04-01T16:20:00+02:00")
+        #expect(Copenhagen.format(Copenhagen.later(before, by: 14 * 86_400)) == "2026-04-08T16:20:00+02:00")
+        let autumn = Instant(rfc3339: "2026-10-20T08:10:00+02:00")!
+        #expect(Copenhagen.format(Copenhagen.later(autumn, by: 7 * 86_400)) == "2026-10-27T08:10:00+01:00")
+    }
+
+    @Test func otherDurationsAreElapsedTime() {
+        let night = Instant(rfc3339: "2026-03-29T01:55:00+01:00")!
+        #expect(Copenhagen.format(Copenhagen.later(night, by: 10 * 60)) == "2026-03-29T03:05:00+02:00")
+        #expect(Copenhagen.format(Copenhagen.later(night, by: 36 * 3600)) == "2026-03-30T14:55:00+02:00")
+        #expect(Copenhagen.later(night, by: 0) == night)
+    }
+}
