@@ -214,20 +214,25 @@ enum NaiveConditions {
         case .reporter(let kinds): return facts.reporterKind.map(kinds.contains) ?? false
         case .during(let window): return window.contains(facts.minuteOfWeek)
         case .correlation(let c):
-            var seen = c.categories?.contains(facts.category) ?? true ? 1 : 0
-            for (incident, _) in facts.history {
-                let age = facts.occurredAt.seconds - incident.occurredAt.seconds
-                guard age >= 0, age <= c.within, c.categories?.contains(incident.category) ?? true else { continue }
-                if c.sameArea {
-                    guard let here = facts.areaID, let there = incident.area,
-                        within(here, there, rules) || within(there, here, rules)
-                    else { continue }
-                }
-                seen += 1
-            }
-            return seen >= c.count
+            return count(c, facts, rules) >= c.count
         case .always: return true
         }
+    }
+
+    /// How many incidents a correlation counts: this one and the earlier ones it covers.
+    static func count(_ c: Correlation, _ facts: Facts, _ rules: RuleSet) -> Int {
+        var seen = c.categories?.contains(facts.category) ?? true ? 1 : 0
+        for (incident, _) in facts.history {
+            let age = facts.occurredAt.seconds - incident.occurredAt.seconds
+            guard age >= 0, age <= c.within, c.categories?.contains(incident.category) ?? true else { continue }
+            if c.sameArea {
+                guard let here = facts.areaID, let there = incident.area,
+                    within(here, there, rules) || within(there, here, rules)
+                else { continue }
+            }
+            seen += 1
+        }
+        return seen
     }
 
     static func within(_ inner: String, _ outer: String, _ rules: RuleSet) -> Bool {

@@ -1,4 +1,5 @@
 import BeredskabRules
+import BeredskabSyntax
 import BeredskabTime
 
 extension Engine {
@@ -77,32 +78,11 @@ extension Engine {
         case .correlation(let c):
             let categories = c.categories.map { " of \(list($0))" } ?? ""
             let scope = c.sameArea ? " in the same area" : ""
-            let count = correlationCount(c, facts)
+            let count = NaiveConditions.count(c, facts, rules)
             out += "\(indent)\(mark) at least \(c.count) incidents\(categories)\(scope) within "
-            out += "\(Self.duration(c.within))  — \(count) counting this one\n"
+            out += "\(SyntaxPrinter.duration(c.within))  — \(count) counting this one\n"
         case .always:
             out += "\(indent)\(mark) always\n"
         }
-    }
-
-    func correlationCount(_ c: Correlation, _ facts: Facts) -> Int {
-        // The count for display: the same rule as the condition, without stopping early.
-        var seen = c.categories?.contains(facts.category) ?? true ? 1 : 0
-        for (incident, area) in facts.history {
-            let age = facts.occurredAt.seconds - incident.occurredAt.seconds
-            guard age >= 0, age <= c.within, c.categories?.contains(incident.category) ?? true else { continue }
-            if c.sameArea {
-                guard let here = facts.area, let there = area, areas.related(here, there) else { continue }
-            }
-            seen += 1
-        }
-        return seen
-    }
-
-    static func duration(_ seconds: Int) -> String {
-        for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60)] where seconds % size == 0 && seconds >= size {
-            return "\(seconds / size)\(unit)"
-        }
-        return "\(seconds)s"
     }
 }

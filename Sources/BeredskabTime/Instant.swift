@@ -16,15 +16,7 @@ public struct Instant: Sendable, Hashable, Comparable, Codable {
     /// Parses an RFC 3339 date-time with `T`, and an offset or `Z`; seconds and fractions are optional.
     public init?(rfc3339 text: String) {
         let b = Array(text.utf8)
-        func digits(_ range: Range<Int>) -> Int? {
-            guard range.upperBound <= b.count else { return nil }
-            var value = 0
-            for byte in b[range] {
-                guard byte >= 48, byte <= 57 else { return nil }
-                value = value * 10 + Int(byte - 48)
-            }
-            return value
-        }
+        func digits(_ range: Range<Int>) -> Int? { decimal(b, range) }
         guard b.count >= 17, b[4] == 45, b[7] == 45, b[10] == 84, b[13] == 58,
             let date = LocalDateTime(parsing: String(decoding: b[0..<10], as: UTF8.self)),
             let hour = digits(11..<13), let minute = digits(14..<16), hour < 24, minute < 60

@@ -20,15 +20,7 @@ public struct LocalDateTime: Sendable, Hashable, Comparable {
     /// Parses `YYYY-MM-DD` or `YYYY-MM-DD HH:MM`; `requireTime` refuses a bare date.
     public init?(parsing text: String, requireTime: Bool = false) {
         let bytes = Array(text.utf8)
-        func number(_ range: Range<Int>) -> Int? {
-            guard range.upperBound <= bytes.count else { return nil }
-            var value = 0
-            for byte in bytes[range] {
-                guard byte >= 48, byte <= 57 else { return nil }
-                value = value * 10 + Int(byte - 48)
-            }
-            return value
-        }
+        func number(_ range: Range<Int>) -> Int? { decimal(bytes, range) }
         guard bytes.count == 10 || bytes.count == 16, bytes[4] == 45, bytes[7] == 45,
             let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
             (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year)
@@ -79,4 +71,15 @@ public struct LocalDateTime: Sendable, Hashable, Comparable {
     public static func < (lhs: LocalDateTime, rhs: LocalDateTime) -> Bool {
         lhs.minutesSinceEpoch < rhs.minutesSinceEpoch
     }
+}
+
+/// The whole number written in decimal digits at `range` of `bytes`, or nil if any is not a digit.
+func decimal(_ bytes: [UInt8], _ range: Range<Int>) -> Int? {
+    guard range.upperBound <= bytes.count else { return nil }
+    var value = 0
+    for byte in bytes[range] {
+        guard byte >= 48, byte <= 57 else { return nil }
+        value = value * 10 + Int(byte - 48)
+    }
+    return value
 }
