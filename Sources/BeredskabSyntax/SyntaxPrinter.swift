@@ -161,9 +161,13 @@ public enum SyntaxPrinter {
         return (hours < 10 ? "0" : "") + "\(hours):" + (rest < 10 ? "0" : "") + "\(rest)"
     }
 
-    /// Seconds as the largest whole units: 90 → 1m30s, 86400 → 1d.
+    /// Seconds in the largest unit up to days that divides them (30 days → 30d, 90 minutes → 90m),
+    /// else in whole units from the largest down. Days rather than weeks, as guidelines count them.
     public static func duration(_ seconds: Int) -> String {
         if seconds == 0 { return "0s" }
+        for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)] where seconds % size == 0 {
+            return "\(seconds / size)\(unit)"
+        }
         var rest = seconds
         var text = ""
         for (unit, size) in [("w", 604_800), ("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)] where rest >= size {

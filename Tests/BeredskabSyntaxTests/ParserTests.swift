@@ -170,7 +170,7 @@ func parse(_ text: String) -> ([Declaration], [Diagnostic]) {
         #expect(reparsed.isEmpty)
         #expect(SyntaxPrinter.print(second) == printed)
         #expect(printed.contains("when (category unrest or category gang) and not during [fri-sun 18:00-06:00]"))
-        #expect(printed.contains("at least 2 incidents within 1h30m"))
-        #expect(printed.contains("notify a, b after 1m30s"))
+        #expect(printed.contains("at least 2 incidents within 90m"))
+        #expect(printed.contains("notify a, b after 90s"))
     }
 }
