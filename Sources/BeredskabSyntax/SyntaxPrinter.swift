@@ -161,20 +161,13 @@ public enum SyntaxPrinter {
         return (hours < 10 ? "0" : "") + "\(hours):" + (rest < 10 ? "0" : "") + "\(rest)"
     }
 
-    /// Seconds in the largest unit up to days that divides them (30 days → 30d, 90 minutes → 90m),
-    /// else in whole units from the largest down. Days rather than weeks, as guidelines count them.
+    /// Seconds in the largest unit up to days that divides them: 30 days → 30d, 90 minutes → 90m,
+    /// 90 seconds → 90s. Days rather than weeks, as guidelines count them.
     public static func duration(_ seconds: Int) -> String {
-        if seconds == 0 { return "0s" }
-        for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)] where seconds % size == 0 {
+        for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60)] where seconds != 0 && seconds % size == 0 {
             return "\(seconds / size)\(unit)"
         }
-        var rest = seconds
-        var text = ""
-        for (unit, size) in [("w", 604_800), ("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)] where rest >= size {
-            text += "\(rest / size)\(unit)"
-            rest %= size
-        }
-        return text
+        return "\(seconds)s"
     }
 
     static func number(_ value: Double) -> String {
