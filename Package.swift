@@ -11,7 +11,11 @@ let package = Package(
         .library(name: "BeredskabCheck", targets: ["BeredskabCheck"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Parse: source files, diagnostics, lexer, parser, syntax tree.
@@ -26,6 +30,22 @@ let package = Package(
         .target(
             name: "BeredskabEngine",
             dependencies: ["BeredskabSyntax", "BeredskabTime", "BeredskabRules", "BeredskabRoster"]),
+        // Durable outbox: incidents, plans, notifications, attempts, acknowledgements, audit (SQLite).
+        .target(
+            name: "BeredskabStore",
+            dependencies: [
+                "BeredskabEngine", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Intake and acknowledgement over HTTP, and the dispatcher that works the outbox.
+        .target(
+            name: "BeredskabServer",
+            dependencies: [
+                "BeredskabEngine", "BeredskabStore", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         // Check as a whole: load files, build, cross-check, rota gaps, render.
         .target(name: "BeredskabCheck", dependencies: ["BeredskabSyntax", "BeredskabRules", "BeredskabRoster"]),
         .executableTarget(
@@ -33,6 +53,8 @@ let package = Package(
             dependencies: [
                 "BeredskabCheck",
                 "BeredskabEngine",
+                "BeredskabServer",
+                "BeredskabStore",
                 "BeredskabSyntax",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -51,6 +73,13 @@ let package = Package(
             name: "BeredskabCheckTests",
             dependencies: ["BeredskabCheck", "BeredskabRules", "BeredskabRoster", "BeredskabSyntax"],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "BeredskabServerTests",
+            dependencies: [
+                "BeredskabServer", "BeredskabStore", "BeredskabEngine", "BeredskabCheck",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["beredskab"]),
     ]

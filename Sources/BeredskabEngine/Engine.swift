@@ -246,3 +246,23 @@ enum NaiveConditions {
         return false
     }
 }
+
+extension Engine {
+    /// Notifications to whoever is on duty in these roles at a moment, for an escalation or a later
+    /// message: the same duty resolution, one-per-person and §115 rules as a plan.
+    public func notifications(
+        roles: [String], tier: ContentTier, at time: Instant, guideline id: String, message: String
+    ) -> (notifications: [PlannedNotification], problems: [PlanProblem]) {
+        guard let guideline = rules.guideline(id) else { return ([], []) }
+        let report = IncidentReport(
+            id: "", reporter: .init(organisation: ""), occurredAt: time, category: .other, severity: .minor,
+            location: .init())
+        var planner = Planner(engine: self, report: report, facts: facts(report, history: []), at: time)
+        for role in roles {
+            for person in planner.onDuty(role, at: time, for: guideline) {
+                planner.notify(person, as: role, at: time, tier: tier, guideline, message: message)
+            }
+        }
+        return (planner.notifications, planner.problems)
+    }
+}

@@ -88,7 +88,10 @@ struct Planner {
 
     /// One notification per person: the earliest send time, the widest tier they are entitled to,
     /// every role and guideline behind it.
-    mutating func notify(_ id: String, as role: String, at sendAt: Instant, tier: ContentTier, _ guideline: Guideline) {
+    mutating func notify(
+        _ id: String, as role: String, at sendAt: Instant, tier: ContentTier, _ guideline: Guideline,
+        message: String? = nil
+    ) {
         guard let person = engine.roster.persons[id] else { return }
         // §115: personal details only ever to persons of an authority organisation, whatever a rule says.
         let entitled = engine.roster.organisations[person.organisation.value]?.isAuthority == true
@@ -110,7 +113,7 @@ struct Planner {
             PlannedNotification(
                 person: id, name: person.name, organisation: person.organisation.value, roles: [role],
                 channels: person.channels, sendAt: sendAt, tier: tier, language: person.language,
-                guidelines: [guideline.id.value], message: render(guideline, in: person.language)))
+                guidelines: [guideline.id.value], message: message ?? render(guideline, in: person.language)))
     }
 
     mutating func addWatch(_ watch: WatchAction, _ guideline: Guideline) {

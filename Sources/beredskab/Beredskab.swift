@@ -2,10 +2,10 @@ import ArgumentParser
 
 /// The `beredskab` command: check guidelines and contacts, and later run the alert server.
 @main
-struct Beredskab: ParsableCommand {
+struct Beredskab: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "beredskab",
         abstract: "Executable crisis guidelines for Copenhagen's housing areas.",
-        subcommands: [Check.self, Simulate.self, Test.self]
+        subcommands: [Check.self, Simulate.self, Test.self, Serve.self, Token.self]
     )
 }

@@ -1,0 +1,205 @@
+import BeredskabEngine
+import BeredskabStore
+import BeredskabTime
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The HTTP side: report intake for housing associations' systems and acknowledgement pages for
+/// the people notified. Every refusal is a 4xx with a JSON body saying what was wrong.
+public struct Routes: Sendable {
+    let engine: Engine
+    let store: SQLiteStore
+    let clock: @Sendable () -> Instant
+    /// The largest report body accepted.
+    public static let maximumBody = 256 * 1024
+
+    /// Creates the routes.
+    public init(engine: Engine, store: SQLiteStore, clock: @escaping @Sendable () -> Instant) {
+        self.engine = engine
+        self.store = store
+        self.clock = clock
+    }
+
+    /// A router with every route.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("healthz") { _, _ in Self.json(.ok, .object([("status", .string("ok"))])) }
+        router.post("api/v1/incidents") { request, _ in try await intake(request) }
+        router.get("ack/:token") { _, context in try ackPage(context.parameters.get("token") ?? "", acknowledge: false)
+        }
+        router.post("ack/:token") { _, context in try ackPage(context.parameters.get("token") ?? "", acknowledge: true)
+        }
+        return router
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ value: JSONValue, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: value.prettyText)))
+    }
+
+    /// `{"error": {"status": 422, "message": "…", "problems": [{"path", "message"}]}}`
+    static func error(_ status: HTTPResponse.Status, _ message: String, problems: [ReportProblem] = []) -> Response {
+        var error: [(String, JSONValue)] = [("status", .number(Double(status.code))), ("message", .string(message))]
+        if !problems.isEmpty {
+            error.append(
+                (
+                    "problems",
+                    .array(problems.map { .object([("path", .string($0.path)), ("message", .string($0.message))]) })
+                ))
+        }
+        return json(status, .object([("error", .object(error))]))
+    }
+
+    func intake(_ request: Request) async throws -> Response {
+        var request = request
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+            let organisation = try store.organisation(forToken: String(header.dropFirst(7)))
+        else {
+            return Self.error(.unauthorized, "a valid bearer token of the reporting organisation is required")
+        }
+        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
+            return Self.error(.unsupportedMediaType, "send the report as application/json (see docs/report.md)")
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: Self.maximumBody)
+        } catch {
+            return Self.error(.contentTooLarge, "the report is larger than \(Self.maximumBody / 1024) KiB")
+        }
+        let bytes = Array(body.readableBytesView)
+        let json: JSONValue
+        do {
+            json = try JSONValue.parse(bytes)
+        } catch {
+            return Self.error(
+                .badRequest, "not valid JSON: \(error)", problems: [ReportProblem("$", "not valid JSON: \(error)")])
+        }
+        let report: IncidentReport
+        switch IncidentReport.decode(json, rules: engine.rules, roster: engine.roster) {
+        case .success(let decoded): report = decoded
+        case .failure(let invalid):
+            return Self.error(.unprocessableContent, "the report is invalid", problems: invalid.problems)
+        }
+        guard report.reporter.organisation == organisation else {
+            return Self.error(
+                .forbidden,
+                "this token belongs to '\(organisation)', but the report names '\(report.reporter.organisation)' as reporter"
+            )
+        }
+        let now = clock()
+        let outcome = try store.accept(
+            report, raw: String(decoding: bytes, as: UTF8.self), organisation: organisation, at: now
+        ) { history in
+            engine.evaluate(report, history: history, at: now)
+        }
+        switch outcome {
+        case .accepted(let incident):
+            return Self.json(.created, Self.summary(incident), headers: [.location: "/api/v1/incidents/\(incident.id)"])
+        case .replayed(let incident):
+            var headers = HTTPFields()
+            headers[HTTPField.Name("Idempotent-Replayed")!] = "true"
+            return Self.json(.ok, Self.summary(incident), headers: headers)
+        case .idTaken:
+            return Self.error(.conflict, "the id '\(report.id)' is already used by another organisation")
+        }
+    }
+
+    /// What the reporter hears back: the plan without personal details or message texts.
+    static func summary(_ incident: StoredIncident) -> JSONValue {
+        let plan = (try? JSONValue.parse(Array(incident.planJSON.utf8))) ?? .null
+        var notified: [JSONValue] = []
+        if case .array(let items)? = plan["notifications"] {
+            notified = items.map { item in
+                .object(
+                    ["person", "name", "roles", "channel", "tier", "send_at"].map { ($0, item[$0] ?? .null) })
+            }
+        }
+        func count(_ key: String) -> JSONValue {
+            if case .array(let items)? = plan[key] { return .number(Double(items.count)) }
+            return .number(0)
+        }
+        return .object([
+            ("incident", .string(incident.id)), ("status", .string("accepted")),
+            ("received_at", .string(Copenhagen.format(incident.receivedAt))),
+            ("area", plan["incident"]?["area"] ?? .null), ("merged_into", plan["merged_into"] ?? .null),
+            ("fired", plan["fired"] ?? .array([])), ("suppressed", plan["suppressed"] ?? .array([])),
+            ("notified", .array(notified)), ("tasks", count("tasks")), ("watches", count("watches")),
+            ("escalations", count("escalations")), ("problems", plan["problems"] ?? .array([])),
+        ])
+    }
+
+    func ackPage(_ token: String, acknowledge: Bool) throws -> Response {
+        if acknowledge {
+            switch try store.acknowledge(ackToken: token, at: clock()) {
+            case .acknowledged(let n):
+                return AckPage.html(
+                    .ok, title: "Tak – du har kvitteret", notification: n,
+                    note: "Din kvittering er registreret, og eskaleringen er stoppet.")
+            case .alreadyAcknowledged(let n):
+                let when = n.acknowledgedAt.map { Copenhagen.local($0).danishText } ?? ""
+                return AckPage.html(
+                    .ok, title: "Allerede kvitteret", notification: n,
+                    note: "Du kvitterede \(when). Det er registreret.")
+            case .expired:
+                return AckPage.message(
+                    .gone, "Linket er udløbet", "Linket til at kvittere er for gammelt. Kontakt vagthavende.")
+            case .unknown:
+                return AckPage.message(
+                    .notFound, "Linket kendes ikke", "Linket er ikke gyldigt. Tjek at hele linket er kopieret med.")
+            }
+        }
+        guard let n = try store.notification(ackToken: token) else {
+            return AckPage.message(
+                .notFound, "Linket kendes ikke", "Linket er ikke gyldigt. Tjek at hele linket er kopieret med.")
+        }
+        if n.acknowledgedAt == nil && clock() > n.ackExpiresAt {
+            return AckPage.message(
+                .gone, "Linket er udløbet", "Linket til at kvittere er for gammelt. Kontakt vagthavende.")
+        }
+        return AckPage.html(
+            .ok, title: "Besked fra Beredskab", notification: n, note: nil, form: n.acknowledgedAt == nil)
+    }
+}
+
+/// The small server-rendered pages behind acknowledgement links.
+enum AckPage {
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    static func page(_ status: HTTPResponse.Status, _ title: String, _ body: String) -> Response {
+        let html = """
+            <!doctype html>
+            <html lang="da"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(escape(title))</title>
+            <style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#111}
+            button{font-size:1.2rem;padding:.8rem 1.6rem;background:#0b5;color:#fff;border:0;border-radius:.4rem}
+            .message{white-space:pre-wrap;background:#f3f3f3;padding:1rem;border-radius:.4rem}</style></head>
+            <body><h1>\(escape(title))</h1>
+            \(body)
+            </body></html>
+            """
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    static func message(_ status: HTTPResponse.Status, _ title: String, _ text: String) -> Response {
+        page(status, title, "<p>\(escape(text))</p>")
+    }
+
+    static func html(
+        _ status: HTTPResponse.Status, title: String, notification n: StoredNotification, note: String?,
+        form: Bool = false
+    ) -> Response {
+        var body =
+            "<p>Hændelse <strong>\(escape(n.incident))</strong> – til \(escape(n.name)) som \(escape(n.roles.joined(separator: ", ")))</p>\n"
+        body += "<div class=\"message\">\(escape(n.message.replacingOccurrences(of: "{link}", with: "")))</div>\n"
+        if let note { body += "<p>\(escape(note))</p>\n" }
+        if form { body += "<form method=\"post\"><button type=\"submit\">Kvittér for modtagelsen</button></form>\n" }
+        return page(status, title, body)
+    }
+}

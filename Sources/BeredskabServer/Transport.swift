@@ -1,0 +1,65 @@
+import BeredskabEngine
+import BeredskabStore
+import BeredskabTime
+import Foundation
+
+/// A message ready to leave: the notification with its acknowledgement link filled in.
+public struct Outgoing: Sendable {
+    public var notification: StoredNotification
+    /// The preferred channel's kind and address.
+    public var channel: String
+    public var address: String
+    public var text: String
+    public var ackLink: String
+}
+
+/// Sends one message on one channel and says how it went.
+public protocol Transport: Sendable {
+    /// Attempts delivery; `delivered`, `retry` or `failed`, with the transport's own detail.
+    func send(_ message: Outgoing) async -> (outcome: String, detail: String)
+}
+
+/// With no transport configured: writes each message it would send as a JSON line to a file, so the
+/// demo shows what would leave without any mail server.
+public final class FileTransport: Transport, @unchecked Sendable {
+    let path: String
+    let lock = NSLock()
+
+    /// Appends to the file at `path`, creating it if needed.
+    public init(path: String) {
+        self.path = path
+    }
+
+    public func send(_ message: Outgoing) async -> (outcome: String, detail: String) {
+        let n = message.notification
+        let line: JSONValue = .object([
+            ("idempotency_key", .string(n.idempotencyKey)), ("incident", .string(n.incident)),
+            ("person", .string(n.person)), ("name", .string(n.name)), ("channel", .string(message.channel)),
+            ("address", .string(message.address)), ("tier", .string(n.tier.rawValue)),
+            ("roles", .array(n.roles.map(JSONValue.string))), ("text", .string(message.text)),
+            ("ack_link", .string(message.ackLink)),
+        ])
+        let json = line.text + "\n"
+        return lock.withLock { write(json) }
+    }
+
+    func write(_ json: String) -> (outcome: String, detail: String) {
+        guard let handle = FileHandle(forWritingAtPath: path) ?? create() else {
+            return ("retry", "cannot open \(path)")
+        }
+        defer { try? handle.close() }
+        do {
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(json.utf8))
+            try handle.synchronize()
+            return ("delivered", "written to \(path)")
+        } catch {
+            return ("retry", "cannot write \(path): \(error)")
+        }
+    }
+
+    func create() -> FileHandle? {
+        FileManager.default.createFile(atPath: path, contents: nil)
+        return FileHandle(forWritingAtPath: path)
+    }
+}

@@ -1,0 +1,126 @@
+import BeredskabEngine
+import BeredskabRules
+import BeredskabTime
+
+/// What the server needs from storage, small enough for a PostgreSQL implementation to follow.
+public protocol IncidentStore: Sendable {
+    /// Creates a bearer token for an organisation; only its hash is kept. Returns the token, once.
+    func createToken(organisation: String, at: Instant) throws -> String
+    /// The organisation a bearer token belongs to, if it is valid.
+    func organisation(forToken token: String) throws -> String?
+
+    /// Accepts a report durably: within one transaction it finds an earlier incident with the same
+    /// id, or reads the recent history, lets `plan` decide, and stores incident, plan, notifications,
+    /// tasks and escalation timers. Nothing is acknowledged to the caller before this returns.
+    func accept(
+        _ report: IncidentReport, raw: String, organisation: String, at: Instant,
+        plan: (_ history: [HistoryIncident]) -> Plan
+    ) throws -> AcceptOutcome
+
+    /// The notification an acknowledgement token belongs to.
+    func notification(ackToken: String) throws -> StoredNotification?
+    /// Records an acknowledgement (harmless when repeated) and stops the guideline's escalations.
+    func acknowledge(ackToken: String, at: Instant) throws -> AcknowledgeOutcome
+
+    /// Notifications whose send time has come and that are not yet delivered or failed.
+    func dueNotifications(at: Instant, limit: Int) throws -> [StoredNotification]
+    /// Records one delivery attempt and the notification's new status.
+    func recordAttempt(_ attempt: DeliveryAttempt) throws
+    /// Escalation timers that are due and still pending; `fire` turns each into notifications.
+    func fireDueEscalations(at: Instant, notify: (StoredEscalation) -> [PlannedNotification]) throws -> Int
+
+    /// The audit log of an incident, oldest first.
+    func audit(incident: String) throws -> [AuditEntry]
+}
+
+/// The result of accepting a report.
+public enum AcceptOutcome: Sendable, Equatable {
+    /// A new incident (it may be merged into an earlier one: see the plan).
+    case accepted(StoredIncident)
+    /// The same organisation sent this id before: the original result.
+    case replayed(StoredIncident)
+    /// Another organisation already used this id.
+    case idTaken(byOrganisation: String)
+}
+
+/// An incident as stored.
+public struct StoredIncident: Sendable, Equatable {
+    public var id: String
+    public var organisation: String
+    public var receivedAt: Instant
+    /// The plan's JSON text as it was made when the report was accepted.
+    public var planJSON: String
+}
+
+/// A notification in the outbox.
+public struct StoredNotification: Sendable, Equatable {
+    public var id: Int64
+    public var incident: String
+    public var person: String
+    public var name: String
+    public var roles: [String]
+    public var tier: ContentTier
+    public var channels: [(kind: String, address: String)]
+    public var sendAt: Instant
+    /// Carried to the receiver so a duplicate after a crash can be recognised.
+    public var idempotencyKey: String
+    public var message: String
+    public var guidelines: [String]
+    public var status: String
+    public var acknowledgedAt: Instant?
+    public var ackExpiresAt: Instant
+    /// `notification` or `escalation`.
+    public var kind: String
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.id == rhs.id && lhs.status == rhs.status && lhs.acknowledgedAt == rhs.acknowledgedAt
+    }
+}
+
+/// An escalation timer due to fire.
+public struct StoredEscalation: Sendable {
+    public var id: Int64
+    public var incident: String
+    public var guideline: String
+    public var roles: [String]
+    public var round: Int
+    public var tier: ContentTier
+    public var dueAt: Instant
+}
+
+/// One try at delivering a notification.
+public struct DeliveryAttempt: Sendable {
+    public var notification: Int64
+    public var at: Instant
+    public var channel: String
+    public var address: String
+    /// `delivered`, `retry` or `failed`.
+    public var outcome: String
+    public var detail: String
+
+    /// Creates an attempt record.
+    public init(notification: Int64, at: Instant, channel: String, address: String, outcome: String, detail: String) {
+        self.notification = notification
+        self.at = at
+        self.channel = channel
+        self.address = address
+        self.outcome = outcome
+        self.detail = detail
+    }
+}
+
+/// What acknowledging did.
+public enum AcknowledgeOutcome: Sendable, Equatable {
+    case acknowledged(StoredNotification)
+    case alreadyAcknowledged(StoredNotification)
+    case expired
+    case unknown
+}
+
+/// One line of the append-only audit log.
+public struct AuditEntry: Sendable, Equatable {
+    public var at: Instant
+    public var actor: String
+    public var action: String
+    public var detail: String
+}

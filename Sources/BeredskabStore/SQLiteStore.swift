@@ -1,0 +1,389 @@
+import BeredskabEngine
+import BeredskabRoster
+import BeredskabRules
+import BeredskabTime
+import Crypto
+import Foundation
+import GRDB
+
+/// The embedded store: one SQLite file in WAL mode with full fsync on commit, so an accepted report
+/// survives a crash the moment the caller hears "accepted".
+public final class SQLiteStore: IncidentStore {
+    let pool: DatabasePool
+    /// Acknowledgement links stay valid this long after sending.
+    public let ackValidity = 7 * 86_400
+    let secret: SymmetricKey
+
+    /// Opens (creating and migrating as needed) the database at a path.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        configuration.busyMode = .timeout(10)
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+        secret = try pool.write { db in
+            if let stored = try Data.fetchOne(db, sql: "SELECT value FROM secret WHERE name = 'ack'") {
+                return SymmetricKey(data: stored)
+            }
+            let key = SymmetricKey(size: .bits256)
+            let data = key.withUnsafeBytes { Data($0) }
+            try db.execute(sql: "INSERT INTO secret (name, value) VALUES ('ack', ?)", arguments: [data])
+            return key
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: incidents, outbox, attempts, acknowledgements, tasks, timers, audit") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE secret (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+                    CREATE TABLE token (
+                        hash TEXT PRIMARY KEY, organisation TEXT NOT NULL, created_at INTEGER NOT NULL,
+                        revoked_at INTEGER);
+                    CREATE TABLE incident (
+                        id TEXT PRIMARY KEY, organisation TEXT NOT NULL, received_at INTEGER NOT NULL,
+                        occurred_at INTEGER NOT NULL, category TEXT NOT NULL, severity TEXT NOT NULL, area TEXT,
+                        report_json TEXT NOT NULL, plan_json TEXT NOT NULL, merged_into TEXT,
+                        fired TEXT NOT NULL, closed_at INTEGER);
+                    CREATE INDEX incident_occurred ON incident (occurred_at);
+                    CREATE TABLE notification (
+                        id INTEGER PRIMARY KEY, incident_id TEXT NOT NULL REFERENCES incident (id),
+                        person TEXT NOT NULL, name TEXT NOT NULL, roles TEXT NOT NULL, tier TEXT NOT NULL,
+                        channels TEXT NOT NULL, send_at INTEGER NOT NULL, idempotency_key TEXT NOT NULL UNIQUE,
+                        message TEXT NOT NULL, guidelines TEXT NOT NULL, kind TEXT NOT NULL,
+                        ack_hash TEXT NOT NULL UNIQUE, ack_expires_at INTEGER NOT NULL,
+                        status TEXT NOT NULL DEFAULT 'pending', acknowledged_at INTEGER);
+                    CREATE INDEX notification_due ON notification (status, send_at);
+                    CREATE TABLE delivery_attempt (
+                        id INTEGER PRIMARY KEY, notification_id INTEGER NOT NULL REFERENCES notification (id),
+                        attempted_at INTEGER NOT NULL, channel TEXT NOT NULL, address TEXT NOT NULL,
+                        outcome TEXT NOT NULL, detail TEXT NOT NULL);
+                    CREATE TABLE task (
+                        id INTEGER PRIMARY KEY, incident_id TEXT NOT NULL REFERENCES incident (id),
+                        guideline TEXT NOT NULL, text TEXT NOT NULL, role TEXT NOT NULL, due_at INTEGER NOT NULL,
+                        assignees TEXT NOT NULL, escalate_to TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'open',
+                        done_at INTEGER);
+                    CREATE TABLE escalation (
+                        id INTEGER PRIMARY KEY, incident_id TEXT NOT NULL REFERENCES incident (id),
+                        guideline TEXT NOT NULL, due_at INTEGER NOT NULL, roles TEXT NOT NULL,
+                        round INTEGER NOT NULL, tier TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'pending');
+                    CREATE INDEX escalation_due ON escalation (status, due_at);
+                    CREATE TABLE audit (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT NOT NULL,
+                        action TEXT NOT NULL, incident_id TEXT, detail TEXT NOT NULL);
+                    CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+                        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                    CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
+                        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                    """)
+        }
+        return migrator
+    }
+
+    static func hash(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func base64url(_ data: some Sequence<UInt8>) -> String {
+        Data(data).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(
+            of: "/", with: "_"
+        )
+        .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func json(_ strings: [String]) -> String { JSONValue.array(strings.map(JSONValue.string)).text }
+
+    static func strings(_ text: String) -> [String] {
+        guard case .array(let items)? = try? JSONValue.parse(Array(text.utf8)) else { return [] }
+        return items.compactMap { if case .string(let s) = $0 { s } else { nil } }
+    }
+
+    func audit(
+        _ db: Database, _ at: Instant, _ actor: String, _ action: String, _ incident: String?, _ detail: String
+    )
+        throws
+    {
+        try db.execute(
+            sql: "INSERT INTO audit (at, actor, action, incident_id, detail) VALUES (?, ?, ?, ?, ?)",
+            arguments: [at.seconds, actor, action, incident, detail])
+    }
+
+    // MARK: Tokens
+
+    public func createToken(organisation: String, at: Instant) throws -> String {
+        var bytes = [UInt8](repeating: 0, count: 32)
+        for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255) }
+        let token = "bsk_" + Self.base64url(bytes)
+        try pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO token (hash, organisation, created_at) VALUES (?, ?, ?)",
+                arguments: [Self.hash(token), organisation, at.seconds])
+            try audit(db, at, "admin", "token-created", nil, "organisation \(organisation)")
+        }
+        return token
+    }
+
+    public func organisation(forToken token: String) throws -> String? {
+        try pool.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT organisation FROM token WHERE hash = ? AND revoked_at IS NULL",
+                arguments: [Self.hash(token)])
+        }
+    }
+
+    // MARK: Intake
+
+    /// The acknowledgement token of a notification: an HMAC of its idempotency key, so links can be
+    /// made again after a restart while only hashes are stored.
+    public func ackToken(forKey key: String) -> String {
+        Self.base64url(HMAC<SHA256>.authenticationCode(for: Data(("ack:" + key).utf8), using: secret))
+    }
+
+    public func accept(
+        _ report: IncidentReport, raw: String, organisation: String, at: Instant,
+        plan makePlan: (_ history: [HistoryIncident]) -> Plan
+    ) throws -> AcceptOutcome {
+        try pool.write { db in
+            if let row = try Row.fetchOne(
+                db, sql: "SELECT id, organisation, received_at, plan_json FROM incident WHERE id = ?",
+                arguments: [report.id])
+            {
+                let stored = StoredIncident(
+                    id: row["id"], organisation: row["organisation"], receivedAt: Instant(seconds: row["received_at"]),
+                    planJSON: row["plan_json"])
+                guard stored.organisation == organisation else { return .idTaken(byOrganisation: stored.organisation) }
+                return .replayed(stored)
+            }
+            let history = try self.history(db, before: report.occurredAt)
+            let plan = makePlan(history)
+            let planJSON = plan.json.text
+            try db.execute(
+                sql: """
+                    INSERT INTO incident (id, organisation, received_at, occurred_at, category, severity, area,
+                        report_json, plan_json, merged_into, fired)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    report.id, organisation, at.seconds, report.occurredAt.seconds, report.category.rawValue,
+                    report.severity.rawValue, plan.area, raw, planJSON, plan.mergedInto, Self.json(plan.fired),
+                ])
+            try audit(db, at, "reporter:\(organisation)", "incident-accepted", report.id, "fired \(plan.fired)")
+            if let merged = plan.mergedInto {
+                try audit(db, at, "engine", "incident-merged", report.id, "duplicate of \(merged)")
+            }
+            for notification in plan.notifications {
+                try insert(notification, kind: "notification", incident: report.id, purpose: "notify", db)
+            }
+            for task in plan.tasks {
+                try db.execute(
+                    sql: """
+                        INSERT INTO task (incident_id, guideline, text, role, due_at, assignees, escalate_to)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        report.id, task.guideline, task.text, task.role, task.due.seconds, Self.json(task.assignees),
+                        Self.json(task.escalateTo),
+                    ])
+            }
+            for escalation in plan.escalations {
+                try db.execute(
+                    sql:
+                        "INSERT INTO escalation (incident_id, guideline, due_at, roles, round, tier) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [
+                        report.id, escalation.guideline, escalation.after.seconds, Self.json(escalation.to),
+                        escalation.round, escalation.tier.rawValue,
+                    ])
+            }
+            return .accepted(
+                StoredIncident(id: report.id, organisation: organisation, receivedAt: at, planJSON: planJSON))
+        }
+    }
+
+    func insert(_ n: PlannedNotification, kind: String, incident: String, purpose: String, _ db: Database) throws {
+        let key = "\(incident)/\(purpose)/\(n.person)"
+        let channels = JSONValue.array(
+            n.channels.map { .object([("kind", .string($0.kind.rawValue)), ("address", .string($0.address))]) }
+        ).text
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO notification (incident_id, person, name, roles, tier, channels, send_at,
+                    idempotency_key, message, guidelines, kind, ack_hash, ack_expires_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                incident, n.person, n.name, Self.json(n.roles), n.tier.rawValue, channels, n.sendAt.seconds, key,
+                n.message, Self.json(n.guidelines), kind, Self.hash(ackToken(forKey: key)),
+                n.sendAt.seconds + ackValidity,
+            ])
+    }
+
+    /// Earlier incidents for duplicates, correlation and suppression: the last 90 days before `time`.
+    func history(_ db: Database, before time: Instant) throws -> [HistoryIncident] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, category, area, occurred_at, fired, closed_at FROM incident
+                WHERE merged_into IS NULL AND occurred_at >= ? ORDER BY occurred_at
+                """,
+            arguments: [time.seconds - 90 * 86_400])
+        return rows.compactMap { row in
+            guard let category = Category(rawValue: row["category"]) else { return nil }
+            return HistoryIncident(
+                id: row["id"], category: category, area: row["area"], occurredAt: Instant(seconds: row["occurred_at"]),
+                fired: Self.strings(row["fired"]), closed: (row["closed_at"] as Int?) != nil)
+        }
+    }
+
+    // MARK: Acknowledgement
+
+    static let notificationColumns = """
+        id, incident_id, person, name, roles, tier, channels, send_at, idempotency_key, message, guidelines,
+        status, acknowledged_at, ack_expires_at, kind
+        """
+
+    static func notification(_ row: Row) -> StoredNotification {
+        var channels: [(kind: String, address: String)] = []
+        if case .array(let items)? = try? JSONValue.parse(Array((row["channels"] as String).utf8)) {
+            for item in items {
+                if case .string(let kind)? = item["kind"], case .string(let address)? = item["address"] {
+                    channels.append((kind, address))
+                }
+            }
+        }
+        return StoredNotification(
+            id: row["id"], incident: row["incident_id"], person: row["person"], name: row["name"],
+            roles: strings(row["roles"]), tier: ContentTier(rawValue: row["tier"]) ?? .situation, channels: channels,
+            sendAt: Instant(seconds: row["send_at"]), idempotencyKey: row["idempotency_key"], message: row["message"],
+            guidelines: strings(row["guidelines"]), status: row["status"],
+            acknowledgedAt: (row["acknowledged_at"] as Int?).map(Instant.init(seconds:)),
+            ackExpiresAt: Instant(seconds: row["ack_expires_at"]), kind: row["kind"])
+    }
+
+    public func notification(ackToken: String) throws -> StoredNotification? {
+        try pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT \(Self.notificationColumns) FROM notification WHERE ack_hash = ?",
+                arguments: [Self.hash(ackToken)]
+            ).map(Self.notification)
+        }
+    }
+
+    public func acknowledge(ackToken: String, at: Instant) throws -> AcknowledgeOutcome {
+        try pool.write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT \(Self.notificationColumns) FROM notification WHERE ack_hash = ?",
+                    arguments: [Self.hash(ackToken)])
+            else { return .unknown }
+            let notification = Self.notification(row)
+            if notification.acknowledgedAt != nil { return .alreadyAcknowledged(notification) }
+            if at > notification.ackExpiresAt { return .expired }
+            try db.execute(
+                sql: "UPDATE notification SET acknowledged_at = ? WHERE id = ?",
+                arguments: [at.seconds, notification.id])
+            // Acknowledging stops the escalations of the guidelines behind this notification.
+            for guideline in notification.guidelines {
+                try db.execute(
+                    sql: """
+                        UPDATE escalation SET status = 'cancelled'
+                        WHERE incident_id = ? AND guideline = ? AND status = 'pending'
+                        """,
+                    arguments: [notification.incident, guideline])
+            }
+            try audit(
+                db, at, "person:\(notification.person)", "acknowledged", notification.incident,
+                "notification \(notification.id) as \(notification.roles.joined(separator: ", "))")
+            var acknowledged = notification
+            acknowledged.acknowledgedAt = at
+            return .acknowledged(acknowledged)
+        }
+    }
+
+    // MARK: Dispatch
+
+    public func dueNotifications(at: Instant, limit: Int) throws -> [StoredNotification] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.notificationColumns) FROM notification
+                    WHERE status = 'pending' AND send_at <= ? ORDER BY send_at, id LIMIT ?
+                    """,
+                arguments: [at.seconds, limit]
+            ).map(Self.notification)
+        }
+    }
+
+    public func recordAttempt(_ attempt: DeliveryAttempt) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO delivery_attempt (notification_id, attempted_at, channel, address, outcome, detail)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    attempt.notification, attempt.at.seconds, attempt.channel, attempt.address, attempt.outcome,
+                    attempt.detail,
+                ])
+            guard attempt.outcome != "retry" else { return }
+            try db.execute(
+                sql: "UPDATE notification SET status = ? WHERE id = ?",
+                arguments: [attempt.outcome, attempt.notification])
+            let row = try Row.fetchOne(
+                db, sql: "SELECT incident_id, person, tier FROM notification WHERE id = ?",
+                arguments: [attempt.notification])
+            if let row {
+                try audit(
+                    db, attempt.at, "dispatcher", attempt.outcome == "delivered" ? "delivered" : "delivery-failed",
+                    row["incident_id"],
+                    "\(row["tier"] as String) tier to \(row["person"] as String) by \(attempt.channel): \(attempt.detail)"
+                )
+            }
+        }
+    }
+
+    public func fireDueEscalations(at: Instant, notify: (StoredEscalation) -> [PlannedNotification]) throws -> Int {
+        try pool.write { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, incident_id, guideline, due_at, roles, round, tier FROM escalation
+                    WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id
+                    """,
+                arguments: [at.seconds])
+            for row in rows {
+                let escalation = StoredEscalation(
+                    id: row["id"], incident: row["incident_id"], guideline: row["guideline"],
+                    roles: Self.strings(row["roles"]),
+                    round: row["round"], tier: ContentTier(rawValue: row["tier"]) ?? .situation,
+                    dueAt: Instant(seconds: row["due_at"]))
+                for notification in notify(escalation) {
+                    try insert(
+                        notification, kind: "escalation", incident: escalation.incident,
+                        purpose: "escalate-\(escalation.guideline)-\(escalation.round)", db)
+                }
+                try db.execute(sql: "UPDATE escalation SET status = 'fired' WHERE id = ?", arguments: [escalation.id])
+                try audit(
+                    db, at, "engine", "escalated", escalation.incident,
+                    "\(escalation.guideline) round \(escalation.round) to \(escalation.roles.joined(separator: ", "))")
+            }
+            return rows.count
+        }
+    }
+
+    public func audit(incident: String) throws -> [AuditEntry] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT at, actor, action, detail FROM audit WHERE incident_id = ? ORDER BY id",
+                arguments: [incident]
+            ).map {
+                AuditEntry(
+                    at: Instant(seconds: $0["at"]), actor: $0["actor"], action: $0["action"], detail: $0["detail"])
+            }
+        }
+    }
+}

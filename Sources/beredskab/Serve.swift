@@ -1,0 +1,114 @@
+import ArgumentParser
+import BeredskabEngine
+import BeredskabServer
+import BeredskabStore
+import BeredskabTime
+import Foundation
+import Hummingbird
+
+/// The wall clock, read only here at the edge; the engine gets time passed in.
+@Sendable func now() -> Instant {
+    Instant(seconds: Int(Date().timeIntervalSince1970))
+}
+
+/// `beredskab serve`: the intake server on the embedded store, with the dispatcher.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the server: report intake, acknowledgement links and the dispatcher, on SQLite.",
+        discussion: """
+            Refuses to start when the rules have errors. With no transport configured it writes each
+            message it would send to outbox.jsonl in the data folder.
+            """
+    )
+
+    @Option(help: "Port to listen on (0: any free port, printed at start).")
+    var port = 8080
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Folder for the database and the outbox file.")
+    var data = "data"
+
+    @Option(help: "The address recipients use to reach this server, for acknowledgement links.")
+    var publicURL: String?
+
+    @Option(name: .customLong("rules"), help: "Rule and contact files or folders (default: Rules and Contacts).")
+    var rulePaths: [String] = []
+
+    func run() async throws {
+        let engine = try loadEngine(rulePaths)
+        let store = try openStore(data)
+        let outbox = (data as NSString).appendingPathComponent("outbox.jsonl")
+        FileHandle.standardOutput.write(
+            Data("no transport configured: messages that would be sent are written to \(outbox)\n".utf8))
+        let routes = Routes(engine: engine, store: store, clock: now)
+        let dispatching = DispatchTask()
+        let app = Application(
+            router: routes.router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "Beredskab"),
+            onServerRunning: { [publicURL] channel in
+                // Start working the outbox once the real address is known, for the links in messages.
+                let bound = channel.localAddress?.port ?? port
+                let base = publicURL ?? "http://\(host):\(bound)"
+                let dispatcher = Dispatcher(
+                    store: store, engine: engine, transport: FileTransport(path: outbox), publicURL: base)
+                dispatching.start { await dispatcher.run(clock: now) }
+                let line = "listening on http://\(host):\(bound) with \(engine.rules.guidelines.count) guidelines\n"
+                FileHandle.standardOutput.write(Data(line.utf8))
+            }
+        )
+        defer { dispatching.cancel() }
+        try await app.runService()
+    }
+}
+
+/// Opens the store in a data folder, creating the folder.
+func openStore(_ folder: String) throws -> SQLiteStore {
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    return try SQLiteStore(path: (folder as NSString).appendingPathComponent("beredskab.sqlite"))
+}
+
+/// `beredskab token`: bearer tokens for reporting organisations.
+struct Token: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage bearer tokens.", subcommands: [Create.self])
+
+    /// `beredskab token create --org ID`
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a token for an organisation; it is printed once and only its hash is stored.")
+
+        @Option(help: "The organisation id from Contacts/.")
+        var org: String
+
+        @Option(help: "Folder for the database.")
+        var data = "data"
+
+        @Option(name: .customLong("rules"), help: "Rule and contact files or folders (default: Rules and Contacts).")
+        var rulePaths: [String] = []
+
+        func run() throws {
+            let engine = try loadEngine(rulePaths)
+            guard engine.roster.organisations[org] != nil else {
+                printError("error: unknown organisation '\(org)'\n")
+                throw ExitCode(64)
+            }
+            print(try openStore(data).createToken(organisation: org, at: now()))
+        }
+    }
+}
+
+/// Holds the dispatcher's task so the server can stop it on shutdown.
+final class DispatchTask: @unchecked Sendable {
+    private let lock = NSLock()
+    private var task: Task<Void, Never>?
+
+    func start(_ work: @escaping @Sendable () async -> Void) {
+        lock.withLock { task = task ?? Task { await work() } }
+    }
+
+    func cancel() {
+        lock.withLock { task?.cancel() }
+    }
+}

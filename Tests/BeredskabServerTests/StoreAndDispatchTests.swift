@@ -1,0 +1,194 @@
+import BeredskabCheck
+import BeredskabEngine
+import BeredskabServer
+import BeredskabStore
+import BeredskabTime
+import Foundation
+import GRDB
+import Testing
+
+/// The demo engine and a fresh SQLite file per test.
+struct Fixture {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let engine: Engine = {
+        let demo = Checker.check(
+            try! SourceLoader.load([
+                root.appendingPathComponent("Rules").path, root.appendingPathComponent("Contacts").path,
+            ]))
+        return Engine(rules: demo.rules, roster: demo.roster)
+    }()
+
+    let folder: URL
+    var path: String { folder.appendingPathComponent("beredskab.sqlite").path }
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("beredskab-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    func report(_ name: String) throws -> (IncidentReport, String) {
+        let data = try Data(contentsOf: Self.root.appendingPathComponent("examples/reports/\(name)"))
+        guard
+            case .success(let report) = IncidentReport.decode(
+                [UInt8](data), rules: Self.engine.rules, roster: Self.engine.roster)
+        else { throw CancellationError() }
+        return (report, String(decoding: data, as: UTF8.self))
+    }
+
+    func accept(
+        _ store: SQLiteStore, _ name: String, as organisation: String = "fsb", at: Instant
+    ) throws -> AcceptOutcome {
+        let (report, raw) = try report(name)
+        return try store.accept(report, raw: raw, organisation: organisation, at: at) { history in
+            Self.engine.evaluate(report, history: history, at: at)
+        }
+    }
+}
+
+/// Collects what the dispatcher sends, in memory.
+final class Recorder: Transport, @unchecked Sendable {
+    let lock = NSLock()
+    var sent: [Outgoing] = []
+    func send(_ message: Outgoing) async -> (outcome: String, detail: String) {
+        lock.withLock { sent.append(message) }
+        return ("delivered", "recorded")
+    }
+    var people: [String] { lock.withLock { sent.map(\.notification.person) } }
+}
+
+@Suite struct StoreTests {
+    let at = Instant(rfc3339: "2026-03-13T21:48:00+01:00")!
+
+    @Test func acceptingIsIdempotentPerOrganisationAndRefusesAnotherOrganisationsID() throws {
+        let fixture = try Fixture()
+        let store = try SQLiteStore(path: fixture.path)
+        guard case .accepted(let first) = try fixture.accept(store, "skud-blaagaarden.json", at: at) else {
+            Issue.record("not accepted")
+            return
+        }
+        guard case .replayed(let again) = try fixture.accept(store, "skud-blaagaarden.json", at: at.adding(60)) else {
+            Issue.record("not replayed")
+            return
+        }
+        #expect(again.planJSON == first.planJSON)
+        #expect(again.receivedAt == at)
+        #expect(
+            try fixture.accept(store, "skud-blaagaarden.json", as: "akb", at: at) == .idTaken(byOrganisation: "fsb"))
+        // Exactly one incident and one set of notifications.
+        let counts = try DatabaseQueue(path: fixture.path).read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM incident")!,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM notification")!
+            )
+        }
+        #expect(counts.0 == 1)
+        #expect(counts.1 == 6)
+    }
+
+    @Test func aSecondAssociationsReportMergesUsingTheStoredHistory() throws {
+        let fixture = try Fixture()
+        let store = try SQLiteStore(path: fixture.path)
+        _ = try fixture.accept(store, "skud-blaagaarden.json", at: at)
+        guard
+            case .accepted(let second) = try fixture.accept(
+                store, "skud-blaagaarden-akb.json", as: "akb", at: at.adding(240))
+        else {
+            Issue.record("not accepted")
+            return
+        }
+        #expect(second.planJSON.contains("\"merged_into\":\"fsb:2026-000412\""))
+        #expect(try store.audit(incident: second.id).map(\.action) == ["incident-accepted", "incident-merged"])
+    }
+
+    @Test func theAuditLogIsAppendOnly() throws {
+        let fixture = try Fixture()
+        let store = try SQLiteStore(path: fixture.path)
+        _ = try fixture.accept(store, "skud-blaagaarden.json", at: at)
+        let queue = try DatabaseQueue(path: fixture.path)
+        #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "UPDATE audit SET actor = 'x'") } }
+        #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "DELETE FROM audit") } }
+    }
+
+    @Test func tokensAreStoredOnlyAsHashes() throws {
+        let fixture = try Fixture()
+        let store = try SQLiteStore(path: fixture.path)
+        let token = try store.createToken(organisation: "fsb", at: at)
+        #expect(try store.organisation(forToken: token) == "fsb")
+        #expect(try store.organisation(forToken: token + "x") == nil)
+        let stored = try DatabaseQueue(path: fixture.path).read {
+            try String.fetchAll($0, sql: "SELECT hash FROM token")
+        }
+        #expect(stored.count == 1 && stored[0] != token && !stored[0].contains(token))
+    }
+}
+
+@Suite struct DispatchTests {
+    let at = Instant(rfc3339: "2026-03-13T21:48:00+01:00")!
+
+    @Test func pendingNotificationsAndTimersSurviveARestartAndFireOnTime() async throws {
+        let fixture = try Fixture()
+        do {
+            let store = try SQLiteStore(path: fixture.path)
+            _ = try fixture.accept(store, "skud-blaagaarden.json", at: at)
+            let recorder = Recorder()
+            let dispatcher = Dispatcher(
+                store: store, engine: Fixture.engine, transport: recorder, publicURL: "http://x")
+            try await dispatcher.runOnce(now: at)
+            #expect(recorder.sent.count == 5)
+        }
+        // The process is gone; a new one opens the same file.
+        let store = try SQLiteStore(path: fixture.path)
+        let recorder = Recorder()
+        let dispatcher = Dispatcher(
+            store: store, engine: Fixture.engine, transport: recorder, publicURL: "http://beredskab.test")
+        try await dispatcher.runOnce(now: at.adding(9 * 60))
+        #expect(recorder.sent.isEmpty)
+        try await dispatcher.runOnce(now: at.adding(10 * 60))
+        #expect(recorder.sent.count == 1)
+        #expect(recorder.sent[0].notification.roles == ["gadeteam-vagt"])
+        // Nobody acknowledged: at +15 minutes the steering group is told.
+        try await dispatcher.runOnce(now: at.adding(15 * 60))
+        let escalated = recorder.sent.dropFirst()
+        #expect(!escalated.isEmpty)
+        #expect(
+            escalated.allSatisfy { $0.notification.kind == "escalation" && $0.notification.roles == ["styregruppe"] })
+        #expect(
+            escalated.allSatisfy { $0.text.hasPrefix("ESKALERING") && $0.text.contains("http://beredskab.test/ack/") })
+        #expect(try store.audit(incident: "fsb:2026-000412").contains { $0.action == "escalated" })
+    }
+
+    @Test func acknowledgingStopsTheEscalationAndIsHarmlessTwice() async throws {
+        let fixture = try Fixture()
+        let store = try SQLiteStore(path: fixture.path)
+        _ = try fixture.accept(store, "skud-blaagaarden.json", at: at)
+        let recorder = Recorder()
+        let dispatcher = Dispatcher(store: store, engine: Fixture.engine, transport: recorder, publicURL: "http://x")
+        try await dispatcher.runOnce(now: at)
+        let link = try #require(recorder.sent.first { $0.notification.roles == ["politi-vagt"] }?.ackLink)
+        let token = String(link.split(separator: "/").last!)
+        guard case .acknowledged = try store.acknowledge(ackToken: token, at: at.adding(120)) else {
+            Issue.record("not acknowledged")
+            return
+        }
+        guard case .alreadyAcknowledged = try store.acknowledge(ackToken: token, at: at.adding(180)) else {
+            Issue.record("second acknowledgement not harmless")
+            return
+        }
+        #expect(try store.acknowledge(ackToken: "nonsense", at: at) == .unknown)
+        try await dispatcher.runOnce(now: at.adding(60 * 60))
+        #expect(!recorder.sent.contains { $0.notification.kind == "escalation" })
+        #expect(try store.acknowledge(ackToken: token, at: at.adding(8 * 86_400)) != .unknown)
+    }
+
+    @Test func linksExpire() async throws {
+        let fixture = try Fixture()
+        let store = try SQLiteStore(path: fixture.path)
+        _ = try fixture.accept(store, "skud-blaagaarden.json", at: at)
+        let recorder = Recorder()
+        try await Dispatcher(store: store, engine: Fixture.engine, transport: recorder, publicURL: "http://x").runOnce(
+            now: at)
+        let token = String(recorder.sent[0].ackLink.split(separator: "/").last!)
+        #expect(try store.acknowledge(ackToken: token, at: at.adding(8 * 86_400)) == .expired)
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// A `beredskab serve` process on a free port of 127.0.0.1 with its own data folder.
+final class Server {
+    let process = Process()
+    let data: URL
+    var base = ""
+
+    init() throws {
+        data = try temporaryFolder([:])
+        process.executableURL = Run.binary
+        process.arguments = ["serve", "--port", "0", "--data", data.path] + demoRules
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Read until the server says where it listens.
+        var text = ""
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, !text.contains("listening on ") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on ") }),
+            let url = line.split(separator: " ").dropFirst(2).first
+        else { throw CancellationError() }
+        base = String(url)
+        #expect(text.contains("no transport configured"))
+    }
+
+    deinit {
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    func token(_ organisation: String) throws -> String {
+        let run = try Run(["token", "create", "--org", organisation, "--data", data.path] + demoRules)
+        return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func request(
+        _ method: String, _ path: String, token: String? = nil, body: Data? = nil, type: String = "application/json"
+    ) async throws -> (status: Int, headers: [AnyHashable: Any], body: String) {
+        var request = URLRequest(url: URL(string: base + path)!)
+        request.httpMethod = method
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let body {
+            request.httpBody = body
+            request.setValue(type, forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as! HTTPURLResponse
+        return (http.statusCode, http.allHeaderFields, String(decoding: data, as: UTF8.self))
+    }
+
+    var outbox: [[String: Any]] {
+        let text = (try? String(contentsOf: data.appendingPathComponent("outbox.jsonl"), encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").map {
+            try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
+    }
+}
+
+func example(_ name: String) throws -> Data {
+    try Data(contentsOf: Run.root.appendingPathComponent("examples/reports/\(name)"))
+}
+
+func json(_ text: String) -> [String: Any] {
+    (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+}
+
+@Suite(.serialized) struct ServeCommandTests {
+    @Test func reportIntakeDeliveryToTheOutboxAndAcknowledgement() async throws {
+        let server = try Server()
+        let token = try server.token("fsb")
+        #expect(token.hasPrefix("bsk_"))
+
+        let created = try await server.request(
+            "POST", "/api/v1/incidents", token: token, body: try example("skud-blaagaarden.json"))
+        #expect(created.status == 201, "\(created.body)")
+        let summary = json(created.body)
+        #expect(summary["incident"] as? String == "fsb:2026-000412")
+        #expect(summary["fired"] as? [String] == ["skud-distrikt-8"])
+        #expect((summary["notified"] as? [Any])?.count == 6)
+
+        // The same id again: the original result, never a second incident.
+        let again = try await server.request(
+            "POST", "/api/v1/incidents", token: token, body: try example("skud-blaagaarden.json"))
+        #expect(again.status == 200)
+        #expect(json(again.body)["received_at"] as? String == summary["received_at"] as? String)
+
+        // The dispatcher writes the five immediate messages (the street team's comes after 10 minutes).
+        var outbox: [[String: Any]] = []
+        for _ in 0..<50 where outbox.count < 5 {
+            try await Task.sleep(for: .milliseconds(100))
+            outbox = server.outbox
+        }
+        #expect(outbox.count == 5)
+        #expect(outbox.allSatisfy { ($0["idempotency_key"] as? String)?.hasPrefix("fsb:2026-000412/notify/") == true })
+        let fsb = outbox.filter { ($0["roles"] as? [String]) == ["reporter"] }
+        #expect(!fsb.isEmpty && fsb.allSatisfy { $0["tier"] as? String == "situation" })
+
+        let link = try #require(outbox.first { ($0["roles"] as? [String]) == ["politi-vagt"] }?["ack_link"] as? String)
+        let path = String(link.dropFirst(server.base.count))
+        let page = try await server.request("GET", path)
+        #expect(page.status == 200)
+        #expect(page.body.contains("Kvittér for modtagelsen"))
+        let acknowledged = try await server.request("POST", path)
+        #expect(acknowledged.body.contains("Tak – du har kvitteret"))
+        let twice = try await server.request("POST", path)
+        #expect(twice.status == 200 && twice.body.contains("Allerede kvitteret"))
+        let unknown = try await server.request("GET", "/ack/not-a-token")
+        #expect(unknown.status == 404 && unknown.body.contains("Linket kendes ikke"))
+    }
+
+    @Test func refusalsAreJSONWithTheRightStatus() async throws {
+        let server = try Server()
+        let fsb = try server.token("fsb")
+        let akb = try server.token("akb")
+        let report = try example("skud-blaagaarden.json")
+
+        let noToken = try await server.request("POST", "/api/v1/incidents", body: report)
+        #expect(noToken.status == 401)
+        #expect((json(noToken.body)["error"] as? [String: Any])?["message"] as? String != nil)
+
+        let wrongOrganisation = try await server.request("POST", "/api/v1/incidents", token: akb, body: report)
+        #expect(wrongOrganisation.status == 403)
+
+        let malformed = try await server.request("POST", "/api/v1/incidents", token: fsb, body: Data("{\"id\": ".utf8))
+        #expect(malformed.status == 400)
+
+        let invalid = try await server.request(
+            "POST", "/api/v1/incidents", token: fsb,
+            body: Data(#"{"id": "x", "reporter": {"organisation": "fsb"}, "category": "riot"}"#.utf8))
+        #expect(invalid.status == 422)
+        let problems = ((json(invalid.body)["error"] as? [String: Any])?["problems"] as? [[String: Any]]) ?? []
+        #expect(
+            problems.compactMap { $0["path"] as? String } == [
+                "$.occurred_at", "$.category", "$.severity", "$.location",
+            ])
+
+        let form = try await server.request("POST", "/api/v1/incidents", token: fsb, body: report, type: "text/plain")
+        #expect(form.status == 415)
+
+        let huge = try await server.request(
+            "POST", "/api/v1/incidents", token: fsb, body: Data(repeating: 32, count: 300_000))
+        #expect(huge.status == 413)
+
+        #expect(try await server.request("POST", "/api/v1/incidents", token: fsb, body: report).status == 201)
+        // Another organisation may not reuse the id (its own token, its own reporter field).
+        var taken = json(String(decoding: report, as: UTF8.self))
+        taken["reporter"] = ["organisation": "akb"]
+        let takenBody = try JSONSerialization.data(withJSONObject: taken)
+        #expect(try await server.request("POST", "/api/v1/incidents", token: akb, body: takenBody).status == 409)
+    }
+
+    @Test func refusesToStartOnRulesWithErrors() throws {
+        let folder = try temporaryFolder(["broken.rules": "role r { }\n"])
+        let run = try Run([
+            "serve", "--port", "0", "--data", folder.path, "--rules",
+            folder.appendingPathComponent("broken.rules").path,
+        ])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("broken.rules:1:6: error: role 'r' has no duty"))
+        #expect(run.stderr.contains("the rules have errors; nothing was evaluated"))
+    }
+}
