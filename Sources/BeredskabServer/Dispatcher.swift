@@ -11,13 +11,21 @@ public struct Dispatcher: Sendable {
     let transport: any Transport
     /// The server's address as recipients reach it, for acknowledgement links.
     let publicURL: String
+    let policy: DeliveryPolicy
+    /// The role told when a person cannot be reached on any channel, if one is configured.
+    let failureRole: String?
 
     /// Creates a dispatcher.
-    public init(store: SQLiteStore, engine: Engine, transport: any Transport, publicURL: String) {
+    public init(
+        store: SQLiteStore, engine: Engine, transport: any Transport, publicURL: String,
+        policy: DeliveryPolicy = DeliveryPolicy(), failureRole: String? = nil
+    ) {
         self.store = store
         self.engine = engine
         self.transport = transport
         self.publicURL = publicURL
+        self.policy = policy
+        self.failureRole = failureRole
     }
 
     /// One pass: escalations due by `now`, then up to `limit` due notifications. Returns how many were sent.
@@ -33,27 +41,64 @@ public struct Dispatcher: Sendable {
             ).notifications
         }
         let due = try store.dueNotifications(at: now, limit: limit)
-        for notification in due {
-            let link = "\(publicURL)/ack/\(store.ackToken(forKey: notification.idempotencyKey))"
-            var text = notification.message.replacingOccurrences(of: "{link}", with: link)
-            if !notification.message.contains("{link}") { text += "\nKvittér: \(link)" }
-            guard let channel = notification.channels.first else {
-                try store.recordAttempt(
-                    DeliveryAttempt(
-                        notification: notification.id, at: now, channel: "none", address: "", outcome: "failed",
-                        detail: "\(notification.name) has no channel"))
-                continue
+        // All due messages at once, so one slow receiver cannot hold up the others.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for notification in due {
+                group.addTask { try await deliver(notification, now: now) }
             }
-            let result = await transport.send(
-                Outgoing(
-                    notification: notification, channel: channel.kind, address: channel.address, text: text,
-                    ackLink: link))
-            try store.recordAttempt(
-                DeliveryAttempt(
-                    notification: notification.id, at: now, channel: channel.kind, address: channel.address,
-                    outcome: result.outcome, detail: result.detail))
+            try await group.waitForAll()
         }
         return due.count
+    }
+
+    func deliver(_ notification: StoredNotification, now: Instant) async throws {
+        let link = "\(publicURL)/ack/\(store.ackToken(forKey: notification.idempotencyKey))"
+        var text = notification.message.replacingOccurrences(of: "{link}", with: link)
+        if !notification.message.contains("{link}") { text += "\nKvittér: \(link)" }
+        guard notification.channelIndex < notification.channels.count else {
+            try store.recordAttempt(
+                DeliveryAttempt(
+                    notification: notification.id, at: now, channel: "none", address: "", outcome: "failed",
+                    detail: "\(notification.name) has no channel left"),
+                next: .failed)
+            try reportFailure(notification, now: now)
+            return
+        }
+        let channel = notification.channels[notification.channelIndex]
+        let result = await transport.send(
+            Outgoing(
+                notification: notification, channel: channel.kind, address: channel.address, text: text, ackLink: link))
+        let next = policy.next(
+            after: result, notification: notification, channelCount: notification.channels.count, now: now,
+            jitter: Double.random(in: 0...1))
+        let (outcome, detail): (String, String)
+        switch result {
+        case .delivered(let text): (outcome, detail) = ("delivered", text)
+        case .retry(let text): (outcome, detail) = ("retry", text)
+        case .permanent(let text): (outcome, detail) = ("permanent", text)
+        }
+        try store.recordAttempt(
+            DeliveryAttempt(
+                notification: notification.id, at: now, channel: channel.kind, address: channel.address,
+                outcome: outcome,
+                detail: detail),
+            next: next)
+        if next == .failed { try reportFailure(notification, now: now) }
+    }
+
+    /// Tells the configured duty role that a person could not be reached on any channel.
+    func reportFailure(_ notification: StoredNotification, now: Instant) throws {
+        guard let failureRole, notification.kind != "delivery-problem",
+            let guideline = notification.guidelines.first
+        else { return }
+        let message =
+            "LEVERING MISLYKKEDES: \(notification.name) (\(notification.roles.joined(separator: ", "))) kunne ikke nås på nogen kanal om hændelse \(notification.incident). Ring til personen eller en stedfortræder. Kvittér: {link}"
+        let notifications = engine.notifications(
+            roles: [failureRole], tier: .situation, at: now, guideline: guideline, message: message
+        ).notifications
+        try store.enqueue(
+            notifications, incident: notification.incident, purpose: "failed-\(notification.id)",
+            kind: "delivery-problem")
     }
 
     /// Runs passes every `interval` seconds until the task is cancelled; a failing pass is logged

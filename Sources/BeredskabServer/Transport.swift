@@ -13,10 +13,20 @@ public struct Outgoing: Sendable {
     public var ackLink: String
 }
 
+/// How one delivery attempt went, with the transport's own words (curl's error text, a status line).
+public enum SendResult: Sendable, Equatable {
+    /// The receiver took it.
+    case delivered(String)
+    /// Worth trying again later on the same channel: a timeout, a refused connection, a 5xx.
+    case retry(String)
+    /// Trying again will not help on this channel: a 4xx from a webhook, a 5xx from SMTP.
+    case permanent(String)
+}
+
 /// Sends one message on one channel and says how it went.
 public protocol Transport: Sendable {
-    /// Attempts delivery; `delivered`, `retry` or `failed`, with the transport's own detail.
-    func send(_ message: Outgoing) async -> (outcome: String, detail: String)
+    /// Attempts delivery of a message on its channel.
+    func send(_ message: Outgoing) async -> SendResult
 }
 
 /// With no transport configured: writes each message it would send as a JSON line to a file, so the
@@ -30,7 +40,7 @@ public final class FileTransport: Transport, @unchecked Sendable {
         self.path = path
     }
 
-    public func send(_ message: Outgoing) async -> (outcome: String, detail: String) {
+    public func send(_ message: Outgoing) async -> SendResult {
         let n = message.notification
         let line: JSONValue = .object([
             ("idempotency_key", .string(n.idempotencyKey)), ("incident", .string(n.incident)),
@@ -43,18 +53,18 @@ public final class FileTransport: Transport, @unchecked Sendable {
         return lock.withLock { write(json) }
     }
 
-    func write(_ json: String) -> (outcome: String, detail: String) {
+    func write(_ json: String) -> SendResult {
         guard let handle = FileHandle(forWritingAtPath: path) ?? create() else {
-            return ("retry", "cannot open \(path)")
+            return .retry("cannot open \(path)")
         }
         defer { try? handle.close() }
         do {
             try handle.seekToEnd()
             try handle.write(contentsOf: Data(json.utf8))
             try handle.synchronize()
-            return ("delivered", "written to \(path)")
+            return .delivered("written to \(path)")
         } catch {
-            return ("retry", "cannot write \(path): \(error)")
+            return .retry("cannot write \(path): \(error)")
         }
     }
 

@@ -24,8 +24,10 @@ public protocol IncidentStore: Sendable {
 
     /// Notifications whose send time has come and that are not yet delivered or failed.
     func dueNotifications(at: Instant, limit: Int) throws -> [StoredNotification]
-    /// Records one delivery attempt and the notification's new status.
-    func recordAttempt(_ attempt: DeliveryAttempt) throws
+    /// Records one delivery attempt and what happens next to the notification.
+    func recordAttempt(_ attempt: DeliveryAttempt, next: NextStep) throws
+    /// Adds notifications made outside a plan (a delivery failure told to a duty role).
+    func enqueue(_ notifications: [PlannedNotification], incident: String, purpose: String, kind: String) throws
     /// Escalation timers that are due and still pending; `fire` turns each into notifications.
     func fireDueEscalations(at: Instant, notify: (StoredEscalation) -> [PlannedNotification]) throws -> Int
 
@@ -69,8 +71,14 @@ public struct StoredNotification: Sendable, Equatable {
     public var status: String
     public var acknowledgedAt: Instant?
     public var ackExpiresAt: Instant
-    /// `notification` or `escalation`.
+    /// `notification`, `escalation` or `delivery-problem`.
     public var kind: String
+    /// Which of the person's channels is being tried.
+    public var channelIndex: Int
+    /// Failed attempts on that channel so far.
+    public var attempts: Int
+    /// When the first attempt on that channel was made.
+    public var firstAttemptAt: Instant?
 
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.id == rhs.id && lhs.status == rhs.status && lhs.acknowledgedAt == rhs.acknowledgedAt
@@ -86,6 +94,17 @@ public struct StoredEscalation: Sendable {
     public var round: Int
     public var tier: ContentTier
     public var dueAt: Instant
+}
+
+/// What happens to a notification after an attempt.
+public enum NextStep: Sendable, Equatable {
+    case delivered
+    /// Try the same channel again at this time.
+    case retry(at: Instant)
+    /// Move on to the person's channel with this index, now.
+    case fallback(channel: Int)
+    /// No channel is left.
+    case failed
 }
 
 /// One try at delivering a notification.

@@ -81,6 +81,15 @@ public final class SQLiteStore: IncidentStore {
                         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                     """)
         }
+        migrator.registerMigration("v2: delivery attempts per channel, back-off and fallback") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE notification ADD COLUMN channel_index INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE notification ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE notification ADD COLUMN first_attempt_at INTEGER;
+                    ALTER TABLE notification ADD COLUMN next_attempt_at INTEGER;
+                    """)
+        }
         return migrator
     }
 
@@ -242,7 +251,7 @@ public final class SQLiteStore: IncidentStore {
 
     static let notificationColumns = """
         id, incident_id, person, name, roles, tier, channels, send_at, idempotency_key, message, guidelines,
-        status, acknowledged_at, ack_expires_at, kind
+        status, acknowledged_at, ack_expires_at, kind, channel_index, attempts, first_attempt_at
         """
 
     static func notification(_ row: Row) -> StoredNotification {
@@ -260,7 +269,9 @@ public final class SQLiteStore: IncidentStore {
             sendAt: Instant(seconds: row["send_at"]), idempotencyKey: row["idempotency_key"], message: row["message"],
             guidelines: strings(row["guidelines"]), status: row["status"],
             acknowledgedAt: (row["acknowledged_at"] as Int?).map(Instant.init(seconds:)),
-            ackExpiresAt: Instant(seconds: row["ack_expires_at"]), kind: row["kind"])
+            ackExpiresAt: Instant(seconds: row["ack_expires_at"]), kind: row["kind"],
+            channelIndex: row["channel_index"],
+            attempts: row["attempts"], firstAttemptAt: (row["first_attempt_at"] as Int?).map(Instant.init(seconds:)))
     }
 
     public func notification(ackToken: String) throws -> StoredNotification? {
@@ -311,14 +322,15 @@ public final class SQLiteStore: IncidentStore {
                 db,
                 sql: """
                     SELECT \(Self.notificationColumns) FROM notification
-                    WHERE status = 'pending' AND send_at <= ? ORDER BY send_at, id LIMIT ?
+                    WHERE status = 'pending' AND COALESCE(next_attempt_at, send_at) <= ?
+                    ORDER BY COALESCE(next_attempt_at, send_at), id LIMIT ?
                     """,
                 arguments: [at.seconds, limit]
             ).map(Self.notification)
         }
     }
 
-    public func recordAttempt(_ attempt: DeliveryAttempt) throws {
+    public func recordAttempt(_ attempt: DeliveryAttempt, next: NextStep) throws {
         try pool.write { db in
             try db.execute(
                 sql: """
@@ -329,19 +341,50 @@ public final class SQLiteStore: IncidentStore {
                     attempt.notification, attempt.at.seconds, attempt.channel, attempt.address, attempt.outcome,
                     attempt.detail,
                 ])
-            guard attempt.outcome != "retry" else { return }
-            try db.execute(
-                sql: "UPDATE notification SET status = ? WHERE id = ?",
-                arguments: [attempt.outcome, attempt.notification])
-            let row = try Row.fetchOne(
-                db, sql: "SELECT incident_id, person, tier FROM notification WHERE id = ?",
-                arguments: [attempt.notification])
-            if let row {
-                try audit(
-                    db, attempt.at, "dispatcher", attempt.outcome == "delivered" ? "delivered" : "delivery-failed",
-                    row["incident_id"],
-                    "\(row["tier"] as String) tier to \(row["person"] as String) by \(attempt.channel): \(attempt.detail)"
-                )
+            let id = attempt.notification
+            switch next {
+            case .delivered:
+                try db.execute(sql: "UPDATE notification SET status = 'delivered' WHERE id = ?", arguments: [id])
+            case .retry(let at):
+                try db.execute(
+                    sql: """
+                        UPDATE notification SET attempts = attempts + 1, next_attempt_at = ?,
+                            first_attempt_at = COALESCE(first_attempt_at, ?) WHERE id = ?
+                        """,
+                    arguments: [at.seconds, attempt.at.seconds, id])
+            case .fallback(let channel):
+                try db.execute(
+                    sql: """
+                        UPDATE notification SET channel_index = ?, attempts = 0, first_attempt_at = NULL,
+                            next_attempt_at = ? WHERE id = ?
+                        """,
+                    arguments: [channel, attempt.at.seconds, id])
+            case .failed:
+                try db.execute(sql: "UPDATE notification SET status = 'failed' WHERE id = ?", arguments: [id])
+            }
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT incident_id, person, tier FROM notification WHERE id = ?", arguments: [id])
+            else { return }
+            let action: String
+            switch next {
+            case .delivered: action = "delivered"
+            case .retry: action = "delivery-retry"
+            case .fallback: action = "delivery-fallback"
+            case .failed: action = "delivery-failed"
+            }
+            try audit(
+                db, attempt.at, "dispatcher", action, row["incident_id"],
+                "\(row["tier"] as String) tier to \(row["person"] as String) by \(attempt.channel) \(attempt.address): \(attempt.detail)"
+            )
+        }
+    }
+
+    public func enqueue(_ notifications: [PlannedNotification], incident: String, purpose: String, kind: String) throws
+    {
+        try pool.write { db in
+            for notification in notifications {
+                try insert(notification, kind: kind, incident: incident, purpose: purpose, db)
             }
         }
     }

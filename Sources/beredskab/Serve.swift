@@ -33,11 +33,18 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The address recipients use to reach this server, for acknowledgement links.")
     var publicURL: String?
 
+    @Option(help: "The role told when someone cannot be reached on any channel.")
+    var failureRole: String?
+
     @Option(name: .customLong("rules"), help: "Rule and contact files or folders (default: Rules and Contacts).")
     var rulePaths: [String] = []
 
     func run() async throws {
         let engine = try loadEngine(rulePaths)
+        if let failureRole, engine.rules.roles[failureRole] == nil {
+            printError("error: unknown role '\(failureRole)' for --failure-role\n")
+            throw ExitCode(64)
+        }
         let store = try openStore(data)
         let outbox = (data as NSString).appendingPathComponent("outbox.jsonl")
         FileHandle.standardOutput.write(
@@ -52,7 +59,8 @@ struct Serve: AsyncParsableCommand {
                 let bound = channel.localAddress?.port ?? port
                 let base = publicURL ?? "http://\(host):\(bound)"
                 let dispatcher = Dispatcher(
-                    store: store, engine: engine, transport: FileTransport(path: outbox), publicURL: base)
+                    store: store, engine: engine, transport: FileTransport(path: outbox), publicURL: base,
+                    failureRole: failureRole)
                 dispatching.start { await dispatcher.run(clock: now) }
                 let line = "listening on http://\(host):\(bound) with \(engine.rules.guidelines.count) guidelines\n"
                 FileHandle.standardOutput.write(Data(line.utf8))

@@ -50,9 +50,9 @@ struct Fixture {
 final class Recorder: Transport, @unchecked Sendable {
     let lock = NSLock()
     var sent: [Outgoing] = []
-    func send(_ message: Outgoing) async -> (outcome: String, detail: String) {
+    func send(_ message: Outgoing) async -> SendResult {
         lock.withLock { sent.append(message) }
-        return ("delivered", "recorded")
+        return .delivered("recorded")
     }
     var people: [String] { lock.withLock { sent.map(\.notification.person) } }
 }
