@@ -38,11 +38,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // libcurl from the system (Debian's libcurl4-openssl-dev), with typed wrappers for its variadic calls.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Deliver: one curl multi handle on its own thread, and the email, SMS and webhook transports.
+        .target(name: "BeredskabDelivery", dependencies: ["CCurl"]),
         // Intake and acknowledgement over HTTP, and the dispatcher that works the outbox.
         .target(
             name: "BeredskabServer",
             dependencies: [
-                "BeredskabEngine", "BeredskabStore", .product(name: "Hummingbird", package: "hummingbird"),
+                "BeredskabEngine", "BeredskabStore", "BeredskabDelivery",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
@@ -81,6 +86,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        .testTarget(name: "BeredskabDeliveryTests", dependencies: ["BeredskabDelivery"], exclude: ["servers"]),
         .testTarget(name: "EndToEndTests", dependencies: ["beredskab"]),
     ]
 )

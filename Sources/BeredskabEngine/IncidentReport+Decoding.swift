@@ -7,6 +7,11 @@ import BeredskabTime
 public struct InvalidReport: Error, Sendable, Equatable {
     /// The problems, in the order of the report's fields.
     public var problems: [ReportProblem]
+
+    /// Creates the refusal.
+    public init(problems: [ReportProblem]) {
+        self.problems = problems
+    }
 }
 
 extension IncidentReport {

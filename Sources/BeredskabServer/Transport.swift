@@ -69,7 +69,7 @@ public final class FileTransport: Transport, @unchecked Sendable {
     }
 
     func create() -> FileHandle? {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         return FileHandle(forWritingAtPath: path)
     }
 }

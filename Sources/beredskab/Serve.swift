@@ -33,34 +33,61 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The address recipients use to reach this server, for acknowledgement links.")
     var publicURL: String?
 
-    @Option(help: "The role told when someone cannot be reached on any channel.")
+    @Option(help: "The role told when someone cannot be reached on any channel (overrides the file).")
     var failureRole: String?
+
+    @Option(
+        help:
+            "Server configuration (JSON: smtp, sms, webhook, failure_role, public_url); secrets come from the environment."
+    )
+    var config: String?
 
     @Option(name: .customLong("rules"), help: "Rule and contact files or folders (default: Rules and Contacts).")
     var rulePaths: [String] = []
 
     func run() async throws {
         let engine = try loadEngine(rulePaths)
-        if let failureRole, engine.rules.roles[failureRole] == nil {
-            printError("error: unknown role '\(failureRole)' for --failure-role\n")
+        var settings: ServerConfiguration
+        switch ServerConfiguration.read(try config.map(readJSON), environment: ProcessInfo.processInfo.environment) {
+        case .success(let read): settings = read
+        case .failure(let invalid):
+            printError(invalid.problems.map { "\(config ?? "environment"): \($0)\n" }.joined())
+            throw ExitCode(1)
+        }
+        settings.failureRole = failureRole ?? settings.failureRole
+        settings.publicURL = publicURL ?? settings.publicURL
+        if let role = settings.failureRole, engine.rules.roles[role] == nil {
+            printError("error: unknown role '\(role)' for the failure role\n")
             throw ExitCode(64)
         }
         let store = try openStore(data)
         let outbox = (data as NSString).appendingPathComponent("outbox.jsonl")
-        FileHandle.standardOutput.write(
-            Data("no transport configured: messages that would be sent are written to \(outbox)\n".utf8))
+        let transport: any Transport
+        if settings.hasTransport {
+            transport = CurlTransport(settings)
+            let channels = [
+                settings.smtp.map { "email via \($0.url)" }, settings.sms.map { "sms via \($0.url)" },
+                settings.webhookSecret.map { _ in "signed webhooks" + (settings.webhookURL.map { " to \($0)" } ?? "") },
+            ]
+            FileHandle.standardOutput.write(
+                Data("delivering \(channels.compactMap { $0 }.joined(separator: ", "))\n".utf8))
+        } else {
+            transport = FileTransport(path: outbox)
+            FileHandle.standardOutput.write(
+                Data("no transport configured: messages that would be sent are written to \(outbox)\n".utf8))
+        }
         let routes = Routes(engine: engine, store: store, clock: now)
         let dispatching = DispatchTask()
         let app = Application(
             router: routes.router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "Beredskab"),
-            onServerRunning: { [publicURL] channel in
+            onServerRunning: { [settings] channel in
                 // Start working the outbox once the real address is known, for the links in messages.
                 let bound = channel.localAddress?.port ?? port
-                let base = publicURL ?? "http://\(host):\(bound)"
+                let base = settings.publicURL ?? "http://\(host):\(bound)"
                 let dispatcher = Dispatcher(
-                    store: store, engine: engine, transport: FileTransport(path: outbox), publicURL: base,
-                    failureRole: failureRole)
+                    store: store, engine: engine, transport: transport, publicURL: base,
+                    failureRole: settings.failureRole)
                 dispatching.start { await dispatcher.run(clock: now) }
                 let line = "listening on http://\(host):\(bound) with \(engine.rules.guidelines.count) guidelines\n"
                 FileHandle.standardOutput.write(Data(line.utf8))

@@ -6,32 +6,56 @@ import Testing
 #endif
 
 /// A `beredskab serve` process on a free port of 127.0.0.1 with its own data folder.
+/// Lines a child process prints, up to and including the first that starts with `prefix`; gives up
+/// after `seconds` or when the process exits, so a test fails instead of hanging.
+func readLines(_ pipe: Pipe, of process: Process, until prefix: String, seconds: Double = 60) throws -> [String] {
+    let fd = pipe.fileHandleForReading.fileDescriptor
+    _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+    var lines: [String] = []
+    var line: [UInt8] = []
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        var byte: UInt8 = 0
+        if read(fd, &byte, 1) == 1 {
+            guard byte == UInt8(ascii: "\n") else {
+                line.append(byte)
+                continue
+            }
+            lines.append(String(decoding: line, as: UTF8.self))
+            line.removeAll()
+            if lines.last!.hasPrefix(prefix) { return lines }
+            continue
+        }
+        if !process.isRunning { break }
+        usleep(10_000)
+    }
+    process.terminate()
+    throw CancellationError()
+}
+
 final class Server {
     let process = Process()
     let data: URL
     var base = ""
+    /// What the server printed before it listened.
+    var startup = ""
 
-    init() throws {
+    init(environment: [String: String] = [:]) throws {
         data = try temporaryFolder([:])
         process.executableURL = Run.binary
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.arguments = ["serve", "--port", "0", "--data", data.path] + demoRules
         let out = Pipe()
         process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
+        let log = data.appendingPathComponent("server.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: log)
+        process.standardInput = FileHandle.nullDevice
         try process.run()
-        // Read until the server says where it listens.
-        var text = ""
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, !text.contains("listening on ") {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-        }
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on ") }),
-            let url = line.split(separator: " ").dropFirst(2).first
-        else { throw CancellationError() }
+        let lines = try readLines(out, of: process, until: "listening on ")
+        startup = lines.joined(separator: "\n")
+        guard let url = lines.last?.split(separator: " ").dropFirst(2).first else { throw CancellationError() }
         base = String(url)
-        #expect(text.contains("no transport configured"))
     }
 
     deinit {
@@ -47,7 +71,7 @@ final class Server {
     func request(
         _ method: String, _ path: String, token: String? = nil, body: Data? = nil, type: String = "application/json"
     ) async throws -> (status: Int, headers: [AnyHashable: Any], body: String) {
-        var request = URLRequest(url: URL(string: base + path)!)
+        var request = URLRequest(url: URL(string: base + path)!, timeoutInterval: 20)
         request.httpMethod = method
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let body {
@@ -78,6 +102,7 @@ func json(_ text: String) -> [String: Any] {
 @Suite(.serialized) struct ServeCommandTests {
     @Test func reportIntakeDeliveryToTheOutboxAndAcknowledgement() async throws {
         let server = try Server()
+        #expect(server.startup.contains("no transport configured"))
         let token = try server.token("fsb")
         #expect(token.hasPrefix("bsk_"))
 

@@ -1,0 +1,156 @@
+import BeredskabDelivery
+import BeredskabEngine
+
+/// The server's transports and settings: a JSON file (`serve --config`), with secrets and the
+/// quick-start addresses from the environment. Never from the rules.
+///
+/// ```json
+/// { "smtp": { "url": "smtps://mail.example.org", "from": "beredskab@example.org", "username": "beredskab" },
+///   "sms": { "url": "https://gateway.example.org/send", "headers": { "Authorization": "$BEREDSKAB_SMS_TOKEN" },
+///            "body": "{\"to\": \"{to}\", \"text\": \"{text}\"}", "format": "json" },
+///   "webhook": { "timeout_seconds": 15 },
+///   "failure_role": "hotspot-sekretariat", "public_url": "https://beredskab.example.org" }
+/// ```
+/// Environment: `BEREDSKAB_SMTP_URL`, `BEREDSKAB_SMS_URL` and `BEREDSKAB_WEBHOOK_URL` override the
+/// file's addresses (the last sends every webhook to one receiver); `BEREDSKAB_SMTP_PASSWORD` and
+/// `BEREDSKAB_WEBHOOK_SECRET` are the secrets; a header value `$NAME` is read from the environment.
+public struct ServerConfiguration: Sendable {
+    public var smtp: SMTPTransport.Config?
+    public var sms: SMSGatewayTransport.Config?
+    /// Set when webhooks may be sent: the secret they are signed with.
+    public var webhookSecret: String?
+    /// Sends every webhook here instead of to each person's own address.
+    public var webhookURL: String?
+    public var webhookTimeout: Duration = .seconds(15)
+    public var failureRole: String?
+    public var publicURL: String?
+
+    /// Whether any transport is configured; if not, the server writes messages to a file.
+    public var hasTransport: Bool { smtp != nil || sms != nil || webhookSecret != nil }
+
+    /// Reads the configuration from the file's JSON (or none) and the environment, listing every problem.
+    public static func read(
+        _ json: JSONValue?, environment: [String: String]
+    ) -> Result<ServerConfiguration, InvalidReport> {
+        var c = ServerConfiguration()
+        var problems: [ReportProblem] = []
+        func string(_ value: JSONValue?, _ path: String) -> String? {
+            guard let value else { return nil }
+            guard case .string(let text) = value else {
+                problems.append(ReportProblem(path, "must be a string"))
+                return nil
+            }
+            if text.hasPrefix("$") {
+                guard let fromEnvironment = environment[String(text.dropFirst())] else {
+                    problems.append(ReportProblem(path, "the environment variable \(text.dropFirst()) is not set"))
+                    return nil
+                }
+                return fromEnvironment
+            }
+            return text
+        }
+        func seconds(_ value: JSONValue?, _ path: String, default fallback: Int) -> Duration {
+            guard let value else { return .seconds(fallback) }
+            guard case .number(let n) = value, n > 0 else {
+                problems.append(ReportProblem(path, "must be a positive number of seconds"))
+                return .seconds(fallback)
+            }
+            return .milliseconds(Int(n * 1000))
+        }
+        if let json, case .object = json {
+        } else if json != nil {
+            problems.append(ReportProblem("$", "must be an object"))
+        }
+        let smtp = json?["smtp"]
+        if let url = environment["BEREDSKAB_SMTP_URL"] ?? string(smtp?["url"], "$.smtp.url") {
+            let from =
+                string(smtp?["from"], "$.smtp.from") ?? environment["BEREDSKAB_SMTP_FROM"] ?? "beredskab@localhost"
+            c.smtp = SMTPTransport.Config(
+                url: url, startTLS: smtp?["starttls"] == .bool(true),
+                username: string(smtp?["username"], "$.smtp.username"),
+                password: environment["BEREDSKAB_SMTP_PASSWORD"], fromAddress: from,
+                fromName: string(smtp?["from_name"], "$.smtp.from_name") ?? "Beredskab",
+                connectTimeout: seconds(
+                    smtp?["connect_timeout_seconds"], "$.smtp.connect_timeout_seconds", default: 10),
+                timeout: seconds(smtp?["timeout_seconds"], "$.smtp.timeout_seconds", default: 60))
+        }
+        let sms = json?["sms"]
+        if let url = environment["BEREDSKAB_SMS_URL"] ?? string(sms?["url"], "$.sms.url") {
+            var headers: [String: String] = [:]
+            if case .object(let pairs)? = sms?["headers"] {
+                for (name, value) in pairs { headers[name] = string(value, "$.sms.headers.\(name)") }
+            }
+            let format = string(sms?["format"], "$.sms.format") ?? "json"
+            let body = string(sms?["body"], "$.sms.body") ?? #"{"to": "{to}", "text": "{text}", "id": "{id}"}"#
+            if let format = SMSGatewayTransport.BodyFormat(rawValue: format) {
+                c.sms = SMSGatewayTransport.Config(
+                    url: url, method: string(sms?["method"], "$.sms.method") ?? "POST", headers: headers,
+                    bodyTemplate: body,
+                    format: format, timeout: seconds(sms?["timeout_seconds"], "$.sms.timeout_seconds", default: 15))
+            } else {
+                problems.append(ReportProblem("$.sms.format", "must be json or form"))
+            }
+        }
+        c.webhookURL = environment["BEREDSKAB_WEBHOOK_URL"]
+        c.webhookSecret = environment["BEREDSKAB_WEBHOOK_SECRET"]
+        if c.webhookSecret == nil, json?["webhook"] != nil || c.webhookURL != nil {
+            problems.append(ReportProblem("$.webhook", "webhooks are signed: set BEREDSKAB_WEBHOOK_SECRET"))
+        }
+        c.webhookTimeout = seconds(json?["webhook"]?["timeout_seconds"], "$.webhook.timeout_seconds", default: 15)
+        c.failureRole = string(json?["failure_role"], "$.failure_role")
+        c.publicURL = string(json?["public_url"], "$.public_url")
+        return problems.isEmpty ? .success(c) : .failure(InvalidReport(problems: problems))
+    }
+}
+
+/// Delivers through libcurl: email over SMTP, SMS through the gateway, signed webhooks; all on one
+/// curl multi handle. A channel with no transport configured is a permanent failure for that
+/// channel, so the person's next channel is tried.
+public final class CurlTransport: Transport, Sendable {
+    let multi: CurlMulti
+    let configuration: ServerConfiguration
+
+    /// Creates the transport and its curl thread.
+    public init(_ configuration: ServerConfiguration) {
+        self.configuration = configuration
+        multi = CurlMulti()
+    }
+
+    deinit { multi.shutdown() }
+
+    public func send(_ message: Outgoing) async -> SendResult {
+        let n = message.notification
+        let firstLine = message.text.split(separator: "\n").first.map(String.init) ?? ""
+        let subject = "Beredskab: " + (firstLine.count > 70 ? String(firstLine.prefix(69)) + "…" : firstLine)
+        let outgoing = OutgoingMessage(
+            idempotencyKey: n.idempotencyKey, recipientName: n.name, address: message.address, subject: subject,
+            body: message.text,
+            json: [
+                "incident": n.incident, "person": n.person, "roles": n.roles.joined(separator: ","),
+                "tier": n.tier.rawValue, "ack_link": message.ackLink, "kind": n.kind,
+            ])
+        let outcome: DeliveryOutcome
+        switch message.channel {
+        case "email":
+            guard let smtp = configuration.smtp else { return .permanent("no SMTP transport is configured") }
+            outcome = await SMTPTransport(config: smtp).send(outgoing, via: multi)
+        case "sms":
+            guard let sms = configuration.sms else { return .permanent("no SMS gateway is configured") }
+            outcome = await SMSGatewayTransport(config: sms).send(outgoing, via: multi)
+        case "webhook":
+            guard let secret = configuration.webhookSecret else { return .permanent("webhooks are not configured") }
+            let url = configuration.webhookURL ?? message.address
+            outcome = await WebhookTransport(
+                config: .init(url: url, secret: secret, timeout: configuration.webhookTimeout)
+            )
+            .send(outgoing, via: multi)
+        default:
+            return .permanent("unknown channel \(message.channel)")
+        }
+        switch outcome {
+        case .delivered(let detail): return .delivered(detail)
+        case .retry(let detail): return .retry(detail)
+        case .permanent(let detail): return .permanent(detail)
+        }
+    }
+}

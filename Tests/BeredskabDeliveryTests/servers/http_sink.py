@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""A real HTTP receiver on 127.0.0.1 for the delivery tests (webhooks and the SMS gateway).
+
+Every request is written to the output folder as N.json: method, path, headers, body (text and
+base64) and, with --secret, whether the X-Beredskab-Signature header is the HMAC-SHA256 of the body.
+Prints `READY <port>` on stdout when it accepts connections, then nothing more.
+
+    http_sink.py DIR [--behaviour ok|fail-then-ok|bad-request|hang] [--failures N] [--hang SECONDS]
+                 [--secret SECRET]
+
+ok: always 200. fail-then-ok: 500 for the first N requests, then 200. bad-request: always 400.
+hang: record the request, wait SECONDS without answering, then 200.
+"""
+
+import argparse
+import base64
+import hashlib
+import hmac
+import json
+import os
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def write_atomically(path, data):
+    temporary = path + ".tmp"
+    with open(temporary, "wb") as f:
+        f.write(data)
+    os.replace(temporary, path)
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256
+
+
+def make_handler(args):
+    lock = threading.Lock()
+    state = {"count": 0}
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format, *arguments):
+            pass
+
+        def handle_any(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            with lock:
+                state["count"] += 1
+                number = state["count"]
+            record = {
+                "number": number,
+                "method": self.command,
+                "path": self.path,
+                "headers": {name.lower(): value for name, value in self.headers.items()},
+                "body": body.decode("utf-8", errors="replace"),
+                "body_base64": base64.b64encode(body).decode(),
+            }
+            if args.secret is not None:
+                expected = "sha256=" + hmac.new(args.secret.encode(), body, hashlib.sha256).hexdigest()
+                given = self.headers.get("X-Beredskab-Signature", "")
+                record["signature_valid"] = hmac.compare_digest(expected, given)
+            write_atomically(os.path.join(args.folder, f"{number}.json"), json.dumps(record).encode())
+
+            if args.behaviour == "hang":
+                time.sleep(args.hang)
+                status = 200
+            elif args.behaviour == "fail-then-ok":
+                status = 500 if number <= args.failures else 200
+            elif args.behaviour == "bad-request":
+                status = 400
+            else:
+                status = 200
+            reply = json.dumps({"status": status, "request": number}).encode()
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = handle_any
+
+    return Handler
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("folder")
+    parser.add_argument("--behaviour", choices=["ok", "fail-then-ok", "bad-request", "hang"], default="ok")
+    parser.add_argument("--failures", type=int, default=1)
+    parser.add_argument("--hang", type=float, default=30)
+    parser.add_argument("--secret")
+    args = parser.parse_args()
+    server = Server(("127.0.0.1", 0), make_handler(args))
+    print(f"READY {server.server_address[1]}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

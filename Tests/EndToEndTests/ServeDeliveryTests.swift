@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// A Python receiver from Tests/BeredskabDeliveryTests/servers on 127.0.0.1, writing what it gets to a folder.
+final class Sink {
+    let process = Process()
+    let folder: URL
+    var port = 0
+
+    init(_ script: String, _ arguments: [String] = []) throws {
+        folder = try temporaryFolder([:])
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments =
+            [
+                "python3", Run.root.appendingPathComponent("Tests/BeredskabDeliveryTests/servers/\(script)").path,
+                folder.path,
+            ]
+            + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let lines = try readLines(out, of: process, until: "READY ", seconds: 20)
+        guard let port = lines.last.flatMap({ Int($0.dropFirst(6)) }) else { throw CancellationError() }
+        self.port = port
+    }
+
+    deinit {
+        // The Python receivers do not stop on SIGTERM.
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// The JSON records the receiver wrote, in arrival order.
+    var records: [[String: Any]] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            .filter { $0.hasSuffix(".json") }.sorted { Int($0.dropLast(5)) ?? 0 < Int($1.dropLast(5)) ?? 0 }
+        return names.compactMap {
+            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent($0).path) else {
+                return nil
+            }
+            return try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        }
+    }
+}
+
+@Suite(.serialized) struct ServeDeliveryTests {
+    @Test func deliversThroughLibcurlToARealSMTPServerAndARealWebhookReceiver() async throws {
+        let smtp = try Sink("smtp_sink.py")
+        let http = try Sink("http_sink.py", ["--secret", "hemmelig-nøgle"])
+        let server = try Server(environment: [
+            "BEREDSKAB_SMTP_URL": "smtp://127.0.0.1:\(smtp.port)",
+            "BEREDSKAB_WEBHOOK_URL": "http://127.0.0.1:\(http.port)/beredskab",
+            "BEREDSKAB_WEBHOOK_SECRET": "hemmelig-nøgle",
+        ])
+        #expect(server.startup.contains("delivering email via smtp://127.0.0.1:\(smtp.port), signed webhooks"))
+        let token = try server.token("fsb")
+        let created = try await server.request(
+            "POST", "/api/v1/incidents", token: token, body: try example("skud-blaagaarden.json"))
+        #expect(created.status == 201)
+
+        // Four of the five immediate recipients prefer email; jens-kragh (police) prefers a webhook.
+        var mails: [[String: Any]] = []
+        var hooks: [[String: Any]] = []
+        for _ in 0..<100 where mails.count < 4 || hooks.count < 1 {
+            try await Task.sleep(for: .milliseconds(100))
+            mails = smtp.records
+            hooks = http.records
+        }
+        #expect(mails.count == 4)
+        #expect(hooks.count == 1)
+
+        let mail = try #require(mails.first)
+        let subject = mail["subject"] as? String ?? ""
+        #expect(subject.hasPrefix("Beredskab: SKUD AFFYRET: Blågården"), "\(subject)")
+        let body = mail["body"] as? String ?? ""
+        #expect(body.contains("Blågårds Plads") && body.contains("/ack/"))
+        #expect((mail["defects"] as? [Any])?.isEmpty == true)
+
+        let hook = try #require(hooks.first)
+        #expect(hook["path"] as? String == "/beredskab")
+        #expect(hook["signature_valid"] as? Bool == true)
+        let hookHeaders = hook["headers"] as? [String: Any] ?? [:]
+        let key = hookHeaders["Idempotency-Key"] as? String ?? hookHeaders["idempotency-key"] as? String
+        #expect(key == "fsb:2026-000412/notify/jens-kragh")
+    }
+}
