@@ -138,6 +138,25 @@ struct Planner {
                 until: Copenhagen.later(at, by: watch.duration)))
     }
 
+    /// The personal-details block for each language, if the report names any persons.
+    var personalDetails: [Language: String] {
+        guard !report.persons.isEmpty else { return [:] }
+        func lines(_ heading: String, _ age: String) -> String {
+            "\n\n" + heading + "\n"
+                + report.persons.map { person in
+                    var parts = [person.name]
+                    if let years = person.age { parts.append("\(years) \(age)") }
+                    if let involvement = person.involvement { parts.append(involvement) }
+                    if let reference = person.reference { parts.append(reference) }
+                    return "- " + parts.joined(separator: ", ")
+                }.joined(separator: "\n")
+        }
+        return [
+            .da: lines("Personoplysninger (retsplejelovens § 115, kun til myndigheder):", "år"),
+            .en: lines("Personal details (Administration of Justice Act § 115, authorities only):", "years"),
+        ]
+    }
+
     func render(_ guideline: Guideline, in language: Language) -> String {
         let template = guideline.messages[language] ?? guideline.messages[.da] ?? guideline.title
         return MessageRenderer(engine: engine, report: report, area: facts.area, guideline: guideline)
@@ -145,7 +164,18 @@ struct Planner {
     }
 
     func finish(into plan: inout Plan) {
-        plan.notifications = notifications.sorted { ($0.sendAt, $0.person) < ($1.sendAt, $1.person) }
+        // The personal tier, rendered only now that each person's tier is final, and only for
+        // persons of authority organisations (the tier is never personal for anyone else).
+        let details = personalDetails
+        let finished = notifications.map { notification in
+            guard notification.tier == .personal, let details = details[notification.language] else {
+                return notification
+            }
+            var withDetails = notification
+            withDetails.message += details
+            return withDetails
+        }
+        plan.notifications = finished.sorted { ($0.sendAt, $0.person) < ($1.sendAt, $1.person) }
         plan.tasks = tasks
         plan.watches = watches
         plan.escalations = escalations

@@ -104,6 +104,11 @@ struct RandomWorld {
                 let history = world.history(engine, before: report)
                 let plan = engine.evaluate(report, history: history)
                 notificationsSeen += plan.notifications.count
+                // The text itself: no situation-tier message names a person of the report.
+                for notification in plan.notifications where notification.tier == .situation {
+                    #expect(
+                        !notification.message.contains("Anonym"), "seed \(seed) report \(n): \(notification.person)")
+                }
                 for notification in plan.notifications where notification.tier == .personal {
                     personalSeen += 1
                     let organisation = engine.roster.organisations[notification.organisation]
