@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Parse: source files, diagnostics, lexer, parser, syntax tree.
@@ -68,7 +69,12 @@ let package = Package(
         .target(name: "CHeap", path: "Benchmarks/CHeap"),
         .executableTarget(
             name: "beredskab-bench",
-            dependencies: ["BeredskabCheck", "BeredskabEngine", "CHeap"],
+            dependencies: [
+                "BeredskabCheck", "BeredskabEngine", "BeredskabServer", "BeredskabStore", "BeredskabDelivery", "CHeap",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/Bench"
         ),
         .testTarget(name: "BeredskabSyntaxTests", dependencies: ["BeredskabSyntax"]),

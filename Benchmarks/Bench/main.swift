@@ -2,10 +2,12 @@ import CHeap
 import Foundation
 
 // Benchmarks that print figures; they never pass or fail on time.
-//   beredskab-bench [check|engine|all] [--guidelines N] [--persons N] [--runs N] [--reports N]
+//   beredskab-bench [check|engine|delivery|all] [--guidelines N] [--persons N] [--runs N] [--reports N]
 // `check`: parse and check a generated rule set (default 10,000 guidelines, 5,000 persons).
 // `engine`: evaluate reports with the indexed engine and, in the same run, the naive scan,
 //           for 100, 1,000 and 10,000 guidelines (or --guidelines N) with 5,000 persons.
+// `delivery`: the server and a webhook receiver on loopback: report → webhook latency, intake
+//           throughput with durable commits, and a fan-out of 1,000 webhooks.
 
 var mode = "all"
 var options: [String: Int] = ["persons": 5_000, "runs": 7, "reports": 2_000]
@@ -17,7 +19,8 @@ if let first = arguments.first, !first.hasPrefix("--") {
 while let flag = arguments.popFirst() {
     let key = String(flag.dropFirst(2))
     guard flag.hasPrefix("--"), ["guidelines", "persons", "runs", "reports"].contains(key),
-        let value = arguments.popFirst().flatMap(Int.init), value > 0, ["check", "engine", "all"].contains(mode)
+        let value = arguments.popFirst().flatMap(Int.init), value > 0,
+        ["check", "engine", "delivery", "all"].contains(mode)
     else {
         FileHandle.standardError.write(
             Data(
@@ -47,5 +50,8 @@ if mode == "check" || mode == "all" {
 if mode == "engine" || mode == "all" {
     let sizes = options["guidelines"].map { [$0] } ?? [100, 1_000, 10_000]
     ok = runEngineBenchmark(sizes: sizes, persons: options["persons"]!, reports: options["reports"]!) && ok
+}
+if mode == "delivery" || mode == "all" {
+    ok = await runDeliveryBenchmark(reports: min(options["reports"]!, 1000)) && ok
 }
 exit(ok ? 0 : 1)

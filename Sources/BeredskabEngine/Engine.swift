@@ -15,6 +15,11 @@ public struct Engine: Sendable {
     /// For each guideline, the guidelines that suppress it.
     let suppressors: [[Int]]
     let keyPersons: [String: [String]]
+    /// How far back, in seconds, any rule can look: the longest correlation window, active period of a
+    /// suppressing guideline, or duplicate window. History older than this cannot change a plan.
+    public let lookback: Int
+    /// How far after an incident a duplicate of it can have occurred.
+    public let lookahead: Int
     /// For each area, the institutions in it or in areas nested in it, sorted by id.
     let institutionsWithin: [[Institution]]
 
@@ -65,6 +70,19 @@ public struct Engine: Sendable {
             for outer in areas.lineage[area] { within[outer].append(institution) }
         }
         institutionsWithin = within
+        func windows(_ condition: Condition) -> [Int] {
+            switch condition {
+            case .and(let parts), .or(let parts): return parts.flatMap(windows)
+            case .not(let inner): return windows(inner)
+            case .correlation(let c): return [c.within]
+            default: return []
+            }
+        }
+        let merges = rules.guidelines.compactMap(\.mergeWithin)
+        // An active period matters only to a guideline that suppresses others.
+        lookback = rules.guidelines.flatMap { windows($0.condition) + ($0.suppresses.isEmpty ? [] : [$0.activeFor]) }
+            .reduce(merges.max() ?? 0, max)
+        lookahead = merges.max() ?? 0
     }
 
     /// Where a report is placed: its area id if given, else the smallest area containing its coordinates.

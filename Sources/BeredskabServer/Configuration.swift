@@ -25,6 +25,9 @@ public struct ServerConfiguration: Sendable {
     public var failureRole: String?
     public var publicURL: String?
 
+    /// An empty configuration: no transport.
+    public init() {}
+
     /// Whether any transport is configured; if not, the server writes messages to a file.
     public var hasTransport: Bool { smtp != nil || sms != nil || webhookSecret != nil }
 

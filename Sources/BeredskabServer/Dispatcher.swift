@@ -41,28 +41,34 @@ public struct Dispatcher: Sendable {
             ).notifications
         }
         let due = try store.dueNotifications(at: now, limit: limit)
-        // All due messages at once, so one slow receiver cannot hold up the others.
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        // All due messages at once, so one slow receiver cannot hold up the others; their attempts
+        // are recorded together in one transaction.
+        let attempts = await withTaskGroup(of: (DeliveryAttempt, NextStep, StoredNotification).self) { group in
             for notification in due {
-                group.addTask { try await deliver(notification, now: now) }
+                group.addTask { await deliver(notification, now: now) }
             }
-            try await group.waitForAll()
+            var attempts: [(DeliveryAttempt, NextStep, StoredNotification)] = []
+            for await attempt in group { attempts.append(attempt) }
+            return attempts
+        }
+        try store.recordAttempts(attempts.map { ($0.0, $0.1) })
+        for (_, next, notification) in attempts where next == .failed {
+            try reportFailure(notification, now: now)
         }
         return due.count
     }
 
-    func deliver(_ notification: StoredNotification, now: Instant) async throws {
+    func deliver(
+        _ notification: StoredNotification, now: Instant
+    ) async -> (DeliveryAttempt, NextStep, StoredNotification) {
         let link = "\(publicURL)/ack/\(store.ackToken(forKey: notification.idempotencyKey))"
         var text = notification.message.replacingOccurrences(of: "{link}", with: link)
         if !notification.message.contains("{link}") { text += "\nKvittér: \(link)" }
         guard notification.channelIndex < notification.channels.count else {
-            try store.recordAttempt(
-                DeliveryAttempt(
-                    notification: notification.id, at: now, channel: "none", address: "", outcome: "failed",
-                    detail: "\(notification.name) has no channel left"),
-                next: .failed)
-            try reportFailure(notification, now: now)
-            return
+            let attempt = DeliveryAttempt(
+                notification: notification.id, at: now, channel: "none", address: "", outcome: "failed",
+                detail: "\(notification.name) has no channel left")
+            return (attempt, .failed, notification)
         }
         let channel = notification.channels[notification.channelIndex]
         let result = await transport.send(
@@ -77,13 +83,10 @@ public struct Dispatcher: Sendable {
         case .retry(let text): (outcome, detail) = ("retry", text)
         case .permanent(let text): (outcome, detail) = ("permanent", text)
         }
-        try store.recordAttempt(
-            DeliveryAttempt(
-                notification: notification.id, at: now, channel: channel.kind, address: channel.address,
-                outcome: outcome,
-                detail: detail),
-            next: next)
-        if next == .failed { try reportFailure(notification, now: now) }
+        let attempt = DeliveryAttempt(
+            notification: notification.id, at: now, channel: channel.kind, address: channel.address, outcome: outcome,
+            detail: detail)
+        return (attempt, next, notification)
     }
 
     /// Tells the configured duty role that a person could not be reached on any channel.
@@ -101,16 +104,26 @@ public struct Dispatcher: Sendable {
             kind: "delivery-problem")
     }
 
-    /// Runs passes every `interval` seconds until the task is cancelled; a failing pass is logged
-    /// and retried on the next one.
-    public func run(every interval: Double = 1, clock: @Sendable () -> Instant) async {
+    /// Runs passes until the task is cancelled: straight on while a pass finds a full batch, else
+    /// when the doorbell rings (intake committed something) or after `interval` at the latest, for
+    /// timers. A failing pass is logged and retried on the next one.
+    public func run(
+        every interval: Duration = .seconds(1), doorbell: Doorbell? = nil, clock: @Sendable () -> Instant
+    ) async {
+        let batch = 200
         while !Task.isCancelled {
+            var sent = 0
             do {
-                try await runOnce(now: clock())
+                sent = try await runOnce(now: clock(), limit: batch)
             } catch {
                 FileHandle.standardError.write(Data("dispatcher: \(error)\n".utf8))
             }
-            try? await Task.sleep(for: .seconds(interval))
+            if sent >= batch { continue }
+            if let doorbell {
+                await doorbell.wait(upTo: interval)
+            } else {
+                try? await Task.sleep(for: interval)
+            }
         }
     }
 }

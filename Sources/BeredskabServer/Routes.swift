@@ -11,14 +11,21 @@ public struct Routes: Sendable {
     let engine: Engine
     let store: SQLiteStore
     let clock: @Sendable () -> Instant
+    /// Rung after a report is committed, so its messages leave at once.
+    let doorbell: Doorbell?
+    /// Commits reports arriving together in one transaction.
+    let commits: GroupCommit
     /// The largest report body accepted.
     public static let maximumBody = 256 * 1024
 
     /// Creates the routes.
-    public init(engine: Engine, store: SQLiteStore, clock: @escaping @Sendable () -> Instant) {
+    public init(engine: Engine, store: SQLiteStore, doorbell: Doorbell? = nil, clock: @escaping @Sendable () -> Instant)
+    {
         self.engine = engine
         self.store = store
+        self.doorbell = doorbell
         self.clock = clock
+        commits = GroupCommit(store: store)
     }
 
     /// A router with every route.
@@ -89,13 +96,16 @@ public struct Routes: Sendable {
             )
         }
         let now = clock()
-        let outcome = try store.accept(
-            report, raw: String(decoding: bytes, as: UTF8.self), organisation: organisation, at: now
-        ) { history in
-            engine.evaluate(report, history: history, at: now)
-        }
+        let engine = engine
+        let outcome = try await commits.accept(
+            AcceptRequest(
+                report: report, raw: String(decoding: bytes, as: UTF8.self), organisation: organisation, at: now
+            ) {
+                history in engine.evaluate(report, history: history, at: now)
+            })
         switch outcome {
         case .accepted(let incident):
+            doorbell?.ring()
             return Self.json(.created, Self.summary(incident), headers: [.location: "/api/v1/incidents/\(incident.id)"])
         case .replayed(let incident):
             var headers = HTTPFields()

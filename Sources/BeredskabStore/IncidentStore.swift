@@ -17,6 +17,10 @@ public protocol IncidentStore: Sendable {
         plan: (_ history: [HistoryIncident]) -> Plan
     ) throws -> AcceptOutcome
 
+    /// Accepts several reports in one transaction (group commit): one fsync for all, each report
+    /// seeing the ones before it as history. Outcomes are in the order of the requests.
+    func acceptBatch(_ requests: [AcceptRequest]) throws -> [AcceptOutcome]
+
     /// The notification an acknowledgement token belongs to.
     func notification(ackToken: String) throws -> StoredNotification?
     /// Records an acknowledgement (harmless when repeated) and stops the guideline's escalations.
@@ -26,6 +30,8 @@ public protocol IncidentStore: Sendable {
     func dueNotifications(at: Instant, limit: Int) throws -> [StoredNotification]
     /// Records one delivery attempt and what happens next to the notification.
     func recordAttempt(_ attempt: DeliveryAttempt, next: NextStep) throws
+    /// Records several attempts in one transaction.
+    func recordAttempts(_ attempts: [(DeliveryAttempt, NextStep)]) throws
     /// Adds notifications made outside a plan (a delivery failure told to a duty role).
     func enqueue(_ notifications: [PlannedNotification], incident: String, purpose: String, kind: String) throws
     /// Escalation timers that are due and still pending; `fire` turns each into notifications.
@@ -33,6 +39,27 @@ public protocol IncidentStore: Sendable {
 
     /// The audit log of an incident, oldest first.
     func audit(incident: String) throws -> [AuditEntry]
+}
+
+/// One report to accept, with how to plan it once its history is known.
+public struct AcceptRequest: Sendable {
+    public var report: IncidentReport
+    public var raw: String
+    public var organisation: String
+    public var at: Instant
+    public var plan: @Sendable (_ history: [HistoryIncident]) -> Plan
+
+    /// Creates a request.
+    public init(
+        report: IncidentReport, raw: String, organisation: String, at: Instant,
+        plan: @escaping @Sendable (_ history: [HistoryIncident]) -> Plan
+    ) {
+        self.report = report
+        self.raw = raw
+        self.organisation = organisation
+        self.at = at
+        self.plan = plan
+    }
 }
 
 /// The result of accepting a report.

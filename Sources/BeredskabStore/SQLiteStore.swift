@@ -12,10 +12,16 @@ public final class SQLiteStore: IncidentStore {
     let pool: DatabasePool
     /// Acknowledgement links stay valid this long after sending.
     public let ackValidity = 7 * 86_400
+    /// How far back and ahead of an incident history is read; the server sets it from the engine.
+    let lookback: Int
+    let lookahead: Int
     let secret: SymmetricKey
 
-    /// Opens (creating and migrating as needed) the database at a path.
-    public init(path: String) throws {
+    /// Opens (creating and migrating as needed) the database at a path. History for a new report
+    /// is read from `lookback` seconds before it to `lookahead` after (`Engine.lookback`, `Engine.lookahead`).
+    public init(path: String, lookback: Int = 90 * 86_400, lookahead: Int = 86_400) throws {
+        self.lookback = lookback
+        self.lookahead = lookahead
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -156,60 +162,73 @@ public final class SQLiteStore: IncidentStore {
         _ report: IncidentReport, raw: String, organisation: String, at: Instant,
         plan makePlan: (_ history: [HistoryIncident]) -> Plan
     ) throws -> AcceptOutcome {
+        try pool.write { db in try accept(db, report, raw: raw, organisation: organisation, at: at, plan: makePlan) }
+    }
+
+    public func acceptBatch(_ requests: [AcceptRequest]) throws -> [AcceptOutcome] {
         try pool.write { db in
-            if let row = try Row.fetchOne(
-                db, sql: "SELECT id, organisation, received_at, plan_json FROM incident WHERE id = ?",
-                arguments: [report.id])
-            {
-                let stored = StoredIncident(
-                    id: row["id"], organisation: row["organisation"], receivedAt: Instant(seconds: row["received_at"]),
-                    planJSON: row["plan_json"])
-                guard stored.organisation == organisation else { return .idTaken(byOrganisation: stored.organisation) }
-                return .replayed(stored)
+            try requests.map { r in
+                try accept(db, r.report, raw: r.raw, organisation: r.organisation, at: r.at, plan: r.plan)
             }
-            let history = try self.history(db, before: report.occurredAt)
-            let plan = makePlan(history)
-            let planJSON = plan.json.text
+        }
+    }
+
+    func accept(
+        _ db: Database, _ report: IncidentReport, raw: String, organisation: String, at: Instant,
+        plan makePlan: (_ history: [HistoryIncident]) -> Plan
+    ) throws -> AcceptOutcome {
+        if let row = try Row.fetchOne(
+            db, sql: "SELECT id, organisation, received_at, plan_json FROM incident WHERE id = ?",
+            arguments: [report.id])
+        {
+            let stored = StoredIncident(
+                id: row["id"], organisation: row["organisation"], receivedAt: Instant(seconds: row["received_at"]),
+                planJSON: row["plan_json"])
+            guard stored.organisation == organisation else { return .idTaken(byOrganisation: stored.organisation) }
+            return .replayed(stored)
+        }
+        let history = try self.history(db, around: report.occurredAt, lookback: lookback, lookahead: lookahead)
+        let plan = makePlan(history)
+        let planJSON = plan.json.text
+        try db.execute(
+            sql: """
+                INSERT INTO incident (id, organisation, received_at, occurred_at, category, severity, area,
+                    report_json, plan_json, merged_into, fired)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                report.id, organisation, at.seconds, report.occurredAt.seconds, report.category.rawValue,
+                report.severity.rawValue, plan.area, raw, planJSON, plan.mergedInto, Self.json(plan.fired),
+            ])
+        try audit(db, at, "reporter:\(organisation)", "incident-accepted", report.id, "fired \(plan.fired)")
+        if let merged = plan.mergedInto {
+            try audit(db, at, "engine", "incident-merged", report.id, "duplicate of \(merged)")
+        }
+        for notification in plan.notifications {
+            try insert(notification, kind: "notification", incident: report.id, purpose: "notify", db)
+        }
+        for task in plan.tasks {
             try db.execute(
                 sql: """
-                    INSERT INTO incident (id, organisation, received_at, occurred_at, category, severity, area,
-                        report_json, plan_json, merged_into, fired)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO task (incident_id, guideline, text, role, due_at, assignees, escalate_to)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    report.id, organisation, at.seconds, report.occurredAt.seconds, report.category.rawValue,
-                    report.severity.rawValue, plan.area, raw, planJSON, plan.mergedInto, Self.json(plan.fired),
+                    report.id, task.guideline, task.text, task.role, task.due.seconds, Self.json(task.assignees),
+                    Self.json(task.escalateTo),
                 ])
-            try audit(db, at, "reporter:\(organisation)", "incident-accepted", report.id, "fired \(plan.fired)")
-            if let merged = plan.mergedInto {
-                try audit(db, at, "engine", "incident-merged", report.id, "duplicate of \(merged)")
-            }
-            for notification in plan.notifications {
-                try insert(notification, kind: "notification", incident: report.id, purpose: "notify", db)
-            }
-            for task in plan.tasks {
-                try db.execute(
-                    sql: """
-                        INSERT INTO task (incident_id, guideline, text, role, due_at, assignees, escalate_to)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        report.id, task.guideline, task.text, task.role, task.due.seconds, Self.json(task.assignees),
-                        Self.json(task.escalateTo),
-                    ])
-            }
-            for escalation in plan.escalations {
-                try db.execute(
-                    sql:
-                        "INSERT INTO escalation (incident_id, guideline, due_at, roles, round, tier) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [
-                        report.id, escalation.guideline, escalation.after.seconds, Self.json(escalation.to),
-                        escalation.round, escalation.tier.rawValue,
-                    ])
-            }
-            return .accepted(
-                StoredIncident(id: report.id, organisation: organisation, receivedAt: at, planJSON: planJSON))
         }
+        for escalation in plan.escalations {
+            try db.execute(
+                sql:
+                    "INSERT INTO escalation (incident_id, guideline, due_at, roles, round, tier) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    report.id, escalation.guideline, escalation.after.seconds, Self.json(escalation.to),
+                    escalation.round, escalation.tier.rawValue,
+                ])
+        }
+        return .accepted(
+            StoredIncident(id: report.id, organisation: organisation, receivedAt: at, planJSON: planJSON))
     }
 
     func insert(_ n: PlannedNotification, kind: String, incident: String, purpose: String, _ db: Database) throws {
@@ -230,15 +249,16 @@ public final class SQLiteStore: IncidentStore {
             ])
     }
 
-    /// Earlier incidents for duplicates, correlation and suppression: the last 90 days before `time`.
-    func history(_ db: Database, before time: Instant) throws -> [HistoryIncident] {
+    /// Other incidents for duplicates, correlation and suppression: those the rules can see, from
+    /// `lookback` seconds before `time` to `lookahead` after it (a duplicate may have happened later).
+    func history(_ db: Database, around time: Instant, lookback: Int, lookahead: Int) throws -> [HistoryIncident] {
         let rows = try Row.fetchAll(
             db,
             sql: """
                 SELECT id, category, area, occurred_at, fired, closed_at FROM incident
-                WHERE merged_into IS NULL AND occurred_at >= ? ORDER BY occurred_at
+                WHERE merged_into IS NULL AND occurred_at BETWEEN ? AND ? ORDER BY occurred_at
                 """,
-            arguments: [time.seconds - 90 * 86_400])
+            arguments: [time.seconds - lookback, time.seconds + lookahead])
         return rows.compactMap { row in
             guard let category = Category(rawValue: row["category"]) else { return nil }
             return HistoryIncident(
@@ -331,53 +351,61 @@ public final class SQLiteStore: IncidentStore {
     }
 
     public func recordAttempt(_ attempt: DeliveryAttempt, next: NextStep) throws {
+        try recordAttempts([(attempt, next)])
+    }
+
+    public func recordAttempts(_ attempts: [(DeliveryAttempt, NextStep)]) throws {
         try pool.write { db in
+            for (attempt, next) in attempts { try record(db, attempt, next) }
+        }
+    }
+
+    func record(_ db: Database, _ attempt: DeliveryAttempt, _ next: NextStep) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO delivery_attempt (notification_id, attempted_at, channel, address, outcome, detail)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                attempt.notification, attempt.at.seconds, attempt.channel, attempt.address, attempt.outcome,
+                attempt.detail,
+            ])
+        let id = attempt.notification
+        switch next {
+        case .delivered:
+            try db.execute(sql: "UPDATE notification SET status = 'delivered' WHERE id = ?", arguments: [id])
+        case .retry(let at):
             try db.execute(
                 sql: """
-                    INSERT INTO delivery_attempt (notification_id, attempted_at, channel, address, outcome, detail)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    UPDATE notification SET attempts = attempts + 1, next_attempt_at = ?,
+                        first_attempt_at = COALESCE(first_attempt_at, ?) WHERE id = ?
                     """,
-                arguments: [
-                    attempt.notification, attempt.at.seconds, attempt.channel, attempt.address, attempt.outcome,
-                    attempt.detail,
-                ])
-            let id = attempt.notification
-            switch next {
-            case .delivered:
-                try db.execute(sql: "UPDATE notification SET status = 'delivered' WHERE id = ?", arguments: [id])
-            case .retry(let at):
-                try db.execute(
-                    sql: """
-                        UPDATE notification SET attempts = attempts + 1, next_attempt_at = ?,
-                            first_attempt_at = COALESCE(first_attempt_at, ?) WHERE id = ?
-                        """,
-                    arguments: [at.seconds, attempt.at.seconds, id])
-            case .fallback(let channel):
-                try db.execute(
-                    sql: """
-                        UPDATE notification SET channel_index = ?, attempts = 0, first_attempt_at = NULL,
-                            next_attempt_at = ? WHERE id = ?
-                        """,
-                    arguments: [channel, attempt.at.seconds, id])
-            case .failed:
-                try db.execute(sql: "UPDATE notification SET status = 'failed' WHERE id = ?", arguments: [id])
-            }
-            guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT incident_id, person, tier FROM notification WHERE id = ?", arguments: [id])
-            else { return }
-            let action: String
-            switch next {
-            case .delivered: action = "delivered"
-            case .retry: action = "delivery-retry"
-            case .fallback: action = "delivery-fallback"
-            case .failed: action = "delivery-failed"
-            }
-            try audit(
-                db, attempt.at, "dispatcher", action, row["incident_id"],
-                "\(row["tier"] as String) tier to \(row["person"] as String) by \(attempt.channel) \(attempt.address): \(attempt.detail)"
-            )
+                arguments: [at.seconds, attempt.at.seconds, id])
+        case .fallback(let channel):
+            try db.execute(
+                sql: """
+                    UPDATE notification SET channel_index = ?, attempts = 0, first_attempt_at = NULL,
+                        next_attempt_at = ? WHERE id = ?
+                    """,
+                arguments: [channel, attempt.at.seconds, id])
+        case .failed:
+            try db.execute(sql: "UPDATE notification SET status = 'failed' WHERE id = ?", arguments: [id])
         }
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT incident_id, person, tier FROM notification WHERE id = ?", arguments: [id])
+        else { return }
+        let action: String
+        switch next {
+        case .delivered: action = "delivered"
+        case .retry: action = "delivery-retry"
+        case .fallback: action = "delivery-fallback"
+        case .failed: action = "delivery-failed"
+        }
+        try audit(
+            db, attempt.at, "dispatcher", action, row["incident_id"],
+            "\(row["tier"] as String) tier to \(row["person"] as String) by \(attempt.channel) \(attempt.address): \(attempt.detail)"
+        )
     }
 
     public func enqueue(_ notifications: [PlannedNotification], incident: String, purpose: String, kind: String) throws

@@ -60,7 +60,7 @@ struct Serve: AsyncParsableCommand {
             printError("error: unknown role '\(role)' for the failure role\n")
             throw ExitCode(64)
         }
-        let store = try openStore(data)
+        let store = try openStore(data, for: engine)
         let outbox = (data as NSString).appendingPathComponent("outbox.jsonl")
         let transport: any Transport
         if settings.hasTransport {
@@ -76,7 +76,8 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardOutput.write(
                 Data("no transport configured: messages that would be sent are written to \(outbox)\n".utf8))
         }
-        let routes = Routes(engine: engine, store: store, clock: now)
+        let doorbell = Doorbell()
+        let routes = Routes(engine: engine, store: store, doorbell: doorbell, clock: now)
         let dispatching = DispatchTask()
         let app = Application(
             router: routes.router(),
@@ -88,7 +89,7 @@ struct Serve: AsyncParsableCommand {
                 let dispatcher = Dispatcher(
                     store: store, engine: engine, transport: transport, publicURL: base,
                     failureRole: settings.failureRole)
-                dispatching.start { await dispatcher.run(clock: now) }
+                dispatching.start { await dispatcher.run(doorbell: doorbell, clock: now) }
                 let line = "listening on http://\(host):\(bound) with \(engine.rules.guidelines.count) guidelines\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             }
@@ -98,10 +99,12 @@ struct Serve: AsyncParsableCommand {
     }
 }
 
-/// Opens the store in a data folder, creating the folder.
-func openStore(_ folder: String) throws -> SQLiteStore {
+/// Opens the store in a data folder, creating the folder; it reads as much history as the rules can see.
+func openStore(_ folder: String, for engine: Engine) throws -> SQLiteStore {
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    return try SQLiteStore(path: (folder as NSString).appendingPathComponent("beredskab.sqlite"))
+    return try SQLiteStore(
+        path: (folder as NSString).appendingPathComponent("beredskab.sqlite"), lookback: engine.lookback,
+        lookahead: engine.lookahead)
 }
 
 /// `beredskab token`: bearer tokens for reporting organisations.
@@ -129,7 +132,7 @@ struct Token: ParsableCommand {
                 printError("error: unknown organisation '\(org)'\n")
                 throw ExitCode(64)
             }
-            print(try openStore(data).createToken(organisation: org, at: now()))
+            print(try openStore(data, for: engine).createToken(organisation: org, at: now()))
         }
     }
 }

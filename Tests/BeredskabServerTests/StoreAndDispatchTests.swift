@@ -192,3 +192,34 @@ final class Recorder: Transport, @unchecked Sendable {
         #expect(try store.acknowledge(ackToken: token, at: at.adding(8 * 86_400)) == .expired)
     }
 }
+
+@Suite struct GroupCommitTests {
+    let at = Instant(rfc3339: "2026-03-13T21:48:00+01:00")!
+
+    @Test func concurrentReportsWithOneIDMakeOneIncidentAndDuplicatesInABatchMerge() async throws {
+        let fixture = try Fixture()
+        let store = try SQLiteStore(path: fixture.path)
+        let commits = GroupCommit(store: store)
+        let (first, raw) = try fixture.report("skud-blaagaarden.json")
+        let (second, rawSecond) = try fixture.report("skud-blaagaarden-akb.json")
+        let at = at
+        func request(_ report: IncidentReport, _ raw: String, _ organisation: String) -> AcceptRequest {
+            AcceptRequest(report: report, raw: raw, organisation: organisation, at: at) { history in
+                Fixture.engine.evaluate(report, history: history, at: at)
+            }
+        }
+        let outcomes = try await withThrowingTaskGroup(of: AcceptOutcome.self) { group in
+            for _ in 0..<20 { group.addTask { try await commits.accept(request(first, raw, "fsb")) } }
+            group.addTask { try await commits.accept(request(second, rawSecond, "akb")) }
+            var all: [AcceptOutcome] = []
+            for try await outcome in group { all.append(outcome) }
+            return all
+        }
+        let accepted = outcomes.compactMap { if case .accepted(let i) = $0 { i } else { nil } }
+        let replayed = outcomes.filter { if case .replayed = $0 { true } else { false } }
+        #expect(accepted.count == 2)
+        #expect(replayed.count == 19)
+        // Whichever of the two associations came first, the other's report merged into it.
+        #expect(accepted.filter { $0.planJSON.contains("\"merged_into\":null") }.count == 1)
+    }
+}
