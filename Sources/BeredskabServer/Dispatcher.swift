@@ -6,7 +6,7 @@ import Foundation
 /// Works the outbox: fires due escalation timers, then sends due notifications. Everything it
 /// acts on is read from the store, so timers and pending messages survive a restart.
 public struct Dispatcher: Sendable {
-    let store: SQLiteStore
+    let store: any IncidentStore
     let engine: Engine
     let transport: any Transport
     /// The server's address as recipients reach it, for acknowledgement links.
@@ -17,7 +17,7 @@ public struct Dispatcher: Sendable {
 
     /// Creates a dispatcher.
     public init(
-        store: SQLiteStore, engine: Engine, transport: any Transport, publicURL: String,
+        store: any IncidentStore, engine: Engine, transport: any Transport, publicURL: String,
         policy: DeliveryPolicy = DeliveryPolicy(), failureRole: String? = nil
     ) {
         self.store = store

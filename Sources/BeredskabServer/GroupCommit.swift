@@ -4,7 +4,7 @@ import Foundation
 /// Gathers reports arriving together and commits them in one transaction, so durable intake is not
 /// limited to one fsync per report. Each caller still hears back only after its report is committed.
 public final class GroupCommit: @unchecked Sendable {
-    let store: SQLiteStore
+    let store: any IncidentStore
     private let lock = NSLock()
     private var pending: [(AcceptRequest, CheckedContinuation<Result<AcceptOutcome, Error>, Never>)] = []
     private var writing = false
@@ -12,7 +12,7 @@ public final class GroupCommit: @unchecked Sendable {
     let batchLimit = 256
 
     /// Creates the batcher over a store.
-    public init(store: SQLiteStore) {
+    public init(store: any IncidentStore) {
         self.store = store
     }
 

@@ -9,7 +9,7 @@ import Hummingbird
 /// the people notified. Every refusal is a 4xx with a JSON body saying what was wrong.
 public struct Routes: Sendable {
     let engine: Engine
-    let store: SQLiteStore
+    let store: any IncidentStore
     let clock: @Sendable () -> Instant
     /// Rung after a report is committed, so its messages leave at once.
     let doorbell: Doorbell?
@@ -19,8 +19,9 @@ public struct Routes: Sendable {
     public static let maximumBody = 256 * 1024
 
     /// Creates the routes.
-    public init(engine: Engine, store: SQLiteStore, doorbell: Doorbell? = nil, clock: @escaping @Sendable () -> Instant)
-    {
+    public init(
+        engine: Engine, store: any IncidentStore, doorbell: Doorbell? = nil, clock: @escaping @Sendable () -> Instant
+    ) {
         self.engine = engine
         self.store = store
         self.doorbell = doorbell

@@ -21,6 +21,8 @@ public protocol IncidentStore: Sendable {
     /// seeing the ones before it as history. Outcomes are in the order of the requests.
     func acceptBatch(_ requests: [AcceptRequest]) throws -> [AcceptOutcome]
 
+    /// The acknowledgement token for a notification's idempotency key, for the link in its message.
+    func ackToken(forKey key: String) -> String
     /// The notification an acknowledgement token belongs to.
     func notification(ackToken: String) throws -> StoredNotification?
     /// Records an acknowledgement (harmless when repeated) and stops the guideline's escalations.
