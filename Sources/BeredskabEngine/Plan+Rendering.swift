@@ -79,7 +79,7 @@ extension PlannedNotification {
             ("channel", channels.first.map { .string($0.kind.rawValue) } ?? .null),
             ("channels", .array(channelsJSON)), ("send_at", Plan.time(sendAt)), ("tier", .string(tier.rawValue)),
             ("language", .string(language.rawValue)), ("guidelines", Plan.strings(guidelines)),
-            ("message", .string(message)),
+            ("message", .string(message)), ("details", details.map(JSONValue.string) ?? .null),
         ])
     }
 }

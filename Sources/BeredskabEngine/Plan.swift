@@ -48,12 +48,14 @@ public struct PlannedNotification: Sendable, Equatable {
     public var language: Language
     /// The guidelines behind it.
     public var guidelines: [String]
-    /// The message in the person's language (Danish when the guideline has none in it).
+    /// The message in the person's language (Danish when the guideline has none in it): the situation.
     public var message: String
+    /// The personal details (§115) for a personal-tier recipient; nil for everyone else.
+    public var details: String? = nil
 
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.person == rhs.person && lhs.roles == rhs.roles && lhs.sendAt == rhs.sendAt && lhs.tier == rhs.tier
-            && lhs.guidelines == rhs.guidelines && lhs.message == rhs.message
+            && lhs.guidelines == rhs.guidelines && lhs.message == rhs.message && lhs.details == rhs.details
             && lhs.channels.map(\.address) == rhs.channels.map(\.address)
     }
 }

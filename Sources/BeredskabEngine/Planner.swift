@@ -172,7 +172,7 @@ struct Planner {
                 return notification
             }
             var withDetails = notification
-            withDetails.message += details
+            withDetails.details = details
             return withDetails
         }
         plan.notifications = finished.sorted { ($0.sendAt, $0.person) < ($1.sendAt, $1.person) }

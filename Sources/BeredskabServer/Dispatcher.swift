@@ -64,6 +64,7 @@ public struct Dispatcher: Sendable {
         let link = "\(publicURL)/ack/\(store.ackToken(forKey: notification.idempotencyKey))"
         var text = notification.message.replacingOccurrences(of: "{link}", with: link)
         if !notification.message.contains("{link}") { text += "\nKvittér: \(link)" }
+        if let details = notification.details { text += details }
         guard notification.channelIndex < notification.channels.count else {
             let attempt = DeliveryAttempt(
                 notification: notification.id, at: now, channel: "none", address: "", outcome: "failed",

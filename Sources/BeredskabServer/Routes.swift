@@ -209,6 +209,9 @@ enum AckPage {
         var body =
             "<p>Hændelse <strong>\(escape(n.incident))</strong> – til \(escape(n.name)) som \(escape(n.roles.joined(separator: ", ")))</p>\n"
         body += "<div class=\"message\">\(escape(n.message.replacingOccurrences(of: "{link}", with: "")))</div>\n"
+        if n.details != nil {
+            body += "<p>Personoplysningerne (retsplejelovens § 115) står kun i den besked, du fik tilsendt.</p>\n"
+        }
         if let note { body += "<p>\(escape(note))</p>\n" }
         if form { body += "<form method=\"post\"><button type=\"submit\">Kvittér for modtagelsen</button></form>\n" }
         return page(status, title, body)

@@ -108,6 +108,8 @@ public struct StoredNotification: Sendable, Equatable {
     public var attempts: Int
     /// When the first attempt on that channel was made.
     public var firstAttemptAt: Instant?
+    /// Personal details (§115), only ever for a personal-tier recipient; sent, never shown on a page.
+    public var details: String? = nil
 
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.id == rhs.id && lhs.status == rhs.status && lhs.acknowledgedAt == rhs.acknowledgedAt

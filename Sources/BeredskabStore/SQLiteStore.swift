@@ -96,6 +96,9 @@ public final class SQLiteStore: IncidentStore {
                     ALTER TABLE notification ADD COLUMN next_attempt_at INTEGER;
                     """)
         }
+        migrator.registerMigration("v3: personal details kept apart from the situation text") { db in
+            try db.execute(sql: "ALTER TABLE notification ADD COLUMN details TEXT")
+        }
         return migrator
     }
 
@@ -239,13 +242,13 @@ public final class SQLiteStore: IncidentStore {
         try db.execute(
             sql: """
                 INSERT OR IGNORE INTO notification (incident_id, person, name, roles, tier, channels, send_at,
-                    idempotency_key, message, guidelines, kind, ack_hash, ack_expires_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    idempotency_key, message, guidelines, kind, ack_hash, ack_expires_at, details)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 incident, n.person, n.name, Self.json(n.roles), n.tier.rawValue, channels, n.sendAt.seconds, key,
                 n.message, Self.json(n.guidelines), kind, Self.hash(ackToken(forKey: key)),
-                n.sendAt.seconds + ackValidity,
+                n.sendAt.seconds + ackValidity, n.details,
             ])
     }
 
@@ -271,7 +274,7 @@ public final class SQLiteStore: IncidentStore {
 
     static let notificationColumns = """
         id, incident_id, person, name, roles, tier, channels, send_at, idempotency_key, message, guidelines,
-        status, acknowledged_at, ack_expires_at, kind, channel_index, attempts, first_attempt_at
+        status, acknowledged_at, ack_expires_at, kind, channel_index, attempts, first_attempt_at, details
         """
 
     static func notification(_ row: Row) -> StoredNotification {
@@ -291,7 +294,8 @@ public final class SQLiteStore: IncidentStore {
             acknowledgedAt: (row["acknowledged_at"] as Int?).map(Instant.init(seconds:)),
             ackExpiresAt: Instant(seconds: row["ack_expires_at"]), kind: row["kind"],
             channelIndex: row["channel_index"],
-            attempts: row["attempts"], firstAttemptAt: (row["first_attempt_at"] as Int?).map(Instant.init(seconds:)))
+            attempts: row["attempts"], firstAttemptAt: (row["first_attempt_at"] as Int?).map(Instant.init(seconds:)),
+            details: row["details"])
     }
 
     public func notification(ackToken: String) throws -> StoredNotification? {

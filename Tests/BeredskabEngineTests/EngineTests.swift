@@ -261,23 +261,23 @@ private func guideline(_ when: String, _ body: String = "notify vagt", id: Strin
 }
 
 @Suite struct PersonalTierTests {
-    @Test func personalDetailsAreRenderedOnlyIntoPersonalTierMessages() {
+    @Test func personalDetailsAreKeptApartAndOnlyForPersonalTierRecipients() {
         let e = engine(
             world
                 + "guideline g \"G\" {\n  when always\n  notify vagt with personal details\n  notify gade\n  notify reporter\n  message da \"Uro i {area}\"\n  message en \"Unrest in {area}\"\n}\n"
         )
         let plan = e.evaluate(report(persons: true, engine: e))
         for notification in plan.notifications {
-            let hasDetails = notification.message.contains("Anonym Person, 16")
-            #expect(hasDetails == (notification.tier == .personal), "\(notification.person)")
+            #expect(!notification.message.contains("Anonym"), "\(notification.person)")
+            #expect((notification.details != nil) == (notification.tier == .personal), "\(notification.person)")
         }
         let bo = plan.notifications.first { $0.person == "bo" }
+        #expect(bo?.message == "Uro i Blågården")
         #expect(
-            bo?.message
-                == "Uro i Blågården\n\nPersonoplysninger (retsplejelovens § 115, kun til myndigheder):\n- Anonym Person, 16 år"
+            bo?.details == "\n\nPersonoplysninger (retsplejelovens § 115, kun til myndigheder):\n- Anonym Person, 16 år"
         )
-        #expect(plan.notifications.contains { $0.person == "dina" && $0.tier == .situation })
-        // Without persons in the report nothing is added.
-        #expect(e.evaluate(report(engine: e)).notifications.allSatisfy { !$0.message.contains("§ 115") })
+        #expect(plan.notifications.contains { $0.person == "dina" && $0.tier == .situation && $0.details == nil })
+        // Without persons in the report there are no details.
+        #expect(e.evaluate(report(engine: e)).notifications.allSatisfy { $0.details == nil })
     }
 }

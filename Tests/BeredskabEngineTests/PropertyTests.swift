@@ -104,10 +104,14 @@ struct RandomWorld {
                 let history = world.history(engine, before: report)
                 let plan = engine.evaluate(report, history: history)
                 notificationsSeen += plan.notifications.count
-                // The text itself: no situation-tier message names a person of the report.
-                for notification in plan.notifications where notification.tier == .situation {
+                // The texts themselves: no message names a person of the report, and only personal-tier
+                // notifications carry the details.
+                for notification in plan.notifications {
                     #expect(
                         !notification.message.contains("Anonym"), "seed \(seed) report \(n): \(notification.person)")
+                    if notification.tier == .situation {
+                        #expect(notification.details == nil, "seed \(seed) report \(n): \(notification.person)")
+                    }
                 }
                 for notification in plan.notifications where notification.tier == .personal {
                     personalSeen += 1

@@ -131,11 +131,18 @@ func json(_ text: String) -> [String: Any] {
         let fsb = outbox.filter { ($0["roles"] as? [String]) == ["reporter"] }
         #expect(!fsb.isEmpty && fsb.allSatisfy { $0["tier"] as? String == "situation" })
 
-        let link = try #require(outbox.first { ($0["roles"] as? [String]) == ["politi-vagt"] }?["ack_link"] as? String)
+        // §115: the police officer's message carries the persons involved; fsb's never does.
+        let police = try #require(outbox.first { ($0["roles"] as? [String]) == ["politi-vagt"] })
+        #expect((police["text"] as? String)?.contains("Yusuf Demir, 19 år, victim") == true)
+        #expect(fsb.allSatisfy { ($0["text"] as? String)?.contains("Yusuf Demir") == false })
+        let link = try #require(police["ack_link"] as? String)
         let path = String(link.dropFirst(server.base.count))
         let page = try await server.request("GET", path)
         #expect(page.status == 200)
         #expect(page.body.contains("Kvittér for modtagelsen"))
+        // The page behind the link never shows personal details, even to their rightful recipient.
+        #expect(!page.body.contains("Yusuf Demir"))
+        #expect(page.body.contains("Personoplysningerne (retsplejelovens § 115) står kun i den besked"))
         let acknowledged = try await server.request("POST", path)
         #expect(acknowledged.body.contains("Tak – du har kvitteret"))
         let twice = try await server.request("POST", path)
