@@ -35,7 +35,7 @@ let package = Package(
         .target(
             name: "BeredskabStore",
             dependencies: [
-                "BeredskabEngine", .product(name: "GRDB", package: "GRDB.swift"),
+                "BeredskabEngine", "BeredskabReview", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -61,6 +61,7 @@ let package = Package(
             dependencies: [
                 "BeredskabCheck",
                 "BeredskabEngine",
+                "BeredskabReview",
                 "BeredskabServer",
                 "BeredskabStore",
                 "BeredskabSyntax",

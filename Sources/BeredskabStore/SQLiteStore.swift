@@ -99,6 +99,17 @@ public final class SQLiteStore: IncidentStore {
         migrator.registerMigration("v3: personal details kept apart from the situation text") { db in
             try db.execute(sql: "ALTER TABLE notification ADD COLUMN details TEXT")
         }
+        migrator.registerMigration("v4: closures and near misses of institutions") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE closure (
+                        id INTEGER PRIMARY KEY, institution TEXT NOT NULL, from_at INTEGER NOT NULL, to_at INTEGER,
+                        partial BOOLEAN NOT NULL, reason TEXT NOT NULL, reason_text TEXT NOT NULL,
+                        decided_by TEXT NOT NULL, incidents TEXT NOT NULL, vital BOOLEAN NOT NULL,
+                        mitigations TEXT NOT NULL, near_miss BOOLEAN NOT NULL, recorded_at INTEGER NOT NULL);
+                    CREATE INDEX closure_institution ON closure (institution, to_at);
+                    """)
+        }
         return migrator
     }
 

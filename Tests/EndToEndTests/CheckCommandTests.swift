@@ -20,10 +20,10 @@ struct Run {
         return folder.appendingPathComponent("beredskab")
     }
 
-    init(_ arguments: [String], in directory: URL = Run.root) throws {
+    init(_ arguments: [String], in directory: URL = Run.root, executable: URL? = nil, prefix: [String] = []) throws {
         let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
+        process.executableURL = executable ?? Self.binary
+        process.arguments = prefix + arguments
         process.currentDirectoryURL = directory
         let out = Pipe()
         let err = Pipe()
