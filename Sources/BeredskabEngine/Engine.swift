@@ -284,3 +284,19 @@ extension Engine {
         return (planner.notifications, planner.problems)
     }
 }
+
+extension Engine {
+    /// A situation-tier notification to one named person (an institution's leader asked about a
+    /// watch), through the same channel and language rules as a plan; nil if the person is unknown.
+    public func notification(
+        to person: String, as role: String, at time: Instant, guideline id: String, message: String
+    ) -> PlannedNotification? {
+        guard let guideline = rules.guideline(id), roster.persons[person] != nil else { return nil }
+        let report = IncidentReport(
+            id: "", reporter: .init(organisation: ""), occurredAt: time, category: .other, severity: .minor,
+            location: .init())
+        var planner = Planner(engine: self, report: report, facts: facts(report, history: []), at: time)
+        planner.notify(person, as: role, at: time, tier: .situation, guideline, message: message)
+        return planner.notifications.first
+    }
+}

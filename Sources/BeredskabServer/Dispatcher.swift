@@ -40,6 +40,17 @@ public struct Dispatcher: Sendable {
                 message: message
             ).notifications
         }
+        for watch in try store.takeUnansweredWatches(at: now) {
+            let name = engine.roster.institutions[watch.institution]?.name ?? watch.institution
+            let message =
+                "INTET SVAR: \(name) har ikke bekræftet, om den holder åbent (hændelse \(watch.incident)). Kontakt lederen. Kvittér: {link}"
+            let notifications = engine.notifications(
+                roles: watch.escalateTo, tier: .situation, at: now, guideline: watch.guideline, message: message
+            ).notifications
+            try store.enqueue(
+                notifications, incident: watch.incident, purpose: "watch-unanswered-\(watch.id)", kind: "escalation"
+            )
+        }
         let due = try store.dueNotifications(at: now, limit: limit)
         // All due messages at once, so one slow receiver cannot hold up the others; their attempts
         // are recorded together in one transaction.

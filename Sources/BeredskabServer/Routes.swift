@@ -36,7 +36,11 @@ public struct Routes: Sendable {
         router.post("api/v1/incidents") { request, _ in try await intake(request) }
         router.get("ack/:token") { _, context in try ackPage(context.parameters.get("token") ?? "", acknowledge: false)
         }
-        router.post("ack/:token") { _, context in try ackPage(context.parameters.get("token") ?? "", acknowledge: true)
+        router.post("ack/:token") { request, context in
+            var request = request
+            let form = String(buffer: try await request.collectBody(upTo: 4096))
+            let status = form.split(separator: "&").first { $0.hasPrefix("status=") }.map { String($0.dropFirst(7)) }
+            return try ackPage(context.parameters.get("token") ?? "", acknowledge: true, status: status)
         }
         return router
     }
@@ -100,10 +104,11 @@ public struct Routes: Sendable {
         let engine = engine
         let outcome = try await commits.accept(
             AcceptRequest(
-                report: report, raw: String(decoding: bytes, as: UTF8.self), organisation: organisation, at: now
-            ) {
-                history in engine.evaluate(report, history: history, at: now)
-            })
+                report: report, raw: String(decoding: bytes, as: UTF8.self), organisation: organisation, at: now,
+                plan: { history in engine.evaluate(report, history: history, at: now) },
+                watchRequest: { institution, watch in
+                    Self.watchRequest(engine, institution, watch, incident: report.id, at: now)
+                }))
         switch outcome {
         case .accepted(let incident):
             doorbell?.ring()
@@ -115,6 +120,20 @@ public struct Routes: Sendable {
         case .idTaken:
             return Self.error(.conflict, "the id '\(report.id)' is already used by another organisation")
         }
+    }
+
+    /// The message asking an institution's leader to confirm whether it is open.
+    static func watchRequest(
+        _ engine: Engine, _ institutionID: String, _ watch: PlannedWatch, incident: String, at: Instant
+    ) -> PlannedNotification? {
+        guard let institution = engine.roster.institutions[institutionID], let leader = institution.leader?.value else {
+            return nil
+        }
+        let deadline = WeeklyWindow.clock(Copenhagen.local(watch.confirmBy).minutes)
+        let message =
+            "Hændelse \(incident): bekræft inden kl. \(deadline), om \(institution.name) holder åbent, har nedsat service eller er lukket: {link}"
+        return engine.notification(
+            to: leader, as: "leder:\(institutionID)", at: at, guideline: watch.guideline, message: message)
     }
 
     /// What the reporter hears back: the plan without personal details or message texts.
@@ -141,7 +160,24 @@ public struct Routes: Sendable {
         ])
     }
 
-    func ackPage(_ token: String, acknowledge: Bool) throws -> Response {
+    func ackPage(_ token: String, acknowledge: Bool, status: String? = nil) throws -> Response {
+        if acknowledge, let status, let answer = WatchStatus(rawValue: status) {
+            let engine = engine
+            switch try store.answerWatch(
+                ackToken: token, status: answer, vital: { engine.roster.institutions[$0]?.vital ?? false }, at: clock())
+            {
+            case .recorded(let institution, _):
+                let name = engine.roster.institutions[institution]?.name ?? institution
+                let said = ["open": "holder åbent", "reduced": "har nedsat service", "closed": "er lukket"][status]!
+                return AckPage.message(
+                    .ok, "Tak – registreret", "\(name) \(said). Du kan ændre svaret, så længe hændelsen overvåges.")
+            case .over:
+                return AckPage.message(
+                    .gone, "Overvågningen er slut", "Hændelsen overvåges ikke længere. Kontakt vagthavende.")
+            case .notAWatch:
+                break
+            }
+        }
         if acknowledge {
             switch try store.acknowledge(ackToken: token, at: clock()) {
             case .acknowledged(let n):
@@ -168,6 +204,9 @@ public struct Routes: Sendable {
         if n.acknowledgedAt == nil && clock() > n.ackExpiresAt {
             return AckPage.message(
                 .gone, "Linket er udløbet", "Linket til at kvittere er for gammelt. Kontakt vagthavende.")
+        }
+        if n.kind == "watch" {
+            return AckPage.watch(n)
         }
         return AckPage.html(
             .ok, title: "Besked fra Beredskab", notification: n, note: nil, form: n.acknowledgedAt == nil)
@@ -200,6 +239,20 @@ enum AckPage {
 
     static func message(_ status: HTTPResponse.Status, _ title: String, _ text: String) -> Response {
         page(status, title, "<p>\(escape(text))</p>")
+    }
+
+    /// The page asking an institution's leader: open, reduced service, or closed.
+    static func watch(_ n: StoredNotification) -> Response {
+        var body = "<div class=\"message\">\(escape(n.message.replacingOccurrences(of: "{link}", with: "")))</div>\n"
+        body += "<form method=\"post\"><fieldset><legend>Hvordan er situationen?</legend>\n"
+        for (value, label) in [
+            ("open", "Åben som normalt"), ("reduced", "Åben med nedsat service"), ("closed", "Lukket"),
+        ] {
+            body +=
+                "<p><label><input type=\"radio\" name=\"status\" value=\"\(value)\" required> \(label)</label></p>\n"
+        }
+        body += "</fieldset><button type=\"submit\">Send svar</button></form>\n"
+        return page(.ok, "Holder institutionen åbent?", body)
     }
 
     static func html(

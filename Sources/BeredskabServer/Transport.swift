@@ -47,7 +47,7 @@ public final class FileTransport: Transport, @unchecked Sendable {
             ("person", .string(n.person)), ("name", .string(n.name)), ("channel", .string(message.channel)),
             ("address", .string(message.address)), ("tier", .string(n.tier.rawValue)),
             ("roles", .array(n.roles.map(JSONValue.string))), ("text", .string(message.text)),
-            ("ack_link", .string(message.ackLink)),
+            ("ack_link", .string(message.ackLink)), ("kind", .string(n.kind)),
         ])
         let json = line.text + "\n"
         return lock.withLock { write(json) }

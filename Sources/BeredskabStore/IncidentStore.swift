@@ -39,6 +39,11 @@ public protocol IncidentStore: Sendable {
     /// Escalation timers that are due and still pending; `fire` turns each into notifications.
     func fireDueEscalations(at: Instant, notify: (StoredEscalation) -> [PlannedNotification]) throws -> Int
 
+    /// Records a leader's answer to a watch request (open, reduced, closed), opening or ending a closure.
+    func answerWatch(ackToken: String, status: WatchStatus, vital: (String) -> Bool, at: Instant) throws -> WatchAnswer
+    /// Watches unanswered at their confirm time and not yet escalated; marks them escalated.
+    func takeUnansweredWatches(at: Instant) throws -> [UnansweredWatch]
+
     /// The audit log of an incident, oldest first.
     func audit(incident: String) throws -> [AuditEntry]
 }
@@ -50,12 +55,18 @@ public struct AcceptRequest: Sendable {
     public var organisation: String
     public var at: Instant
     public var plan: @Sendable (_ history: [HistoryIncident]) -> Plan
+    /// The message asking an institution's leader whether it is open, for each watched institution.
+    public var watchRequest: @Sendable (_ institution: String, _ watch: PlannedWatch) -> PlannedNotification?
 
     /// Creates a request.
     public init(
         report: IncidentReport, raw: String, organisation: String, at: Instant,
-        plan: @escaping @Sendable (_ history: [HistoryIncident]) -> Plan
+        plan: @escaping @Sendable (_ history: [HistoryIncident]) -> Plan,
+        watchRequest: @escaping @Sendable (_ institution: String, _ watch: PlannedWatch) -> PlannedNotification? = {
+            _, _ in nil
+        }
     ) {
+        self.watchRequest = watchRequest
         self.report = report
         self.raw = raw
         self.organisation = organisation

@@ -110,6 +110,18 @@ public final class SQLiteStore: IncidentStore {
                     CREATE INDEX closure_institution ON closure (institution, to_at);
                     """)
         }
+        migrator.registerMigration("v5: watches of institutions during incidents") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE watch (
+                        id INTEGER PRIMARY KEY, incident_id TEXT NOT NULL REFERENCES incident (id),
+                        guideline TEXT NOT NULL, institution TEXT NOT NULL, confirm_by INTEGER NOT NULL,
+                        until_at INTEGER NOT NULL, escalate_to TEXT NOT NULL,
+                        status TEXT NOT NULL DEFAULT 'requested', answered_at INTEGER, escalated_at INTEGER,
+                        closure_id INTEGER);
+                    CREATE INDEX watch_due ON watch (status, confirm_by);
+                    """)
+        }
         return migrator
     }
 
@@ -182,14 +194,17 @@ public final class SQLiteStore: IncidentStore {
     public func acceptBatch(_ requests: [AcceptRequest]) throws -> [AcceptOutcome] {
         try pool.write { db in
             try requests.map { r in
-                try accept(db, r.report, raw: r.raw, organisation: r.organisation, at: r.at, plan: r.plan)
+                try accept(
+                    db, r.report, raw: r.raw, organisation: r.organisation, at: r.at, plan: r.plan,
+                    watchRequest: r.watchRequest)
             }
         }
     }
 
     func accept(
         _ db: Database, _ report: IncidentReport, raw: String, organisation: String, at: Instant,
-        plan makePlan: (_ history: [HistoryIncident]) -> Plan
+        plan makePlan: (_ history: [HistoryIncident]) -> Plan,
+        watchRequest: (_ institution: String, _ watch: PlannedWatch) -> PlannedNotification? = { _, _ in nil }
     ) throws -> AcceptOutcome {
         if let row = try Row.fetchOne(
             db, sql: "SELECT id, organisation, received_at, plan_json FROM incident WHERE id = ?",
@@ -240,6 +255,24 @@ public final class SQLiteStore: IncidentStore {
                     report.id, escalation.guideline, escalation.after.seconds, Self.json(escalation.to),
                     escalation.round, escalation.tier.rawValue,
                 ])
+        }
+        for watch in plan.watches {
+            // An unanswered watch escalates to the guideline's own escalation roles.
+            let escalateTo = plan.escalations.first { $0.guideline == watch.guideline }?.to ?? []
+            for institution in watch.institutions {
+                try db.execute(
+                    sql: """
+                        INSERT INTO watch (incident_id, guideline, institution, confirm_by, until_at, escalate_to)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        report.id, watch.guideline, institution, watch.confirmBy.seconds, watch.until.seconds,
+                        Self.json(escalateTo),
+                    ])
+                if let request = watchRequest(institution, watch) {
+                    try insert(request, kind: "watch", incident: report.id, purpose: "watch-\(institution)", db)
+                }
+            }
         }
         return .accepted(
             StoredIncident(id: report.id, organisation: organisation, receivedAt: at, planJSON: planJSON))

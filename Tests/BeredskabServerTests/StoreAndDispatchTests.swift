@@ -223,3 +223,30 @@ final class Recorder: Transport, @unchecked Sendable {
         #expect(accepted.filter { $0.planJSON.contains("\"merged_into\":null") }.count == 1)
     }
 }
+
+@Suite struct WatchEscalationTests {
+    let at = Instant(rfc3339: "2026-03-13T21:48:00+01:00")!
+
+    @Test func anUnansweredWatchEscalatesAtItsConfirmTimeOnce() async throws {
+        let fixture = try Fixture()
+        let store = try SQLiteStore(path: fixture.path)
+        let (report, raw) = try fixture.report("skud-blaagaarden.json")
+        let at = at
+        _ = try store.accept(report, raw: raw, organisation: "fsb", at: at) { history in
+            Fixture.engine.evaluate(report, history: history, at: at)
+        }
+        let recorder = Recorder()
+        let dispatcher = Dispatcher(store: store, engine: Fixture.engine, transport: recorder, publicURL: "http://x")
+        // skud-distrikt-8 asks leaders to confirm within 2 hours.
+        try await dispatcher.runOnce(now: at.adding(2 * 3600 - 60))
+        #expect(!recorder.sent.contains { $0.text.hasPrefix("INTET SVAR") })
+        try await dispatcher.runOnce(now: at.adding(2 * 3600))
+        let unanswered = recorder.sent.filter { $0.text.hasPrefix("INTET SVAR") }
+        #expect(!unanswered.isEmpty)
+        // To the guideline's escalation role: the steering group.
+        #expect(unanswered.allSatisfy { $0.notification.roles == ["styregruppe"] })
+        let count = recorder.sent.count
+        try await dispatcher.runOnce(now: at.adding(3 * 3600))
+        #expect(!recorder.sent.dropFirst(count).contains { $0.text.hasPrefix("INTET SVAR") })
+    }
+}

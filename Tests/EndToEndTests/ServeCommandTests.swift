@@ -83,6 +83,7 @@ final class Server {
         return (http.statusCode, http.allHeaderFields, String(decoding: data, as: UTF8.self))
     }
 
+    /// Every line of the outbox file: notifications, escalations and watch requests.
     var outbox: [[String: Any]] {
         let text = (try? String(contentsOf: data.appendingPathComponent("outbox.jsonl"), encoding: .utf8)) ?? ""
         return text.split(separator: "\n").map {
@@ -124,7 +125,7 @@ func json(_ text: String) -> [String: Any] {
         var outbox: [[String: Any]] = []
         for _ in 0..<50 where outbox.count < 5 {
             try await Task.sleep(for: .milliseconds(100))
-            outbox = server.outbox
+            outbox = server.outbox.filter { $0["kind"] as? String == "notification" }
         }
         #expect(outbox.count == 5)
         #expect(outbox.allSatisfy { ($0["idempotency_key"] as? String)?.hasPrefix("fsb:2026-000412/notify/") == true })
