@@ -45,6 +45,8 @@ public struct Review: Sendable, Equatable {
     public var watchedIncidentsWithoutClosure: Int
     public var closuresByAdministration: [String: Int]
     public var closuresByArea: [String: Int]
+    /// Closures by the month they began, `YYYY-MM` in Copenhagen.
+    public var closuresByMonth: [String: Int]
     /// The incidents linked to the closures and near misses counted.
     public var incidentsBehind: [String]
     /// Reports per area per safety-index crime type.
@@ -92,7 +94,9 @@ public struct Review: Sendable, Equatable {
         var byInstitution: [String: Double] = [:]
         var byAdministration: [String: Int] = [:]
         var byArea: [String: Int] = [:]
+        var byMonth: [String: Int] = [:]
         for record in closed {
+            byMonth[String(Copenhagen.local(record.from).dateText.prefix(7)), default: 0] += 1
             byInstitution[record.institution, default: 0] +=
                 Double(record.closedSeconds(in: filter.period, now: now)) / 3600
             let institution = roster.institutions[record.institution]
@@ -123,7 +127,7 @@ public struct Review: Sendable, Equatable {
             stillClosed: closed.filter { $0.to == nil || $0.to! > filter.period.upperBound }.count,
             watchedIncidents: watched.count,
             watchedIncidentsWithoutClosure: watched.filter { !closedIncidents.contains($0.id) }.count,
-            closuresByAdministration: byAdministration, closuresByArea: byArea,
+            closuresByAdministration: byAdministration, closuresByArea: byArea, closuresByMonth: byMonth,
             incidentsBehind: Array(Set(selected.flatMap(\.incidents))).sorted(), safetyIndexReports: safety)
     }
 }

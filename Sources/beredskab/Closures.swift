@@ -136,7 +136,8 @@ struct ReviewCommand: ParsableCommand {
 
     @Option(help: "First day (Copenhagen), e.g. 2026-03-01.") var from: String
     @Option(help: "Last day, included, e.g. 2026-03-31.") var to: String
-    @Option(help: "text, csv or json.") var format: ReviewFormat = .text
+    @Option(help: "text, csv, json or html (a page with SVG charts, for reading or printing).") var format:
+        ReviewFormat = .text
     @Flag(help: "CSV for a Danish Excel: semicolons and decimal commas.") var danishExcel = false
     @Option(help: "Only this administration (organisation id).") var administration: String?
     @Option(help: "Only institutions in this area (nested areas included).") var area: String?
@@ -144,7 +145,7 @@ struct ReviewCommand: ParsableCommand {
     @Option(help: "Folder for the database.") var data = "data"
     @Option(name: .customLong("rules"), help: "Rule and contact files or folders.") var rulePaths: [String] = []
 
-    enum ReviewFormat: String, ExpressibleByArgument { case text, csv, json }
+    enum ReviewFormat: String, ExpressibleByArgument { case text, csv, json, html }
 
     func run() throws {
         guard let first = LocalDateTime(parsing: from), let last = LocalDateTime(parsing: to) else {
@@ -163,6 +164,7 @@ struct ReviewCommand: ParsableCommand {
         case .json: print(ReviewOutput.json(review, from: from, to: to).prettyText, terminator: "")
         case .csv: FileHandle.standardOutput.write(Data(ReviewOutput.csv(review, danish: danishExcel).utf8))
         case .text: print(ReviewOutput.text(review, from: from, to: to, engine: engine), terminator: "")
+        case .html: print(review.html(from: from, to: to, rules: engine.rules, roster: engine.roster), terminator: "")
         }
     }
 }

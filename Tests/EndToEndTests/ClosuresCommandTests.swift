@@ -82,6 +82,46 @@ import Testing
             audit.stdout.contains("2026-03-10T14:00:00+01:00") && audit.stdout.contains("2026-03-10T16:00:00+01:00"))
     }
 
+    @Test func theReviewPageRendersInAHeadlessBrowser() throws {
+        let data = try temporaryFolder([:])
+        _ = try run(
+            [
+                "closures", "record", "--institution", "skole-blaagaard", "--from", "2026-03-28 20:00", "--to",
+                "2026-03-29 08:00", "--reason", "Personalet følte sig utrygge", "--decided-by", "Skolelederen",
+            ], data: data)
+        _ = try run(
+            [
+                "closures", "record", "--institution", "klub-prater", "--from", "2026-03-10 16:00", "--to",
+                "2026-03-10 20:30",
+                "--reason", "Uro", "--decided-by", "Klublederen",
+            ], data: data)
+        let html = try run(["review", "--from", "2026-03-01", "--to", "2026-03-31", "--format", "html"], data: data)
+        #expect(html.status == 0)
+        #expect(html.stdout.contains("<svg role=\"img\" aria-label=\"Lukninger pr. måned\""))
+        let page = data.appendingPathComponent("review.html")
+        try Data(html.stdout.utf8).write(to: page)
+
+        // Debian's Chromium, headless: the DOM as rendered, and a screenshot kept as a test artefact.
+        let chromium = URL(fileURLWithPath: "/usr/bin/chromium")
+        let flags = ["--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=900,1300"]
+        let dom = try Run(flags + ["--dump-dom", page.absoluteString], executable: chromium)
+        #expect(dom.stdout.contains("samfundsvigtige institutioner lukket (målet er 0)"))
+        #expect(dom.stdout.contains("<dd>15,5 t</dd>"))
+        let artefacts = Run.root.appendingPathComponent(".build/artefacts")
+        try FileManager.default.createDirectory(at: artefacts, withIntermediateDirectories: true)
+        let screenshot = artefacts.appendingPathComponent("review.png")
+        try? FileManager.default.removeItem(at: screenshot)
+        let shot = try Run(flags + ["--screenshot=\(screenshot.path)", page.absoluteString], executable: chromium)
+        #expect(shot.status == 0)
+        let png = try Data(contentsOf: screenshot)
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 20_000)
+        // Printing: the page prints to PDF in the same browser.
+        let pdf = artefacts.appendingPathComponent("review.pdf")
+        _ = try Run(
+            flags + ["--print-to-pdf=\(pdf.path)", "--no-pdf-header-footer", page.absoluteString], executable: chromium)
+        #expect(try Data(contentsOf: pdf).starts(with: Array("%PDF".utf8)))
+    }
+
     @Test func mistakesAreRefusedClearly() throws {
         let data = try temporaryFolder([:])
         let unknown = try run(

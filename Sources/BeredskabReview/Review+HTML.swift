@@ -1,0 +1,129 @@
+import BeredskabRoster
+import BeredskabRules
+import BeredskabTime
+
+extension Review {
+    /// The review as one self-contained HTML page with SVG charts drawn here, readable when printed:
+    /// vital closures first, then closures per month, closed hours per administration, incidents per
+    /// area and type, and the figures as tables.
+    public func html(from: String, to: String, rules: RuleSet, roster: Roster) -> String {
+        func name(_ organisation: String) -> String { roster.organisations[organisation]?.name ?? organisation }
+        func area(_ id: String) -> String { rules.areas[id]?.name ?? id }
+        func hours(_ h: Double) -> String { Self.danishHours(h) }
+        let months = closuresByMonth.sorted { $0.key < $1.key }.map { ($0.key, Double($0.value)) }
+        let administrations = closedHoursByAdministration(roster).sorted { $0.value > $1.value }.map {
+            (name($0.key), $0.value)
+        }
+        var incidentBars: [(String, Double)] = []
+        for (areaID, types) in safetyIndexReports.sorted(by: { $0.key < $1.key }) {
+            for (type, count) in types.sorted(by: { $0.key < $1.key }) {
+                incidentBars.append(("\(area(areaID)) – \(Self.danishType[type] ?? type)", Double(count)))
+            }
+        }
+        var body = """
+            <header><h1>Lukninger af institutioner</h1><p class="period">\(Self.escape(from)) – \(Self.escape(to))</p></header>
+            <section class="headline \(vitalClosures == 0 ? "good" : "bad")" aria-label="Samfundsvigtige institutioner">
+            <p class="big">\(vitalClosures)</p><p>samfundsvigtige institutioner lukket (målet er 0)</p></section>
+            <section class="figures"><dl>
+            <dt>Lukninger</dt><dd>\(closures)\(stillClosed > 0 ? " (\(stillClosed) stadig lukket)" : "")</dd>
+            <dt>Nær-lukninger</dt><dd>\(nearMisses)</dd>
+            <dt>Lukketid i alt</dt><dd>\(hours(closedHours))</dd>
+            <dt>Mediantid til genåbning</dt><dd>\(medianHoursToReopen.map(hours) ?? "–")</dd>
+            <dt>Overvågede hændelser uden lukning</dt><dd>\(watchedIncidentsWithoutClosure) af \(watchedIncidents)</dd>
+            </dl></section>
+
+            """
+        body += Self.chart("Lukninger pr. måned", months, unit: { "\(Int($0))" })
+        body += Self.chart("Lukketid pr. forvaltning", administrations, unit: hours)
+        body += Self.chart(
+            "Anmeldelser pr. område og type (tryghedsindeksets seks typer)", incidentBars, unit: { "\(Int($0))" })
+        if !closedHoursByInstitution.isEmpty {
+            body +=
+                "<section><h2>Lukketid pr. institution</h2><table><thead><tr><th>Institution</th><th>Lukket</th></tr></thead><tbody>\n"
+            for (id, h) in closedHoursByInstitution.sorted(by: { $0.value > $1.value }) {
+                let vital = roster.institutions[id]?.vital == true ? " (samfundsvigtig)" : ""
+                body +=
+                    "<tr><td>\(Self.escape((roster.institutions[id]?.name ?? id) + vital))</td><td>\(hours(h))</td></tr>\n"
+            }
+            body += "</tbody></table></section>\n"
+        }
+        return """
+            <!doctype html>
+            <html lang="da"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>Lukninger \(Self.escape(from)) – \(Self.escape(to))</title>
+            <style>
+            body{font-family:"DejaVu Sans",system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#111}
+            h1{margin-bottom:0}.period{color:#444;margin-top:.2rem}
+            .headline{border:3px solid;border-radius:.5rem;padding:.5rem 1rem;margin:1rem 0;display:flex;gap:1rem;align-items:center}
+            .headline.good{border-color:#0a6b2d}.headline.bad{border-color:#a40000}
+            .big{font-size:3rem;font-weight:bold;margin:0}
+            dl{display:grid;grid-template-columns:max-content auto;gap:.3rem 1.5rem}dt{font-weight:bold}dd{margin:0}
+            table{border-collapse:collapse}td,th{border-bottom:1px solid #999;padding:.2rem .8rem;text-align:left}
+            svg text{font-family:"DejaVu Sans",sans-serif;font-size:13px;fill:#111}
+            @media print{body{margin:0;max-width:none}section{break-inside:avoid}}
+            </style></head><body>
+            \(body)</body></html>
+
+            """
+    }
+
+    /// Closed hours summed by owning administration.
+    func closedHoursByAdministration(_ roster: Roster) -> [String: Double] {
+        var result: [String: Double] = [:]
+        for (id, h) in closedHoursByInstitution {
+            result[roster.institutions[id]?.administration.value ?? "unknown", default: 0] += h
+        }
+        return result
+    }
+
+    static let danishType = [
+        "violence-and-threats": "vold og trusler", "burglary": "indbrud", "theft": "tyveri", "narcotics": "narkotika",
+        "vandalism": "hærværk", "harassment": "chikane",
+    ]
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// Hours as Danish readers write them: `11 t`, `6,5 t`.
+    static func danishHours(_ h: Double) -> String {
+        let tenths = Int((h * 10).rounded())
+        return tenths % 10 == 0 ? "\(tenths / 10) t" : "\(tenths / 10),\(abs(tenths % 10)) t"
+    }
+
+    /// A horizontal bar chart as inline SVG, with a text alternative; black and grey so it prints.
+    static func chart(_ title: String, _ items: [(String, Double)], unit: (Double) -> String) -> String {
+        var out = "<section><h2>\(escape(title))</h2>\n"
+        guard !items.isEmpty, let largest = items.map(\.1).max(), largest > 0 else {
+            return out + "<p>Ingen i perioden.</p></section>\n"
+        }
+        let labelWidth = 300.0
+        let barWidth = 300.0
+        let row = 26.0
+        let height = Double(items.count) * row + 8
+        out +=
+            "<svg role=\"img\" aria-label=\"\(escape(title))\" width=\"\(Int(labelWidth + barWidth + 80))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(labelWidth + barWidth + 80)) \(Int(height))\">\n"
+        out +=
+            "<title>\(escape(title)): " + escape(items.map { "\($0.0) \(unit($0.1))" }.joined(separator: ", "))
+            + "</title>\n"
+        for (index, (label, value)) in items.enumerated() {
+            let y = Double(index) * row + 4
+            let width = max(1, barWidth * value / largest)
+            out += "<text x=\"\(Int(labelWidth - 8))\" y=\"\(Int(y + 16))\" text-anchor=\"end\">\(escape(label))</text>"
+            out +=
+                "<rect x=\"\(Int(labelWidth))\" y=\"\(Int(y + 3))\" width=\"\(Int(width))\" height=\"18\" fill=\"#333\"/>"
+            out += "<text x=\"\(Int(labelWidth + width + 6))\" y=\"\(Int(y + 16))\">\(escape(unit(value)))</text>\n"
+        }
+        return out + "</svg></section>\n"
+    }
+}
