@@ -1,6 +1,7 @@
 import ArgumentParser
 import BeredskabEngine
 import BeredskabReview
+import BeredskabRules
 import BeredskabStore
 import BeredskabTime
 import Foundation
@@ -15,6 +16,7 @@ func parseTime(_ text: String, option: String) throws -> Instant {
 
 extension ClosureReason: ExpressibleByArgument {}
 extension Mitigation: ExpressibleByArgument {}
+extension InstitutionKind: ExpressibleByArgument {}
 
 /// `beredskab closures`: record, reopen, correct and list closures of institutions.
 struct Closures: ParsableCommand {
@@ -141,6 +143,7 @@ struct ReviewCommand: ParsableCommand {
     @Flag(help: "CSV for a Danish Excel: semicolons and decimal commas.") var danishExcel = false
     @Option(help: "Only this administration (organisation id).") var administration: String?
     @Option(help: "Only institutions in this area (nested areas included).") var area: String?
+    @Option(help: "Only institutions of this kind (school, youth-club, …).") var kind: InstitutionKind?
     @Flag(help: "Only vital institutions.") var vitalOnly = false
     @Option(help: "Folder for the database.") var data = "data"
     @Option(name: .customLong("rules"), help: "Rule and contact files or folders.") var rulePaths: [String] = []
@@ -158,7 +161,8 @@ struct ReviewCommand: ParsableCommand {
         let store = try openStore(data, for: engine)
         let review = Review.compute(
             closures: try store.closures(), incidents: try store.reviewIncidents(in: period),
-            filter: ReviewFilter(period: period, administration: administration, area: area, vitalOnly: vitalOnly),
+            filter: ReviewFilter(
+                period: period, administration: administration, area: area, kind: kind, vitalOnly: vitalOnly),
             rules: engine.rules, roster: engine.roster, now: now())
         switch format {
         case .json: print(ReviewOutput.json(review, from: from, to: to).prettyText, terminator: "")

@@ -54,6 +54,12 @@ import Testing
         #expect(review["vital_closures"] as? Int == 1)
         #expect(review["median_hours_to_reopen"] as? Double == 6.5)
 
+        let clubs = try run(
+            ["review", "--from", "2026-03-01", "--to", "2026-03-31", "--format", "json", "--kind", "youth-club"],
+            data: data)
+        let clubReview = try JSONSerialization.jsonObject(with: Data(clubs.stdout.utf8)) as! [String: Any]
+        #expect(clubReview["closures"] as? Int == 1 && clubReview["closed_hours"] as? Int == 2)
+
         let text = try run(["review", "--from", "2026-03-01", "--to", "2026-03-31"], data: data)
         #expect(text.stdout.contains("VITAL INSTITUTIONS CLOSED: 1   (goal: 0)"))
 
