@@ -20,7 +20,7 @@ let package = Package(
     ],
     targets: [
         // Parse: source files, diagnostics, lexer, parser, syntax tree.
-        .target(name: "BeredskabSyntax"),
+        .target(name: "BeredskabSyntax", dependencies: ["BeredskabTime"]),
         // Weekly windows and Europe/Copenhagen local time, without a clock.
         .target(name: "BeredskabTime"),
         // Check: the rule set (areas, roles, windows, guidelines) built from syntax.

@@ -226,7 +226,7 @@ enum NaiveConditions {
         case .category(let set): return set.contains(facts.category)
         case .area(let ids):
             guard let placed = facts.areaID else { return false }
-            return ids.contains { within(placed, $0, rules) }
+            return ids.contains { rules.area(placed, isWithin: $0) }
         case .severity(let atLeast, let level): return atLeast ? facts.severity >= level : facts.severity == level
         case .flag(let flag): return facts.flags.contains(flag)
         case .reporter(let kinds): return facts.reporterKind.map(kinds.contains) ?? false
@@ -245,37 +245,32 @@ enum NaiveConditions {
             guard age >= 0, age <= c.within, c.categories?.contains(incident.category) ?? true else { continue }
             if c.sameArea {
                 guard let here = facts.areaID, let there = incident.area,
-                    within(here, there, rules) || within(there, here, rules)
+                    rules.area(here, isWithin: there) || rules.area(there, isWithin: here)
                 else { continue }
             }
             seen += 1
         }
         return seen
     }
-
-    static func within(_ inner: String, _ outer: String, _ rules: RuleSet) -> Bool {
-        var current: String? = inner
-        var steps = 0
-        while let area = current, steps <= rules.areas.count {
-            if area == outer { return true }
-            current = rules.areas[area]?.parent?.value
-            steps += 1
-        }
-        return false
-    }
 }
 
 extension Engine {
+    /// A planner for messages that belong to no new report (escalations, watch requests, delivery
+    /// problems): the same duty, one-per-person and §115 rules as a plan.
+    func detachedPlanner(at time: Instant) -> Planner {
+        let report = IncidentReport(
+            id: "", reporter: .init(organisation: ""), occurredAt: time, category: .other, severity: .minor,
+            location: .init())
+        return Planner(engine: self, report: report, facts: facts(report, history: []), at: time)
+    }
+
     /// Notifications to whoever is on duty in these roles at a moment, for an escalation or a later
     /// message: the same duty resolution, one-per-person and §115 rules as a plan.
     public func notifications(
         roles: [String], tier: ContentTier, at time: Instant, guideline id: String, message: String
     ) -> (notifications: [PlannedNotification], problems: [PlanProblem]) {
         guard let guideline = rules.guideline(id) else { return ([], []) }
-        let report = IncidentReport(
-            id: "", reporter: .init(organisation: ""), occurredAt: time, category: .other, severity: .minor,
-            location: .init())
-        var planner = Planner(engine: self, report: report, facts: facts(report, history: []), at: time)
+        var planner = detachedPlanner(at: time)
         for role in roles {
             for person in planner.onDuty(role, at: time, for: guideline) {
                 planner.notify(person, as: role, at: time, tier: tier, guideline, message: message)
@@ -292,10 +287,7 @@ extension Engine {
         to person: String, as role: String, at time: Instant, guideline id: String, message: String
     ) -> PlannedNotification? {
         guard let guideline = rules.guideline(id), roster.persons[person] != nil else { return nil }
-        let report = IncidentReport(
-            id: "", reporter: .init(organisation: ""), occurredAt: time, category: .other, severity: .minor,
-            location: .init())
-        var planner = Planner(engine: self, report: report, facts: facts(report, history: []), at: time)
+        var planner = detachedPlanner(at: time)
         planner.notify(person, as: role, at: time, tier: .situation, guideline, message: message)
         return planner.notifications.first
     }

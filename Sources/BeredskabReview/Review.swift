@@ -68,22 +68,14 @@ public struct Review: Sendable, Equatable {
         closures records: [ClosureRecord], incidents: [ReviewIncident], filter: ReviewFilter, rules: RuleSet,
         roster: Roster, now: Instant
     ) -> Review {
-        func within(_ area: String, _ outer: String) -> Bool {
-            var current: String? = area
-            var steps = 0
-            while let id = current, steps <= rules.areas.count {
-                if id == outer { return true }
-                current = rules.areas[id]?.parent?.value
-                steps += 1
-            }
-            return false
-        }
         func included(_ record: ClosureRecord) -> Bool {
             let institution = roster.institutions[record.institution]
             if let administration = filter.administration, institution?.administration.value != administration {
                 return false
             }
-            if let area = filter.area, !(institution.map { within($0.area.value, area) } ?? false) { return false }
+            if let area = filter.area, !(institution.map { rules.area($0.area.value, isWithin: area) } ?? false) {
+                return false
+            }
             if let kind = filter.kind, institution?.kind != kind { return false }
             if filter.vitalOnly && !record.vital { return false }
             // Overlapping the period: started before its end, and not ended before its start.

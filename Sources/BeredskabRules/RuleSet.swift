@@ -156,6 +156,18 @@ public struct RuleSet: Sendable {
     /// Creates an empty rule set.
     public init() {}
 
+    /// Whether area `inner` is `outer` or lies within it, following parents by id.
+    public func area(_ inner: String, isWithin outer: String) -> Bool {
+        var current: String? = inner
+        var steps = 0
+        while let id = current, steps <= areas.count {
+            if id == outer { return true }
+            current = areas[id]?.parent?.value
+            steps += 1
+        }
+        return false
+    }
+
     /// The guideline with this id.
     public func guideline(_ id: String) -> Guideline? {
         guidelineIndex[id].map { guidelines[$0] }

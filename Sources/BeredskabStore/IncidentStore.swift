@@ -30,9 +30,7 @@ public protocol IncidentStore: Sendable {
 
     /// Notifications whose send time has come and that are not yet delivered or failed.
     func dueNotifications(at: Instant, limit: Int) throws -> [StoredNotification]
-    /// Records one delivery attempt and what happens next to the notification.
-    func recordAttempt(_ attempt: DeliveryAttempt, next: NextStep) throws
-    /// Records several attempts in one transaction.
+    /// Records delivery attempts, and what happens next to each notification, in one transaction.
     func recordAttempts(_ attempts: [(DeliveryAttempt, NextStep)]) throws
     /// Adds notifications made outside a plan (a delivery failure told to a duty role).
     func enqueue(_ notifications: [PlannedNotification], incident: String, purpose: String, kind: String) throws

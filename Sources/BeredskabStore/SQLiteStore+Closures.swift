@@ -104,21 +104,6 @@ extension SQLiteStore {
         }
     }
 
-    /// The audit entries about closures, oldest first.
-    public func closureAudit() throws -> [AuditEntry] {
-        try pool.read { db in
-            try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT at, actor, action, detail FROM audit WHERE action LIKE 'closure-%' OR action = 'near-miss-recorded' ORDER BY id"
-            )
-            .map {
-                AuditEntry(
-                    at: Instant(seconds: $0["at"]), actor: $0["actor"], action: $0["action"], detail: $0["detail"])
-            }
-        }
-    }
-
     /// Incidents that occurred in a period, with whether a guideline watched institutions for them.
     public func reviewIncidents(in period: Range<Instant>) throws -> [ReviewIncident] {
         try pool.read { db in

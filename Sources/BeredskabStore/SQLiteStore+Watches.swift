@@ -122,14 +122,4 @@ extension SQLiteStore {
             }
         }
     }
-
-    /// The status of each watch of an incident, by institution.
-    public func watchStatuses(incident: String) throws -> [String: String] {
-        try pool.read { db in
-            Dictionary(
-                uniqueKeysWithValues: try Row.fetchAll(
-                    db, sql: "SELECT institution, status FROM watch WHERE incident_id = ?", arguments: [incident]
-                ).map { ($0["institution"] as String, $0["status"] as String) })
-        }
-    }
 }

@@ -398,10 +398,6 @@ public final class SQLiteStore: IncidentStore {
         }
     }
 
-    public func recordAttempt(_ attempt: DeliveryAttempt, next: NextStep) throws {
-        try recordAttempts([(attempt, next)])
-    }
-
     public func recordAttempts(_ attempts: [(DeliveryAttempt, NextStep)]) throws {
         try pool.write { db in
             for (attempt, next) in attempts { try record(db, attempt, next) }

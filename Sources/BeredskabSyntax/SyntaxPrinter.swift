@@ -1,3 +1,5 @@
+import BeredskabTime
+
 /// Prints declarations back as canonical source text; parsing the result gives the same declarations.
 ///
 /// Comments and layout are not kept. Used to test that the parser loses nothing.
@@ -155,11 +157,7 @@ public enum SyntaxPrinter {
         return "\(span.days.value) \(clock(from.value))-\(clock(to.value))"
     }
 
-    static func clock(_ minutes: Int) -> String {
-        let hours = minutes / 60
-        let rest = minutes % 60
-        return (hours < 10 ? "0" : "") + "\(hours):" + (rest < 10 ? "0" : "") + "\(rest)"
-    }
+    static func clock(_ minutes: Int) -> String { WeeklyWindow.clock(minutes) }
 
     /// Seconds in the largest unit up to days that divides them: 30 days → 30d, 90 minutes → 90m,
     /// 90 seconds → 90s. Days rather than weeks, as guidelines count them.
