@@ -52,6 +52,10 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        // CAP 1.2 (OASIS Common Alerting Protocol): alerts in as reports, incidents out as alerts. Pure.
+        .target(name: "BeredskabCAP", dependencies: ["BeredskabEngine", "BeredskabRules", "BeredskabTime"]),
+        // The web pages: server-rendered HTML in Danish and English from plain view models. Pure.
+        .target(name: "BeredskabWeb", dependencies: ["BeredskabRules", "BeredskabTime"]),
         // Review: OKF's figures on institution closures and the reports side of the safety index. Pure.
         .target(name: "BeredskabReview", dependencies: ["BeredskabTime", "BeredskabRules", "BeredskabRoster"]),
         // Check as a whole: load files, build, cross-check, rota gaps, render.
@@ -97,6 +101,8 @@ let package = Package(
         ),
         .testTarget(name: "BeredskabDeliveryTests", dependencies: ["BeredskabDelivery"], exclude: ["servers"]),
         .testTarget(name: "BeredskabReviewTests", dependencies: ["BeredskabReview", "BeredskabCheck"]),
+        .testTarget(name: "BeredskabCAPTests", dependencies: ["BeredskabCAP", "BeredskabCheck"], exclude: ["Fixtures"]),
+        .testTarget(name: "BeredskabWebTests", dependencies: ["BeredskabWeb"]),
         .testTarget(name: "EndToEndTests", dependencies: ["beredskab"]),
     ]
 )
