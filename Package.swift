@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Parse: source files, diagnostics, lexer, parser, syntax tree.
@@ -47,10 +48,13 @@ let package = Package(
         .target(
             name: "BeredskabServer",
             dependencies: [
-                "BeredskabEngine", "BeredskabStore", "BeredskabDelivery",
+                "BeredskabEngine", "BeredskabStore", "BeredskabDelivery", "BeredskabCheck", "BeredskabCAP",
+                "BeredskabWeb", "BeredskabReview",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-            ]
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            resources: [.copy("Resources/openapi.json")]
         ),
         // CAP 1.2 (OASIS Common Alerting Protocol): alerts in as reports, incidents out as alerts. Pure.
         .target(name: "BeredskabCAP", dependencies: ["BeredskabEngine", "BeredskabRules", "BeredskabTime"]),
@@ -101,7 +105,8 @@ let package = Package(
         ),
         .testTarget(name: "BeredskabDeliveryTests", dependencies: ["BeredskabDelivery"], exclude: ["servers"]),
         .testTarget(name: "BeredskabReviewTests", dependencies: ["BeredskabReview", "BeredskabCheck"]),
-        .testTarget(name: "BeredskabCAPTests", dependencies: ["BeredskabCAP", "BeredskabCheck"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "BeredskabCAPTests", dependencies: ["BeredskabCAP", "BeredskabCheck"], exclude: ["Fixtures"]),
         .testTarget(name: "BeredskabWebTests", dependencies: ["BeredskabWeb"]),
         .testTarget(name: "EndToEndTests", dependencies: ["beredskab"]),
     ]

@@ -24,6 +24,8 @@ public struct ServerConfiguration: Sendable {
     public var webhookTimeout: Duration = .seconds(15)
     public var failureRole: String?
     public var publicURL: String?
+    /// Rule roles whose holders are reviewers when signed in to the web.
+    public var reviewerRoles: Set<String> = ["okf-sikker-by", "hotspotchef"]
 
     /// An empty configuration: no transport.
     public init() {}
@@ -102,6 +104,13 @@ public struct ServerConfiguration: Sendable {
         c.webhookTimeout = seconds(json?["webhook"]?["timeout_seconds"], "$.webhook.timeout_seconds", default: 15)
         c.failureRole = string(json?["failure_role"], "$.failure_role")
         c.publicURL = string(json?["public_url"], "$.public_url")
+        if let roles = json?["reviewer_roles"] {
+            if case .array(let items) = roles {
+                c.reviewerRoles = Set(items.compactMap { if case .string(let s) = $0 { s } else { nil } })
+            } else {
+                problems.append(ReportProblem("$.reviewer_roles", "must be an array of role ids"))
+            }
+        }
         return problems.isEmpty ? .success(c) : .failure(InvalidReport(problems: problems))
     }
 }

@@ -7,21 +7,36 @@ import Foundation
 /// acts on is read from the store, so timers and pending messages survive a restart.
 public struct Dispatcher: Sendable {
     let store: any IncidentStore
-    let engine: Engine
+    /// The running rules, replaced on reload.
+    let live: LiveEngine
+    var engine: Engine { live.current }
     let transport: any Transport
     /// The server's address as recipients reach it, for acknowledgement links.
     let publicURL: String
     let policy: DeliveryPolicy
     /// The role told when a person cannot be reached on any channel, if one is configured.
     let failureRole: String?
+    /// Delivery counts and latency for `/metrics`.
+    let metrics: ServerMetrics?
 
-    /// Creates a dispatcher.
+    /// Creates a dispatcher with fixed rules.
     public init(
         store: any IncidentStore, engine: Engine, transport: any Transport, publicURL: String,
         policy: DeliveryPolicy = DeliveryPolicy(), failureRole: String? = nil
     ) {
+        self.init(
+            store: store, live: LiveEngine(engine), transport: transport, publicURL: publicURL, policy: policy,
+            failureRole: failureRole, metrics: nil)
+    }
+
+    /// Creates a dispatcher following the server's running rules.
+    public init(
+        store: any IncidentStore, live: LiveEngine, transport: any Transport, publicURL: String,
+        policy: DeliveryPolicy = DeliveryPolicy(), failureRole: String? = nil, metrics: ServerMetrics?
+    ) {
         self.store = store
-        self.engine = engine
+        self.live = live
+        self.metrics = metrics
         self.transport = transport
         self.publicURL = publicURL
         self.policy = policy
@@ -31,6 +46,7 @@ public struct Dispatcher: Sendable {
     /// One pass: escalations due by `now`, then up to `limit` due notifications. Returns how many were sent.
     @discardableResult
     public func runOnce(now: Instant, limit: Int = 200) async throws -> Int {
+        let engine = engine
         _ = try store.fireDueEscalations(at: now) { escalation in
             let title = engine.rules.guideline(escalation.guideline)?.title ?? escalation.guideline
             let message =
@@ -63,6 +79,12 @@ public struct Dispatcher: Sendable {
             return attempts
         }
         try store.recordAttempts(attempts.map { ($0.0, $0.1) })
+        if let metrics {
+            for (attempt, next, notification) in attempts {
+                let latency = next == .delivered ? Double(max(0, now.seconds - notification.sendAt.seconds)) : nil
+                metrics.delivery(channel: attempt.channel, outcome: attempt.outcome, latencySeconds: latency)
+            }
+        }
         for (_, next, notification) in attempts where next == .failed {
             try reportFailure(notification, now: now)
         }

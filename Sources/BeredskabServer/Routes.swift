@@ -5,43 +5,81 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// The HTTP side: report intake for housing associations' systems and acknowledgement pages for
-/// the people notified. Every refusal is a 4xx with a JSON body saying what was wrong.
+/// The HTTP side: the versioned JSON API, the web pages, acknowledgement links, health and metrics.
+/// Every refusal is a 4xx with a JSON body (or, for a browser, a page) saying what was wrong.
 public struct Routes: Sendable {
-    let engine: Engine
+    /// The running rules, replaced on reload.
+    let live: LiveEngine
     let store: any IncidentStore
     let clock: @Sendable () -> Instant
-    /// Rung after a report is committed, so its messages leave at once.
+    /// Rung after something is committed to the outbox, so its messages leave at once.
     let doorbell: Doorbell?
     /// Commits reports arriving together in one transaction.
     let commits: GroupCommit
+    let options: Options
+    /// Counters and histograms for `/metrics`.
+    public let metrics: ServerMetrics
+    let limiter: RateLimiter
+    /// Sign-in links per address: a few, then one a minute, so nobody's phone can be flooded.
+    let signInLimiter = RateLimiter(burst: 3, perSecond: 1.0 / 60)
     /// The largest report body accepted.
     public static let maximumBody = 256 * 1024
+    /// The largest other body (updates, forms, tokens, closures).
+    public static let maximumSmallBody = 64 * 1024
 
-    /// Creates the routes.
+    /// What the web side needs to know beyond the store and the rules.
+    public struct Options: Sendable {
+        /// Persons holding one of these rule roles are reviewers when signed in.
+        public var reviewerRoles: Set<String> = ["okf-sikker-by", "hotspotchef"]
+        /// Marks the session cookie `Secure` (browsers accept it on http://localhost as well).
+        public var secureCookies = true
+        /// Sends sign-in links; nil: sign-in by link is off.
+        public var transport: (any Transport)?
+        /// The address recipients use to reach the server; read when a sign-in link is made.
+        public var publicURL: PublicURL = PublicURL("http://127.0.0.1:8080")
+        /// Requests per token: burst and steady rate per second.
+        public var rateBurst = 200
+        public var ratePerSecond = 10.0
+
+        /// Default options.
+        public init() {}
+    }
+
+    /// The engine for the request at hand.
+    var engine: Engine { live.current }
+
+    /// Creates the routes with default options (tests, benchmarks).
     public init(
         engine: Engine, store: any IncidentStore, doorbell: Doorbell? = nil, clock: @escaping @Sendable () -> Instant
     ) {
-        self.engine = engine
+        self.init(live: LiveEngine(engine), store: store, doorbell: doorbell, options: Options(), clock: clock)
+    }
+
+    /// Creates the routes.
+    public init(
+        live: LiveEngine, store: any IncidentStore, doorbell: Doorbell? = nil, options: Options,
+        metrics: ServerMetrics = ServerMetrics(), clock: @escaping @Sendable () -> Instant
+    ) {
+        self.live = live
         self.store = store
         self.doorbell = doorbell
+        self.options = options
+        self.metrics = metrics
         self.clock = clock
         commits = GroupCommit(store: store)
+        limiter = RateLimiter(burst: options.rateBurst, perSecond: options.ratePerSecond)
     }
 
     /// A router with every route.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
-        router.get("healthz") { _, _ in Self.json(.ok, .object([("status", .string("ok"))])) }
-        router.post("api/v1/incidents") { request, _ in try await intake(request) }
-        router.get("ack/:token") { _, context in try ackPage(context.parameters.get("token") ?? "", acknowledge: false)
-        }
-        router.post("ack/:token") { request, context in
-            var request = request
-            let form = String(buffer: try await request.collectBody(upTo: 4096))
-            let status = form.split(separator: "&").first { $0.hasPrefix("status=") }.map { String($0.dropFirst(7)) }
-            return try ackPage(context.parameters.get("token") ?? "", acknowledge: true, status: status)
-        }
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: ErrorMiddleware { request, error in errorPage(request, error) })
+        addOperationRoutes(router)
+        addIncidentRoutes(router)
+        addAdminRoutes(router)
+        addClosureRoutes(router)
+        addWebRoutes(router)
         return router
     }
 
@@ -53,220 +91,151 @@ public struct Routes: Sendable {
 
     /// `{"error": {"status": 422, "message": "…", "problems": [{"path", "message"}]}}`
     static func error(_ status: HTTPResponse.Status, _ message: String, problems: [ReportProblem] = []) -> Response {
-        var error: [(String, JSONValue)] = [("status", .number(Double(status.code))), ("message", .string(message))]
-        if !problems.isEmpty {
-            error.append(
-                (
-                    "problems",
-                    .array(problems.map { .object([("path", .string($0.path)), ("message", .string($0.message))]) })
-                ))
-        }
-        return json(status, .object([("error", .object(error))]))
+        json(status, APIError(status, message, problems: problems.map { ($0.path, $0.message) }).json)
     }
 
-    func intake(_ request: Request) async throws -> Response {
-        var request = request
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-            let organisation = try store.organisation(forToken: String(header.dropFirst(7)))
-        else {
-            return Self.error(.unauthorized, "a valid bearer token of the reporting organisation is required")
+    // MARK: Credentials
+
+    /// Who is asking, from a bearer token or a session cookie; nil if neither is sent. A token
+    /// that is sent but unknown or revoked is a 401, never a fall-back to the cookie.
+    func principal(_ request: Request) throws -> Principal? {
+        let now = clock()
+        if let header = request.headers[.authorization] {
+            guard header.hasPrefix("Bearer "), let token = try store.token(secret: String(header.dropFirst(7))) else {
+                throw APIError(.unauthorized, "the bearer token is not valid (unknown, revoked or malformed)")
+            }
+            return try limited(
+                Principal(
+                    roles: [token.role], organisation: token.organisation, person: token.person,
+                    actor: "token:\(token.id)", csrf: nil))
         }
-        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
-            return Self.error(.unsupportedMediaType, "send the report as application/json (see docs/report.md)")
+        guard let secret = Self.cookie(request, "beredskab_session"),
+            let session = try store.session(secret: secret, at: now),
+            let person = engine.roster.persons[session.person]
+        else { return nil }
+        var roles: Set<AccessRole> = [.reporter, .responder]
+        if person.roles.contains(where: { options.reviewerRoles.contains($0.value) }) { roles.insert(.reviewer) }
+        return try limited(
+            Principal(
+                roles: roles, organisation: person.organisation.value, person: person.id.value,
+                actor: "person:\(person.id.value)", csrf: session.csrf))
+    }
+
+    func limited(_ principal: Principal) throws -> Principal {
+        if let wait = limiter.take(principal.actor) {
+            var headers = HTTPFields()
+            headers[.retryAfter] = String(wait)
+            throw APIError(.tooManyRequests, "too many requests; try again in \(wait) s", headers: headers)
         }
-        let body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: Self.maximumBody)
-        } catch {
-            return Self.error(.contentTooLarge, "the report is larger than \(Self.maximumBody / 1024) KiB")
-        }
-        let bytes = Array(body.readableBytesView)
-        let json: JSONValue
-        do {
-            json = try JSONValue.parse(bytes)
-        } catch {
-            return Self.error(
-                .badRequest, "not valid JSON: \(error)", problems: [ReportProblem("$", "not valid JSON: \(error)")])
-        }
-        let report: IncidentReport
-        switch IncidentReport.decode(json, rules: engine.rules, roster: engine.roster) {
-        case .success(let decoded): report = decoded
-        case .failure(let invalid):
-            return Self.error(.unprocessableContent, "the report is invalid", problems: invalid.problems)
-        }
-        guard report.reporter.organisation == organisation else {
-            return Self.error(
+        return principal
+    }
+
+    /// The principal, or a 401; with `roles`, a 403 unless it has one of them. State-changing
+    /// requests from a web session must carry its CSRF token (header `X-CSRF-Token` or form field).
+    func require(_ request: Request, _ roles: AccessRole..., csrf formToken: String? = nil) throws -> Principal {
+        guard let principal = try principal(request) else { throw APIError.unauthenticated }
+        if !roles.isEmpty && !principal.can(roles) {
+            throw APIError(
                 .forbidden,
-                "this token belongs to '\(organisation)', but the report names '\(report.reporter.organisation)' as reporter"
+                "this needs the role \(roles.map(\.rawValue).joined(separator: " or ")); you are \(principal.roles.map(\.rawValue).sorted().joined(separator: ", "))"
             )
         }
-        let now = clock()
-        let engine = engine
-        let outcome = try await commits.accept(
-            AcceptRequest(
-                report: report, raw: String(decoding: bytes, as: UTF8.self), organisation: organisation, at: now,
-                plan: { history in engine.evaluate(report, history: history, at: now) },
-                watchRequest: { institution, watch in
-                    Self.watchRequest(engine, institution, watch, incident: report.id, at: now)
-                }))
-        switch outcome {
-        case .accepted(let incident):
-            doorbell?.ring()
-            return Self.json(.created, Self.summary(incident), headers: [.location: "/api/v1/incidents/\(incident.id)"])
-        case .replayed(let incident):
-            var headers = HTTPFields()
-            headers[HTTPField.Name("Idempotent-Replayed")!] = "true"
-            return Self.json(.ok, Self.summary(incident), headers: headers)
-        case .idTaken:
-            return Self.error(.conflict, "the id '\(report.id)' is already used by another organisation")
+        if let csrf = principal.csrf, request.method != .get, request.method != .head {
+            let sent = formToken ?? request.headers[HTTPField.Name("X-CSRF-Token")!]
+            guard let sent, Self.constantTimeEqual(sent, csrf) else {
+                throw APIError(
+                    .forbidden, "the form is stale or was not sent from Beredskab (CSRF check); reload and try again")
+            }
+        }
+        return principal
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    static func cookie(_ request: Request, _ name: String) -> String? {
+        for header in request.headers[values: .cookie] {
+            for part in header.split(separator: ";") {
+                let pair = part.trimmingCharacters(in: .whitespaces)
+                if pair.hasPrefix(name + "=") { return String(pair.dropFirst(name.count + 1)) }
+            }
+        }
+        return nil
+    }
+
+    // MARK: Bodies
+
+    static func body(_ request: inout Request, limit: Int) async throws -> [UInt8] {
+        do {
+            return Array(try await request.collectBody(upTo: limit).readableBytesView)
+        } catch {
+            throw APIError(.contentTooLarge, "the body is larger than \(limit / 1024) KiB")
         }
     }
 
-    /// The message asking an institution's leader to confirm whether it is open.
-    static func watchRequest(
-        _ engine: Engine, _ institutionID: String, _ watch: PlannedWatch, incident: String, at: Instant
-    ) -> PlannedNotification? {
-        guard let institution = engine.roster.institutions[institutionID], let leader = institution.leader?.value else {
-            return nil
+    /// A JSON body: 415 unless sent as JSON, 413 if too large, 400 if not JSON.
+    static func jsonBody(_ request: inout Request, limit: Int = maximumSmallBody) async throws -> JSONValue {
+        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
+            throw APIError(.unsupportedMediaType, "send the body as application/json")
         }
-        let deadline = WeeklyWindow.clock(Copenhagen.local(watch.confirmBy).minutes)
-        let message =
-            "Hændelse \(incident): bekræft inden kl. \(deadline), om \(institution.name) holder åbent, har nedsat service eller er lukket: {link}"
-        return engine.notification(
-            to: leader, as: "leder:\(institutionID)", at: at, guideline: watch.guideline, message: message)
+        let bytes = try await body(&request, limit: limit)
+        do {
+            return try JSONValue.parse(bytes)
+        } catch {
+            throw APIError(.badRequest, "not valid JSON: \(error)", problems: [("$", "not valid JSON: \(error)")])
+        }
     }
 
-    /// What the reporter hears back: the plan without personal details or message texts.
-    static func summary(_ incident: StoredIncident) -> JSONValue {
-        let plan = (try? JSONValue.parse(Array(incident.planJSON.utf8))) ?? .null
-        var notified: [JSONValue] = []
-        if case .array(let items)? = plan["notifications"] {
-            notified = items.map { item in
-                .object(
-                    ["person", "name", "roles", "channel", "tier", "send_at"].map { ($0, item[$0] ?? .null) })
-            }
-        }
-        func count(_ key: String) -> JSONValue {
-            if case .array(let items)? = plan[key] { return .number(Double(items.count)) }
-            return .number(0)
-        }
-        return .object([
-            ("incident", .string(incident.id)), ("status", .string("accepted")),
-            ("received_at", .string(Copenhagen.format(incident.receivedAt))),
-            ("area", plan["incident"]?["area"] ?? .null), ("merged_into", plan["merged_into"] ?? .null),
-            ("fired", plan["fired"] ?? .array([])), ("suppressed", plan["suppressed"] ?? .array([])),
-            ("notified", .array(notified)), ("tasks", count("tasks")), ("watches", count("watches")),
-            ("escalations", count("escalations")), ("problems", plan["problems"] ?? .array([])),
-        ])
-    }
-
-    func ackPage(_ token: String, acknowledge: Bool, status: String? = nil) throws -> Response {
-        if acknowledge, let status, let answer = WatchStatus(rawValue: status) {
-            let engine = engine
-            switch try store.answerWatch(
-                ackToken: token, status: answer, vital: { engine.roster.institutions[$0]?.vital ?? false }, at: clock())
-            {
-            case .recorded(let institution, _):
-                let name = engine.roster.institutions[institution]?.name ?? institution
-                let said = ["open": "holder åbent", "reduced": "har nedsat service", "closed": "er lukket"][status]!
-                return AckPage.message(
-                    .ok, "Tak – registreret", "\(name) \(said). Du kan ændre svaret, så længe hændelsen overvåges.")
-            case .over:
-                return AckPage.message(
-                    .gone, "Overvågningen er slut", "Hændelsen overvåges ikke længere. Kontakt vagthavende.")
-            case .notAWatch:
-                break
-            }
-        }
-        if acknowledge {
-            switch try store.acknowledge(ackToken: token, at: clock()) {
-            case .acknowledged(let n):
-                return AckPage.html(
-                    .ok, title: "Tak – du har kvitteret", notification: n,
-                    note: "Din kvittering er registreret, og eskaleringen er stoppet.")
-            case .alreadyAcknowledged(let n):
-                let when = n.acknowledgedAt.map { Copenhagen.local($0).danishText } ?? ""
-                return AckPage.html(
-                    .ok, title: "Allerede kvitteret", notification: n,
-                    note: "Du kvitterede \(when). Det er registreret.")
-            case .expired:
-                return AckPage.message(
-                    .gone, "Linket er udløbet", "Linket til at kvittere er for gammelt. Kontakt vagthavende.")
-            case .unknown:
-                return AckPage.message(
-                    .notFound, "Linket kendes ikke", "Linket er ikke gyldigt. Tjek at hele linket er kopieret med.")
-            }
-        }
-        guard let n = try store.notification(ackToken: token) else {
-            return AckPage.message(
-                .notFound, "Linket kendes ikke", "Linket er ikke gyldigt. Tjek at hele linket er kopieret med.")
-        }
-        if n.acknowledgedAt == nil && clock() > n.ackExpiresAt {
-            return AckPage.message(
-                .gone, "Linket er udløbet", "Linket til at kvittere er for gammelt. Kontakt vagthavende.")
-        }
-        if n.kind == "watch" {
-            return AckPage.watch(n)
-        }
-        return AckPage.html(
-            .ok, title: "Besked fra Beredskab", notification: n, note: nil, form: n.acknowledgedAt == nil)
+    /// A form body (`application/x-www-form-urlencoded`): each field's values.
+    static func formBody(_ request: inout Request) async throws -> [String: [String]] {
+        let bytes = try await body(&request, limit: maximumSmallBody)
+        return Form.parse(String(decoding: bytes, as: UTF8.self))
     }
 }
 
-/// The small server-rendered pages behind acknowledgement links.
-enum AckPage {
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+/// The server's public address, known only once it listens.
+public final class PublicURL: @unchecked Sendable {
+    private let lock = NSLock()
+    private var url: String
 
-    static func page(_ status: HTTPResponse.Status, _ title: String, _ body: String) -> Response {
-        let html = """
-            <!doctype html>
-            <html lang="da"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(escape(title))</title>
-            <style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#111}
-            button{font-size:1.2rem;padding:.8rem 1.6rem;background:#0b5;color:#fff;border:0;border-radius:.4rem}
-            .message{white-space:pre-wrap;background:#f3f3f3;padding:1rem;border-radius:.4rem}</style></head>
-            <body><h1>\(escape(title))</h1>
-            \(body)
-            </body></html>
-            """
-        var headers = HTTPFields()
-        headers[.contentType] = "text/html; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
-    }
+    /// Starts with a guess.
+    public init(_ url: String) { self.url = url }
 
-    static func message(_ status: HTTPResponse.Status, _ title: String, _ text: String) -> Response {
-        page(status, title, "<p>\(escape(text))</p>")
+    /// The current address.
+    public var value: String {
+        get { lock.withLock { url } }
+        set { lock.withLock { url = newValue } }
     }
+}
 
-    /// The page asking an institution's leader: open, reduced service, or closed.
-    static func watch(_ n: StoredNotification) -> Response {
-        var body = "<div class=\"message\">\(escape(n.message.replacingOccurrences(of: "{link}", with: "")))</div>\n"
-        body += "<form method=\"post\"><fieldset><legend>Hvordan er situationen?</legend>\n"
-        for (value, label) in [
-            ("open", "Åben som normalt"), ("reduced", "Åben med nedsat service"), ("closed", "Lukket"),
-        ] {
-            body +=
-                "<p><label><input type=\"radio\" name=\"status\" value=\"\(value)\" required> \(label)</label></p>\n"
+/// `application/x-www-form-urlencoded`, as browsers send forms.
+enum Form {
+    static func parse(_ text: String) -> [String: [String]] {
+        var fields: [String: [String]] = [:]
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = decode(parts[0])
+            fields[name, default: []].append(parts.count > 1 ? decode(parts[1]) : "")
         }
-        body += "</fieldset><button type=\"submit\">Send svar</button></form>\n"
-        return page(.ok, "Holder institutionen åbent?", body)
+        return fields
     }
 
-    static func html(
-        _ status: HTTPResponse.Status, title: String, notification n: StoredNotification, note: String?,
-        form: Bool = false
-    ) -> Response {
-        var body =
-            "<p>Hændelse <strong>\(escape(n.incident))</strong> – til \(escape(n.name)) som \(escape(n.roles.joined(separator: ", ")))</p>\n"
-        body += "<div class=\"message\">\(escape(n.message.replacingOccurrences(of: "{link}", with: "")))</div>\n"
-        if n.details != nil {
-            body += "<p>Personoplysningerne (retsplejelovens § 115) står kun i den besked, du fik tilsendt.</p>\n"
+    static func decode(_ part: Substring) -> String {
+        let plus = part.replacingOccurrences(of: "+", with: " ")
+        return plus.removingPercentEncoding ?? plus
+    }
+}
+
+extension [String: [String]] {
+    /// The first value of a form field, trimmed; nil when missing or empty.
+    func first(_ name: String) -> String? {
+        guard let value = self[name]?.first?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
+            return nil
         }
-        if let note { body += "<p>\(escape(note))</p>\n" }
-        if form { body += "<form method=\"post\"><button type=\"submit\">Kvittér for modtagelsen</button></form>\n" }
-        return page(status, title, body)
+        return value
     }
 }

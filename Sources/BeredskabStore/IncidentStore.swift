@@ -1,4 +1,5 @@
 import BeredskabEngine
+import BeredskabReview
 import BeredskabRules
 import BeredskabTime
 
@@ -38,12 +39,71 @@ public protocol IncidentStore: Sendable {
     func fireDueEscalations(at: Instant, notify: (StoredEscalation) -> [PlannedNotification]) throws -> Int
 
     /// Records a leader's answer to a watch request (open, reduced, closed), opening or ending a closure.
-    func answerWatch(ackToken: String, status: WatchStatus, vital: (String) -> Bool, at: Instant) throws -> WatchAnswer
+    func answerWatch(
+        ackToken: String, status: WatchStatus, expectedReopening: Instant?, vital: (String) -> Bool, at: Instant
+    ) throws -> WatchAnswer
     /// Watches unanswered at their confirm time and not yet escalated; marks them escalated.
     func takeUnansweredWatches(at: Instant) throws -> [UnansweredWatch]
 
     /// The audit log of an incident, oldest first.
     func audit(incident: String) throws -> [AuditEntry]
+    /// Appends a line to the audit log, e.g. that someone read personal details.
+    func appendAudit(actor: String, action: String, incident: String?, detail: String, at: Instant) throws
+
+    // MARK: Access (SQLiteStore+Access.swift)
+
+    /// Creates a token with a role; the secret is returned once and only its hash is kept.
+    func createToken(
+        organisation: String, role: AccessRole, person: String?, label: String, actor: String, at: Instant
+    ) throws -> (record: TokenRecord, secret: String)
+    /// The live token a secret belongs to.
+    func token(secret: String) throws -> TokenRecord?
+    /// Every token, revoked ones included, newest first.
+    func tokens() throws -> [TokenRecord]
+    /// Revokes a token by its public id; false if there was no such live token.
+    func revokeToken(id: String, actor: String, at: Instant) throws -> Bool
+    /// A one-time sign-in link token for a person.
+    func startSignIn(person: String, at: Instant) throws -> String
+    /// The person a usable sign-in link belongs to, without using it.
+    func signInPerson(token: String, at: Instant) throws -> String?
+    /// Uses a sign-in link and starts a session.
+    func finishSignIn(token: String, at: Instant) throws -> SignInOutcome
+    /// The live session of a cookie's secret.
+    func session(secret: String, at: Instant) throws -> WebSession?
+    /// Ends a session.
+    func endSession(secret: String, at: Instant) throws
+
+    // MARK: Reading and changing incidents (SQLiteStore+Incidents.swift)
+
+    /// Incidents matching a filter, newest first.
+    func incidents(_ filter: IncidentFilter) throws -> [IncidentRecord]
+    /// One incident.
+    func incident(id: String) throws -> IncidentRecord?
+    /// Every notification about an incident.
+    func notifications(incident: String) throws -> [StoredNotification]
+    /// An incident's tasks by deadline.
+    func tasks(incident: String) throws -> [StoredTask]
+    /// Marks a task done or open; nil if the incident has no such task.
+    func setTask(incident: String, task: Int64, done: Bool, actor: String, at: Instant) throws -> StoredTask?
+    /// Acknowledges a person's alerts about an incident; returns how many.
+    func acknowledge(incident: String, person: String, actor: String, at: Instant) throws -> Int
+    /// An incident's updates, oldest first.
+    func updates(incident: String) throws -> [IncidentUpdate]
+    /// Adds an update and the messages about it.
+    func addUpdate(_ update: IncidentUpdate, incident: String, notify: [PlannedNotification]) throws
+    /// What happened to an incident, oldest first.
+    func timeline(incident: String) throws -> [TimelineEvent]
+    /// Open incidents and unacknowledged fired escalations, for `/metrics`.
+    func operationalCounts() throws -> (openIncidents: Int, unacknowledgedEscalations: Int)
+
+    // MARK: Closures (SQLiteStore+Closures.swift)
+
+    /// Records a closure or near miss; returns its id.
+    func recordClosure(_ record: ClosureRecord, actor: String, at: Instant) throws -> Int64
+    /// Every closure record.
+    func closures() throws -> [ClosureRecord]
+    /// The incidents of a period, for the review.
+    func reviewIncidents(in period: Range<Instant>) throws -> [ReviewIncident]
 }
 
 /// One report to accept, with how to plan it once its history is known.

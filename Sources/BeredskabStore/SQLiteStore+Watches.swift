@@ -36,7 +36,7 @@ extension SQLiteStore {
     /// closure linked to the incident (unless one is open already); open ends one this watch opened.
     /// The leader may answer again while the watch lasts.
     public func answerWatch(
-        ackToken: String, status: WatchStatus, vital: (String) -> Bool, at: Instant
+        ackToken: String, status: WatchStatus, expectedReopening: Instant? = nil, vital: (String) -> Bool, at: Instant
     ) throws -> WatchAnswer {
         try pool.write { db in
             guard
@@ -77,6 +77,11 @@ extension SQLiteStore {
                         ])
                     closureID = db.lastInsertedRowID
                 }
+                if let id = closureID ?? open?["id"] {
+                    try db.execute(
+                        sql: "UPDATE closure SET expected_reopen_at = ? WHERE id = ?",
+                        arguments: [expectedReopening?.seconds, id])
+                }
             case .open:
                 if let id = closureID, open.map({ ($0["id"] as Int64) == id }) == true {
                     try db.execute(sql: "UPDATE closure SET to_at = ? WHERE id = ?", arguments: [at.seconds, id])
@@ -92,7 +97,8 @@ extension SQLiteStore {
             }
             try audit(
                 db, at, "person:\(notification.person)", "watch-answered", notification.incident,
-                "\(institution): \(status.rawValue)\(closureID.map { " (closure \($0))" } ?? "")")
+                "\(institution): \(status.rawValue)\(closureID.map { " (closure \($0))" } ?? "")"
+                    + (expectedReopening.map { ", expected to reopen \(Copenhagen.format($0))" } ?? ""))
             return .recorded(institution: institution, closure: closureID)
         }
     }

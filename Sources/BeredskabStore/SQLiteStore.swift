@@ -122,6 +122,7 @@ public final class SQLiteStore: IncidentStore {
                     CREATE INDEX watch_due ON watch (status, confirm_by);
                     """)
         }
+        registerAccessMigration(&migrator)
         return migrator
     }
 
@@ -156,24 +157,11 @@ public final class SQLiteStore: IncidentStore {
     // MARK: Tokens
 
     public func createToken(organisation: String, at: Instant) throws -> String {
-        var bytes = [UInt8](repeating: 0, count: 32)
-        for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255) }
-        let token = "bsk_" + Self.base64url(bytes)
-        try pool.write { db in
-            try db.execute(
-                sql: "INSERT INTO token (hash, organisation, created_at) VALUES (?, ?, ?)",
-                arguments: [Self.hash(token), organisation, at.seconds])
-            try audit(db, at, "admin", "token-created", nil, "organisation \(organisation)")
-        }
-        return token
+        try createToken(organisation: organisation, role: .reporter, at: at).secret
     }
 
     public func organisation(forToken token: String) throws -> String? {
-        try pool.read { db in
-            try String.fetchOne(
-                db, sql: "SELECT organisation FROM token WHERE hash = ? AND revoked_at IS NULL",
-                arguments: [Self.hash(token)])
-        }
+        try self.token(secret: token).flatMap { $0.role == .reporter ? $0.organisation : nil }
     }
 
     // MARK: Intake

@@ -2,6 +2,7 @@ import ArgumentParser
 import BeredskabEngine
 import BeredskabReview
 import BeredskabRules
+import BeredskabServer
 import BeredskabStore
 import BeredskabTime
 import Foundation
@@ -151,12 +152,9 @@ struct ReviewCommand: ParsableCommand {
     enum ReviewFormat: String, ExpressibleByArgument { case text, csv, json, html }
 
     func run() throws {
-        guard let first = LocalDateTime(parsing: from), let last = LocalDateTime(parsing: to) else {
-            throw ValidationError("--from and --to are dates such as 2026-03-01")
+        guard let period = ReviewOutput.period(from: from, to: to) else {
+            throw ValidationError("--from and --to are dates such as 2026-03-01, --to not before --from")
         }
-        let period =
-            Copenhagen.instant(first)..<Copenhagen.instant(LocalDateTime(daysSinceEpoch: last.daysSinceEpoch + 1))
-        guard period.lowerBound < period.upperBound else { throw ValidationError("--to is before --from") }
         let engine = try loadEngine(rulePaths)
         let store = try openStore(data, for: engine)
         let review = Review.compute(
@@ -173,71 +171,8 @@ struct ReviewCommand: ParsableCommand {
     }
 }
 
-/// The review as JSON, CSV and text.
-enum ReviewOutput {
-    static func json(_ r: Review, from: String, to: String) -> JSONValue {
-        func counts(_ map: [String: Int]) -> JSONValue {
-            .object(map.sorted { $0.key < $1.key }.map { ($0.key, .number(Double($0.value))) })
-        }
-        return .object([
-            ("period", .object([("from", .string(from)), ("to", .string(to))])),
-            ("vital_closures", .number(Double(r.vitalClosures))), ("closures", .number(Double(r.closures))),
-            ("near_misses", .number(Double(r.nearMisses))), ("closed_hours", .number(r.closedHours)),
-            (
-                "closed_hours_by_institution",
-                .object(r.closedHoursByInstitution.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
-            ),
-            ("median_hours_to_reopen", r.medianHoursToReopen.map(JSONValue.number) ?? .null),
-            ("still_closed", .number(Double(r.stillClosed))),
-            ("watched_incidents", .number(Double(r.watchedIncidents))),
-            ("watched_incidents_without_closure", .number(Double(r.watchedIncidentsWithoutClosure))),
-            ("share_watched_without_closure", .number(r.shareWatchedWithoutClosure)),
-            ("closures_by_administration", counts(r.closuresByAdministration)),
-            ("closures_by_area", counts(r.closuresByArea)),
-            ("incidents_behind", .array(r.incidentsBehind.map(JSONValue.string))),
-            (
-                "safety_index_reports",
-                .object(r.safetyIndexReports.sorted { $0.key < $1.key }.map { ($0.key, counts($0.value)) })
-            ),
-        ])
-    }
-
-    /// One row per figure: `figure,key,value`, UTF-8 with a byte order mark so Excel reads æøå.
-    static func csv(_ r: Review, danish: Bool) -> String {
-        let separator = danish ? ";" : ","
-        func number(_ value: Double) -> String {
-            let text = value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
-            return danish ? text.replacingOccurrences(of: ".", with: ",") : text
-        }
-        func field(_ text: String) -> String {
-            text.contains(separator) || text.contains("\"") || text.contains("\n")
-                ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-        }
-        var rows: [[String]] = [["figure", "key", "value"]]
-        rows.append(["vital_closures", "", number(Double(r.vitalClosures))])
-        rows.append(["closures", "", number(Double(r.closures))])
-        rows.append(["near_misses", "", number(Double(r.nearMisses))])
-        rows.append(["closed_hours", "", number(r.closedHours)])
-        rows.append(["median_hours_to_reopen", "", r.medianHoursToReopen.map(number) ?? ""])
-        rows.append(["still_closed", "", number(Double(r.stillClosed))])
-        rows.append(["share_watched_without_closure", "", number(r.shareWatchedWithoutClosure)])
-        for (key, value) in r.closedHoursByInstitution.sorted(by: { $0.key < $1.key }) {
-            rows.append(["closed_hours_by_institution", key, number(value)])
-        }
-        for (key, value) in r.closuresByAdministration.sorted(by: { $0.key < $1.key }) {
-            rows.append(["closures_by_administration", key, number(Double(value))])
-        }
-        for (key, value) in r.closuresByArea.sorted(by: { $0.key < $1.key }) {
-            rows.append(["closures_by_area", key, number(Double(value))])
-        }
-        for (area, types) in r.safetyIndexReports.sorted(by: { $0.key < $1.key }) {
-            for (type, count) in types.sorted(by: { $0.key < $1.key }) {
-                rows.append(["safety_index_reports", "\(area)/\(type)", number(Double(count))])
-            }
-        }
-        return "\u{FEFF}" + rows.map { $0.map(field).joined(separator: separator) }.joined(separator: "\r\n") + "\r\n"
-    }
-
+/// The review as text for the terminal (JSON and CSV are `ReviewOutput` in BeredskabServer).
+extension ReviewOutput {
     static func text(_ r: Review, from: String, to: String, engine: Engine) -> String {
         func hours(_ h: Double) -> String { String(format: "%.1f h", h) }
         var out = "Review \(from) – \(to)\n\n"

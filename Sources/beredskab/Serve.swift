@@ -77,18 +77,28 @@ struct Serve: AsyncParsableCommand {
                 Data("no transport configured: messages that would be sent are written to \(outbox)\n".utf8))
         }
         let doorbell = Doorbell()
-        let routes = Routes(engine: engine, store: store, doorbell: doorbell, clock: now)
+        let live = LiveEngine(engine, paths: rulePaths.isEmpty ? ["Rules", "Contacts"] : rulePaths)
+        let metrics = ServerMetrics()
+        var options = Routes.Options()
+        options.reviewerRoles = settings.reviewerRoles
+        options.transport = transport
+        options.publicURL = PublicURL(settings.publicURL ?? "http://\(host):\(port)")
+        let routes = Routes(
+            live: live, store: store, doorbell: doorbell, options: options, metrics: metrics, clock: now)
+        let hangup = Self.reloadOnHangup(routes)
+        defer { hangup.cancel() }
         let dispatching = DispatchTask()
         let app = Application(
             router: routes.router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "Beredskab"),
-            onServerRunning: { [settings] channel in
+            onServerRunning: { [settings, options] channel in
                 // Start working the outbox once the real address is known, for the links in messages.
                 let bound = channel.localAddress?.port ?? port
                 let base = settings.publicURL ?? "http://\(host):\(bound)"
+                options.publicURL.value = base
                 let dispatcher = Dispatcher(
-                    store: store, engine: engine, transport: transport, publicURL: base,
-                    failureRole: settings.failureRole)
+                    store: store, live: live, transport: transport, publicURL: base,
+                    failureRole: settings.failureRole, metrics: metrics)
                 dispatching.start { await dispatcher.run(doorbell: doorbell, clock: now) }
                 let line = "listening on http://\(host):\(bound) with \(engine.rules.guidelines.count) guidelines\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
@@ -96,6 +106,25 @@ struct Serve: AsyncParsableCommand {
         )
         defer { dispatching.cancel() }
         try await app.runService()
+    }
+
+    /// SIGHUP reloads the rules the same way as `POST /api/v1/admin/reload`, printing the outcome.
+    static func reloadOnHangup(_ routes: Routes) -> any DispatchSourceSignal {
+        signal(SIGHUP, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        source.setEventHandler {
+            do {
+                let response = try routes.reload(actor: "signal:SIGHUP")
+                FileHandle.standardOutput.write(Data("SIGHUP: rules reloaded (\(response.status.code))\n".utf8))
+            } catch let error as APIError {
+                let lines = error.problems.map { "  \($0.path): \($0.message)\n" }.joined()
+                FileHandle.standardError.write(Data("SIGHUP: \(error.message)\n\(lines)".utf8))
+            } catch {
+                FileHandle.standardError.write(Data("SIGHUP: reload failed: \(error)\n".utf8))
+            }
+        }
+        source.resume()
+        return source
     }
 }
 
@@ -107,18 +136,27 @@ func openStore(_ folder: String, for engine: Engine) throws -> SQLiteStore {
         lookahead: engine.lookahead)
 }
 
-/// `beredskab token`: bearer tokens for reporting organisations.
+/// `beredskab token`: API tokens with a role, for organisations' systems.
 struct Token: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Manage bearer tokens.", subcommands: [Create.self])
+        abstract: "Manage API tokens.", subcommands: [Create.self, List.self, Revoke.self])
 
-    /// `beredskab token create --org ID`
+    /// `beredskab token create --org ID [--role ROLE] [--person ID] [--label TEXT]`
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a token for an organisation; it is printed once and only its hash is stored.")
+            abstract: "Create a token; it is printed once and only its hash is stored.")
 
         @Option(help: "The organisation id from Contacts/.")
         var org: String
+
+        @Option(help: "reporter, responder, reviewer or admin.")
+        var role: AccessRole = .reporter
+
+        @Option(help: "The person (of that organisation) the token acts for; responders need one to acknowledge.")
+        var person: String?
+
+        @Option(help: "A note saying what the token is for, shown by token list.")
+        var label = ""
 
         @Option(help: "Folder for the database.")
         var data = "data"
@@ -132,10 +170,64 @@ struct Token: ParsableCommand {
                 printError("error: unknown organisation '\(org)'\n")
                 throw ExitCode(64)
             }
-            print(try openStore(data, for: engine).createToken(organisation: org, at: now()))
+            if let person, engine.roster.persons[person]?.organisation.value != org {
+                printError("error: '\(person)' is not a person of '\(org)'\n")
+                throw ExitCode(64)
+            }
+            let store = try openStore(data, for: engine)
+            let (record, secret) = try store.createToken(
+                organisation: org, role: role, person: person, label: label, actor: "cli", at: now())
+            printError("created \(record.id) (\(role.rawValue) for \(org)); the token is shown only now:\n")
+            print(secret)
+        }
+    }
+
+    /// `beredskab token list`
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens (never their secrets).")
+
+        @Option(help: "Folder for the database.")
+        var data = "data"
+
+        func run() throws {
+            let store = try SQLiteStore(path: (data as NSString).appendingPathComponent("beredskab.sqlite"))
+            let tokens = try store.tokens()
+            if tokens.isEmpty { print("no tokens") }
+            for t in tokens {
+                let state = t.revokedAt.map { "revoked \(Copenhagen.format($0))" } ?? "live"
+                print(
+                    [
+                        t.id, t.role.rawValue, t.organisation, t.person ?? "-", Copenhagen.format(t.createdAt), state,
+                        t.label,
+                    ]
+                    .joined(separator: "\t"))
+            }
+        }
+    }
+
+    /// `beredskab token revoke ID`
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a token by its id (tok_…); it stops working at once.")
+
+        @Argument(help: "The token's id, as token list shows it.")
+        var id: String
+
+        @Option(help: "Folder for the database.")
+        var data = "data"
+
+        func run() throws {
+            let store = try SQLiteStore(path: (data as NSString).appendingPathComponent("beredskab.sqlite"))
+            guard try store.revokeToken(id: id, actor: "cli", at: now()) else {
+                printError("error: no live token '\(id)'\n")
+                throw ExitCode(1)
+            }
+            print("revoked \(id)")
         }
     }
 }
+
+extension AccessRole: ExpressibleByArgument {}
 
 /// Holds the dispatcher's task so the server can stop it on shutdown.
 final class DispatchTask: @unchecked Sendable {

@@ -94,7 +94,8 @@ import Testing
         let elapsed = clock.now - start
         #expect(response.code == .operationTimedOut, "\(response.code): \(response.errorText)")
         #expect(response.errorText.contains("onnect"), "\(response.errorText)")
-        #expect(elapsed >= .milliseconds(450) && elapsed < .seconds(3), "\(elapsed)")
+        // Well under the 20 s total even on a loaded machine: it was the connect timeout that fired.
+        #expect(elapsed >= .milliseconds(450) && elapsed < .seconds(15), "\(elapsed)")
     }
 
     @Test func protocolsOutsideTheListAreRefused() async throws {

@@ -1,0 +1,95 @@
+import BeredskabEngine
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// A refusal with an HTTP status and a JSON body saying what was wrong:
+/// `{"error": {"status": 422, "message": "…", "problems": [{"path", "message"}]}}`.
+public struct APIError: Error, HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    public var message: String
+    public var problems: [(path: String, message: String)]
+    /// Extra headers, e.g. `Retry-After` on a 429.
+    public var headers: HTTPFields
+
+    /// Creates an error.
+    public init(
+        _ status: HTTPResponse.Status, _ message: String, problems: [(path: String, message: String)] = [],
+        headers: HTTPFields = [:]
+    ) {
+        self.status = status
+        self.message = message
+        self.problems = problems
+        self.headers = headers
+    }
+
+    /// The JSON body.
+    public var json: JSONValue {
+        var error: [(String, JSONValue)] = [("status", .number(Double(status.code))), ("message", .string(message))]
+        if !problems.isEmpty {
+            error.append(
+                (
+                    "problems",
+                    .array(problems.map { .object([("path", .string($0.path)), ("message", .string($0.message))]) })
+                )
+            )
+        }
+        return .object([("error", .object(error))])
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        Routes.json(status, json, headers: headers)
+    }
+
+    static let unauthenticated = APIError(
+        .unauthorized, "sign in, or send a valid bearer token: Authorization: Bearer bsk_…")
+    static func notFound(_ what: String) -> APIError { APIError(.notFound, "\(what) not found") }
+}
+
+/// Turns every error into a clear answer: JSON for the API, a page for browsers; never a stack
+/// trace or SQL. Unexpected errors are logged to standard error and answered with a bare 500.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Renders an error page for browsers, in the request's language.
+    let page: @Sendable (Request, APIError) -> Response?
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let error: APIError
+        do {
+            return try await next(request, context)
+        } catch let caught as APIError {
+            error = caught
+        } catch let caught as HTTPError {
+            let message =
+                caught.status == .notFound
+                ? "no such page or endpoint: \(request.method) \(request.uri.path)" : caught.body ?? "\(caught.status)"
+            error = APIError(caught.status, message, headers: caught.headers)
+        } catch {
+            FileHandle.standardError.write(
+                Data("error answering \(request.method) \(request.uri.path): \(error)\n".utf8))
+            return Routes.json(
+                .internalServerError,
+                APIError(.internalServerError, "internal error; it has been logged, and nothing was lost").json)
+        }
+        if !request.uri.path.hasPrefix("/api/"), let response = page(request, error) { return response }
+        return Routes.json(error.status, error.json, headers: error.headers)
+    }
+}
+
+/// Headers on every answer: no framing, no sniffing, no referrer (links carry tokens), and only
+/// Beredskab's own scripts and styles.
+struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.contentSecurityPolicy] =
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"
+        response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        return response
+    }
+}

@@ -1,0 +1,52 @@
+import BeredskabCheck
+import BeredskabEngine
+import BeredskabSyntax
+import Foundation
+
+/// The engine the server is running with, replaced as a whole when the rules are reloaded; a
+/// reload that finds errors keeps the running engine.
+public final class LiveEngine: @unchecked Sendable {
+    private let lock = NSLock()
+    private var engine: Engine
+    /// The rule and contact files or folders reloaded from.
+    public let paths: [String]
+
+    /// Starts with an engine already loaded from `paths`.
+    public init(_ engine: Engine, paths: [String] = ["Rules", "Contacts"]) {
+        self.engine = engine
+        self.paths = paths
+    }
+
+    /// The engine to use for the request at hand.
+    public var current: Engine { lock.withLock { engine } }
+
+    /// Why a reload kept the old rules: each problem as `file:line:column` and a message.
+    public struct ReloadFailure: Error, Sendable {
+        public var problems: [(path: String, message: String)]
+    }
+
+    /// Loads and checks the files again; only rules without errors replace the running ones.
+    public func reload() -> Result<Engine, ReloadFailure> {
+        let sources: SourceSet
+        do {
+            sources = try SourceLoader.load(paths)
+        } catch {
+            return .failure(ReloadFailure(problems: [("", "\(error)")]))
+        }
+        let result = Checker.check(sources)
+        guard result.errorCount == 0 else {
+            let problems = result.diagnostics.filter { $0.severity == .error }.map { diagnostic in
+                let file = sources[diagnostic.span]
+                let offset = Int(diagnostic.span.start)
+                return (
+                    path: "\(file.path):\(file.line(of: offset)):\(file.column(of: offset))",
+                    message: diagnostic.message
+                )
+            }
+            return .failure(ReloadFailure(problems: problems))
+        }
+        let fresh = Engine(rules: result.rules, roster: result.roster)
+        lock.withLock { engine = fresh }
+        return .success(fresh)
+    }
+}

@@ -1,0 +1,152 @@
+import BeredskabEngine
+import BeredskabStore
+import BeredskabTime
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+extension Routes {
+    func addOperationRoutes(_ router: Router<BasicRequestContext>) {
+        router.get("healthz") { _, _ in Self.json(.ok, .object([("status", .string("ok"))])) }
+        router.get("readyz") { _, _ in
+            do {
+                let counts = try store.operationalCounts()
+                return Self.json(
+                    .ok,
+                    .object([
+                        ("status", .string("ready")), ("guidelines", .number(Double(engine.rules.guidelines.count))),
+                        ("open_incidents", .number(Double(counts.openIncidents))),
+                    ]))
+            } catch {
+                return Self.json(
+                    .serviceUnavailable, APIError(.serviceUnavailable, "the database cannot be read").json)
+            }
+        }
+        router.get("metrics") { _, _ in
+            let counts = try store.operationalCounts()
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            let text = metrics.render(
+                openIncidents: counts.openIncidents, unacknowledgedEscalations: counts.unacknowledgedEscalations)
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        router.get("api/v1/openapi.json") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json; charset=utf-8"
+            headers[.cacheControl] = "public, max-age=300"
+            return Response(
+                status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: Self.openAPIDocument)))
+        }
+    }
+
+    /// The OpenAPI 3.1 description of the API, shipped as a resource of this module.
+    static let openAPIDocument: [UInt8] = {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
+            let data = try? Data(contentsOf: url)
+        else { return Array(#"{"error": "openapi.json is missing from the build"}"#.utf8) }
+        return [UInt8](data)
+    }()
+
+    func addAdminRoutes(_ router: Router<BasicRequestContext>) {
+        let admin = router.group("api/v1/admin")
+        admin.post("reload") { request, _ in
+            let principal = try require(request, .admin)
+            return try reload(actor: principal.actor)
+        }
+        admin.get("tokens") { request, _ in
+            _ = try require(request, .admin)
+            return Self.json(.ok, .object([("tokens", .array(try store.tokens().map(Self.tokenJSON)))]))
+        }
+        admin.post("tokens") { request, _ in
+            var request = request
+            let principal = try require(request, .admin)
+            let body = try await Self.jsonBody(&request)
+            var problems: [(path: String, message: String)] = []
+            if case .object(let members) = body {
+                for (key, _) in members where !["organisation", "role", "person", "label"].contains(key) {
+                    problems.append(("$.\(key)", "unknown field"))
+                }
+            } else {
+                problems.append(("$", "must be an object"))
+            }
+            var organisation = ""
+            if case .string(let value)? = body["organisation"], engine.roster.organisations[value] != nil {
+                organisation = value
+            } else {
+                problems.append(("$.organisation", "must be an organisation id from Contacts/"))
+            }
+            var role = AccessRole.reporter
+            if case .string(let value)? = body["role"], let parsed = AccessRole(rawValue: value) {
+                role = parsed
+            } else {
+                problems.append(("$.role", "must be reporter, responder, reviewer or admin"))
+            }
+            var person: String?
+            if let value = body["person"] {
+                if case .string(let id) = value, let found = engine.roster.persons[id],
+                    found.organisation.value == organisation
+                {
+                    person = id
+                } else {
+                    problems.append(("$.person", "must be a person id of that organisation"))
+                }
+            }
+            var label = ""
+            if let value = body["label"] {
+                if case .string(let text) = value, text.count <= 200 {
+                    label = text
+                } else {
+                    problems.append(("$.label", "must be a string of at most 200 characters"))
+                }
+            }
+            guard problems.isEmpty else {
+                throw APIError(.unprocessableContent, "the token request is invalid", problems: problems)
+            }
+            let (record, secret) = try store.createToken(
+                organisation: organisation, role: role, person: person, label: label, actor: principal.actor,
+                at: clock())
+            guard case .object(var fields) = Self.tokenJSON(record) else { throw APIError(.internalServerError, "") }
+            fields.append(("token", .string(secret)))
+            return Self.json(.created, .object(fields))
+        }
+        admin.delete("tokens/:id") { request, context in
+            let principal = try require(request, .admin)
+            let id = context.parameters.get("id") ?? ""
+            guard try store.revokeToken(id: id, actor: principal.actor, at: clock()) else {
+                throw APIError.notFound("live token '\(id)'")
+            }
+            return Response(status: .noContent)
+        }
+    }
+
+    static func tokenJSON(_ t: TokenRecord) -> JSONValue {
+        .object([
+            ("id", .string(t.id)), ("organisation", .string(t.organisation)), ("role", .string(t.role.rawValue)),
+            ("person", t.person.map(JSONValue.string) ?? .null), ("label", .string(t.label)),
+            ("created_at", .string(Copenhagen.format(t.createdAt))),
+            ("revoked_at", t.revokedAt.map { .string(Copenhagen.format($0)) } ?? .null),
+        ])
+    }
+
+    /// Reloads the rules (the API and SIGHUP): checked first, and never replacing good rules with broken ones.
+    public func reload(actor: String) throws -> Response {
+        switch live.reload() {
+        case .success(let engine):
+            try store.appendAudit(
+                actor: actor, action: "rules-reloaded", incident: nil,
+                detail: "\(engine.rules.guidelines.count) guidelines", at: clock())
+            return Self.json(
+                .ok,
+                .object([
+                    ("status", .string("reloaded")), ("guidelines", .number(Double(engine.rules.guidelines.count))),
+                    ("persons", .number(Double(engine.roster.persons.count))),
+                ]))
+        case .failure(let failure):
+            try store.appendAudit(
+                actor: actor, action: "rules-reload-refused", incident: nil,
+                detail: "\(failure.problems.count) errors", at: clock())
+            throw APIError(
+                .unprocessableContent, "the rules have errors; the running rules are kept", problems: failure.problems)
+        }
+    }
+}

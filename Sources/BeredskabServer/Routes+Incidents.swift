@@ -1,0 +1,307 @@
+import BeredskabEngine
+import BeredskabRules
+import BeredskabStore
+import BeredskabTime
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+extension Routes {
+    func addIncidentRoutes(_ router: Router<BasicRequestContext>) {
+        let api = router.group("api/v1/incidents")
+        api.post { request, _ in try await intake(request) }
+        api.get { request, _ in try listIncidents(request) }
+        api.get(":id") { request, context in
+            let (principal, incident, _, tier) = try visible(request, context)
+            return Self.json(.ok, try incidentJSON(incident, tier: tier, principal: principal))
+        }
+        api.get(":id/status") { request, context in
+            let (_, incident, notifications, _) = try visible(request, context)
+            return Self.json(.ok, statusJSON(incident, notifications))
+        }
+        api.get(":id/timeline") { request, context in
+            let (principal, incident, _, _) = try visible(request, context)
+            guard principal.can(.responder, .reviewer, .admin) else {
+                throw APIError(.forbidden, "the timeline is for responders, reviewers and admins")
+            }
+            return Self.json(.ok, try timelineJSON(incident))
+        }
+        api.get(":id/tasks") { request, context in
+            let (_, incident, _, _) = try visible(request, context)
+            return Self.json(
+                .ok, .object([("tasks", .array(try store.tasks(incident: incident.id).map(Self.taskJSON)))]))
+        }
+        api.get(":id/cap") { request, context in
+            let (_, incident, _, _) = try visible(request, context)
+            return capResponse(incident)
+        }
+        api.post(":id/updates") { request, context in
+            var request = request
+            let (principal, incident, _, _) = try visible(request, context, roles: [.reporter, .responder, .admin])
+            let body = try await Self.jsonBody(&request)
+            let update = try Self.decodeUpdate(body, actor: principal.actor, at: clock())
+            try addUpdate(update, to: incident)
+            let updated = try store.incident(id: incident.id) ?? incident
+            return Self.json(.created, try incidentJSON(updated, tier: .situation, principal: principal))
+        }
+        api.post(":id/ack") { request, context in
+            let (principal, incident, _, _) = try visible(request, context, roles: [.responder])
+            guard let person = principal.person else {
+                throw APIError(
+                    .forbidden, "acknowledging needs a person: use a token made with --person, or sign in")
+            }
+            let count = try store.acknowledge(
+                incident: incident.id, person: person, actor: principal.actor, at: clock())
+            return Self.json(
+                .ok, .object([("incident", .string(incident.id)), ("acknowledged", .number(Double(count)))]))
+        }
+        api.post(":id/tasks/:task") { request, context in
+            var request = request
+            let (principal, incident, _, _) = try visible(request, context, roles: [.responder, .admin])
+            let body = try await Self.jsonBody(&request)
+            guard case .string(let status)? = body["status"], status == "done" || status == "open" else {
+                throw APIError(
+                    .unprocessableContent, "say whether the task is done",
+                    problems: [("$.status", "must be \"done\" or \"open\"")])
+            }
+            guard let id = context.parameters.get("task").flatMap(Int64.init),
+                let task = try store.setTask(
+                    incident: incident.id, task: id, done: status == "done", actor: principal.actor, at: clock())
+            else { throw APIError.notFound("task") }
+            return Self.json(.ok, Self.taskJSON(task))
+        }
+    }
+
+    /// The incident in the path if the principal may see it (404 otherwise, so ids of others'
+    /// incidents are not revealed), with its notifications and the tier the principal may see.
+    func visible(
+        _ request: Request, _ context: BasicRequestContext, roles: [AccessRole] = []
+    ) throws -> (Principal, IncidentRecord, [StoredNotification], ContentTier) {
+        let principal = try require(request)
+        if !roles.isEmpty && !principal.can(roles) {
+            throw APIError(.forbidden, "this needs the role \(roles.map(\.rawValue).joined(separator: " or "))")
+        }
+        let id = context.parameters.get("id") ?? ""
+        guard let incident = try store.incident(id: id) else { throw APIError.notFound("incident '\(id)'") }
+        let notifications = try store.notifications(incident: id)
+        guard let tier = principal.tier(of: incident, notifications: notifications, engine: engine) else {
+            throw APIError.notFound("incident '\(id)'")
+        }
+        return (principal, incident, notifications, tier)
+    }
+
+    func listIncidents(_ request: Request) throws -> Response {
+        let principal = try require(request)
+        let query = request.uri.queryParameters
+        var filter = IncidentFilter()
+        var problems: [(path: String, message: String)] = []
+        if let status = query.get("status") {
+            if ["open", "closed", "all"].contains(status) {
+                filter.status = status
+            } else {
+                problems.append(("status", "must be open, closed or all"))
+            }
+        }
+        if let area = query.get("area") {
+            if engine.rules.areas[area] != nil {
+                filter.area = area
+            } else {
+                problems.append(("area", "unknown area '\(area)'"))
+            }
+        }
+        if let severity = query.get("severity") {
+            if let value = IncidentSeverity(rawValue: severity) {
+                filter.severity = value
+            } else {
+                problems.append(("severity", "must be minor, moderate, severe or extreme"))
+            }
+        }
+        if let category = query.get("category") {
+            if let value = Category(rawValue: category) {
+                filter.category = value
+            } else {
+                problems.append(("category", "unknown category '\(category)'"))
+            }
+        }
+        if let limit = query.get("limit") {
+            if let value = Int(limit), (1...1000).contains(value) {
+                filter.limit = value
+            } else {
+                problems.append(("limit", "must be a whole number from 1 to 1000"))
+            }
+        }
+        guard problems.isEmpty else { throw APIError(.badRequest, "bad query parameters", problems: problems) }
+        let incidents = try store.incidents(principal.restrict(filter, engine: engine))
+        return Self.json(
+            .ok,
+            .object([
+                (
+                    "incidents",
+                    .array(try incidents.map { try incidentJSON($0, tier: .situation, principal: principal) })
+                )
+            ]))
+    }
+
+    /// An incident as the API shows it; `persons` only in the personal tier, and reading them is audited.
+    func incidentJSON(_ incident: IncidentRecord, tier: ContentTier, principal: Principal) throws -> JSONValue {
+        let report = (try? JSONValue.parse(Array(incident.reportJSON.utf8))) ?? .null
+        let updates = try store.updates(incident: incident.id)
+        var fields: [(String, JSONValue)] = [
+            ("id", .string(incident.id)), ("organisation", .string(incident.organisation)),
+            ("status", .string(incident.closedAt == nil ? "open" : "closed")),
+            ("received_at", .string(Copenhagen.format(incident.receivedAt))),
+            ("occurred_at", .string(Copenhagen.format(incident.occurredAt))),
+            ("category", .string(incident.category.rawValue)), ("severity", .string(incident.severity.rawValue)),
+            ("area", incident.area.map(JSONValue.string) ?? .null),
+            ("area_name", incident.area.flatMap { engine.rules.areas[$0]?.name }.map(JSONValue.string) ?? .null),
+            ("address", report["location"]?["address"] ?? .null),
+            ("description", report["description"] ?? .null), ("flags", report["flags"] ?? .object([])),
+            ("merged_into", incident.mergedInto.map(JSONValue.string) ?? .null),
+            ("closed_at", incident.closedAt.map { .string(Copenhagen.format($0)) } ?? .null),
+            ("acknowledged", .bool(incident.acknowledged)), ("escalation", .string(incident.escalation)),
+            ("updates", .array(updates.map(Self.updateJSON))),
+        ]
+        if tier == .personal, let persons = report["persons"] {
+            fields.append(("persons", persons))
+            try store.appendAudit(
+                actor: principal.actor, action: "personal-details-read", incident: incident.id,
+                detail: "persons of the report shown through the API", at: clock())
+        }
+        return .object(fields)
+    }
+
+    static func updateJSON(_ update: IncidentUpdate) -> JSONValue {
+        .object([
+            ("at", .string(Copenhagen.format(update.at))), ("kind", .string(update.kind.rawValue)),
+            ("text", .string(update.text)), ("severity", update.severity.map { .string($0.rawValue) } ?? .null),
+        ])
+    }
+
+    static func taskJSON(_ task: StoredTask) -> JSONValue {
+        .object([
+            ("id", .number(Double(task.id))), ("text", .string(task.text)), ("role", .string(task.role)),
+            ("guideline", .string(task.guideline)), ("due_at", .string(Copenhagen.format(task.dueAt))),
+            ("status", .string(task.status)), ("done_at", task.doneAt.map { .string(Copenhagen.format($0)) } ?? .null),
+        ])
+    }
+
+    /// Who has been told, by role, and whether anyone acknowledged: what the reporter's page shows.
+    func statusJSON(_ incident: IncidentRecord, _ notifications: [StoredNotification]) -> JSONValue {
+        var order: [String] = []
+        var groups: [String: (persons: Set<String>, acknowledged: Bool)] = [:]
+        for n in notifications where n.kind == "notification" || n.kind == "escalation" {
+            let role = n.roles.first ?? ""
+            if groups[role] == nil { order.append(role) }
+            groups[role, default: ([], false)].persons.insert(n.person)
+            if n.acknowledgedAt != nil { groups[role]!.acknowledged = true }
+        }
+        return .object([
+            ("incident", .string(incident.id)), ("status", .string(incident.closedAt == nil ? "open" : "closed")),
+            ("acknowledged", .bool(incident.acknowledged)),
+            (
+                "notified",
+                .array(
+                    order.map { role in
+                        .object([
+                            ("role", .string(role)), ("role_name", .string(engine.rules.roles[role]?.name ?? role)),
+                            ("count", .number(Double(groups[role]!.persons.count))),
+                            ("acknowledged", .bool(groups[role]!.acknowledged)),
+                        ])
+                    })
+            ),
+        ])
+    }
+
+    func timelineJSON(_ incident: IncidentRecord) throws -> JSONValue {
+        let plan = (try? JSONValue.parse(Array(incident.planJSON.utf8))) ?? .null
+        let events = try store.timeline(incident: incident.id)
+        return .object([
+            (
+                "plan",
+                .object([
+                    ("fired", plan["fired"] ?? .array([])), ("notifications", Self.safeNotifications(plan)),
+                    ("tasks", plan["tasks"] ?? .array([])), ("escalations", plan["escalations"] ?? .array([])),
+                    ("watches", plan["watches"] ?? .array([])),
+                ])
+            ),
+            (
+                "events",
+                .array(
+                    events.map {
+                        .object([
+                            ("at", .string(Copenhagen.format($0.at))), ("kind", .string($0.kind)),
+                            ("text", .string($0.text)),
+                        ])
+                    })
+            ),
+        ])
+    }
+
+    static func decodeUpdate(_ body: JSONValue, actor: String, at: Instant) throws -> IncidentUpdate {
+        guard case .object(let members) = body else {
+            throw APIError(
+                .unprocessableContent, "the update must be a JSON object", problems: [("$", "not an object")])
+        }
+        var problems: [(path: String, message: String)] = []
+        for (key, _) in members where !["kind", "text", "severity"].contains(key) {
+            problems.append(("$.\(key)", "unknown field"))
+        }
+        var kind: IncidentUpdate.Kind?
+        if case .string(let text)? = body["kind"], let value = IncidentUpdate.Kind(rawValue: text) {
+            kind = value
+        } else {
+            problems.append(("$.kind", "must be \"information\", \"severity\" or \"all_clear\""))
+        }
+        var text = ""
+        switch body["text"] {
+        case .string(let value)? where value.count <= 4000: text = value
+        case nil: break
+        default: problems.append(("$.text", "must be a string of at most 4000 characters"))
+        }
+        var severity: IncidentSeverity?
+        if let value = body["severity"] {
+            if case .string(let name) = value, let parsed = IncidentSeverity(rawValue: name) {
+                severity = parsed
+            } else {
+                problems.append(("$.severity", "must be minor, moderate, severe or extreme"))
+            }
+        }
+        if kind == .severity && severity == nil && body["severity"] == nil {
+            problems.append(("$.severity", "a severity update needs the new severity"))
+        }
+        if kind == .information && text.isEmpty { problems.append(("$.text", "say what the new information is")) }
+        guard problems.isEmpty, let kind else {
+            throw APIError(.unprocessableContent, "the update is invalid", problems: problems)
+        }
+        return IncidentUpdate(
+            at: at, actor: actor, kind: kind, text: text, severity: kind == .severity ? severity : nil)
+    }
+
+    /// Stores an update and tells everyone already alerted about the incident.
+    func addUpdate(_ update: IncidentUpdate, to incident: IncidentRecord) throws {
+        if update.kind == .allClear && incident.closedAt != nil {
+            throw APIError(.conflict, "incident '\(incident.id)' is already closed")
+        }
+        let engine = engine
+        let headline: String
+        switch update.kind {
+        case .information: headline = "OPDATERING"
+        case .severity: headline = "ALVOR ÆNDRET til \(update.severity?.rawValue ?? "")"
+        case .allClear: headline = "AFBLÆST"
+        }
+        let message = "\(headline) – hændelse \(incident.id): \(update.text) {link}"
+        var told = Set<String>()
+        var notify: [PlannedNotification] = []
+        for n in try store.notifications(incident: incident.id)
+        where (n.kind == "notification" || n.kind == "escalation") && told.insert(n.person).inserted {
+            if let guideline = n.guidelines.first,
+                let planned = engine.notification(
+                    to: n.person, as: n.roles.first ?? "", at: update.at, guideline: guideline, message: message)
+            {
+                notify.append(planned)
+            }
+        }
+        try store.addUpdate(update, incident: incident.id, notify: notify)
+        if !notify.isEmpty { doorbell?.ring() }
+    }
+}

@@ -1,0 +1,124 @@
+import BeredskabEngine
+import BeredskabStore
+import BeredskabTime
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+extension Routes {
+    /// `POST /api/v1/incidents`: a report as JSON (docs/report.md) or a CAP 1.2 alert (docs/cap.md).
+    func intake(_ request: Request) async throws -> Response {
+        var request = request
+        let principal = try require(request, .reporter, .admin)
+        let type = request.headers[.contentType]?.lowercased() ?? "application/json"
+        if type.hasPrefix("application/cap+xml") || type.hasPrefix("application/xml") || type.hasPrefix("text/xml") {
+            let bytes = try await Self.body(&request, limit: Self.maximumBody)
+            return try await capIntake(bytes, principal: principal)
+        }
+        guard type.hasPrefix("application/json") else {
+            metrics.reportReceived("rejected")
+            throw APIError(
+                .unsupportedMediaType,
+                "send the report as application/json (docs/report.md) or a CAP 1.2 alert as application/cap+xml")
+        }
+        let bytes = try await Self.body(&request, limit: Self.maximumBody)
+        let json: JSONValue
+        do {
+            json = try JSONValue.parse(bytes)
+        } catch {
+            metrics.reportReceived("rejected")
+            throw APIError(.badRequest, "not valid JSON: \(error)", problems: [("$", "not valid JSON: \(error)")])
+        }
+        return try await accept(json, raw: String(decoding: bytes, as: UTF8.self), principal: principal)
+    }
+
+    /// Decodes, checks and durably accepts a report; the answer is the plan summary.
+    func accept(_ json: JSONValue, raw: String, principal: Principal) async throws -> Response {
+        let engine = engine
+        let report: IncidentReport
+        switch IncidentReport.decode(json, rules: engine.rules, roster: engine.roster) {
+        case .success(let decoded): report = decoded
+        case .failure(let invalid):
+            metrics.reportReceived("rejected")
+            throw APIError(
+                .unprocessableContent, "the report is invalid", problems: invalid.problems.map { ($0.path, $0.message) }
+            )
+        }
+        guard report.reporter.organisation == principal.organisation || principal.can(.admin) else {
+            metrics.reportReceived("rejected")
+            throw APIError(
+                .forbidden,
+                "this token belongs to '\(principal.organisation)', but the report names '\(report.reporter.organisation)' as reporter"
+            )
+        }
+        let outcome = try await acceptReport(report, raw: raw, organisation: report.reporter.organisation)
+        switch outcome {
+        case .accepted(let incident):
+            metrics.reportReceived("accepted")
+            return Self.json(.created, Self.summary(incident), headers: [.location: "/api/v1/incidents/\(incident.id)"])
+        case .replayed(let incident):
+            metrics.reportReceived("replayed")
+            var headers = HTTPFields()
+            headers[HTTPField.Name("Idempotent-Replayed")!] = "true"
+            return Self.json(.ok, Self.summary(incident), headers: headers)
+        case .idTaken:
+            metrics.reportReceived("rejected")
+            throw APIError(.conflict, "the id '\(report.id)' is already used by another organisation")
+        }
+    }
+
+    /// Commits a decoded report with its plan (group commit) and rings the dispatcher.
+    func acceptReport(_ report: IncidentReport, raw: String, organisation: String) async throws -> AcceptOutcome {
+        let now = clock()
+        let engine = engine
+        let outcome = try await commits.accept(
+            AcceptRequest(
+                report: report, raw: raw, organisation: organisation, at: now,
+                plan: { history in engine.evaluate(report, history: history, at: now) },
+                watchRequest: { institution, watch in
+                    Self.watchRequest(engine, institution, watch, incident: report.id, at: now)
+                }))
+        if case .accepted = outcome { doorbell?.ring() }
+        return outcome
+    }
+
+    /// The message asking an institution's leader to confirm whether it is open.
+    static func watchRequest(
+        _ engine: Engine, _ institutionID: String, _ watch: PlannedWatch, incident: String, at: Instant
+    ) -> PlannedNotification? {
+        guard let institution = engine.roster.institutions[institutionID], let leader = institution.leader?.value else {
+            return nil
+        }
+        let deadline = WeeklyWindow.clock(Copenhagen.local(watch.confirmBy).minutes)
+        let message =
+            "Hændelse \(incident): bekræft inden kl. \(deadline), om \(institution.name) holder åbent, har nedsat service eller er lukket: {link}"
+        return engine.notification(
+            to: leader, as: "leder:\(institutionID)", at: at, guideline: watch.guideline, message: message)
+    }
+
+    /// What the reporter hears back: the plan without personal details or message texts.
+    static func summary(_ incident: StoredIncident) -> JSONValue {
+        let plan = (try? JSONValue.parse(Array(incident.planJSON.utf8))) ?? .null
+        func count(_ key: String) -> JSONValue {
+            if case .array(let items)? = plan[key] { return .number(Double(items.count)) }
+            return .number(0)
+        }
+        return .object([
+            ("incident", .string(incident.id)), ("status", .string("accepted")),
+            ("received_at", .string(Copenhagen.format(incident.receivedAt))),
+            ("area", plan["incident"]?["area"] ?? .null), ("merged_into", plan["merged_into"] ?? .null),
+            ("fired", plan["fired"] ?? .array([])), ("suppressed", plan["suppressed"] ?? .array([])),
+            ("notified", safeNotifications(plan)), ("tasks", count("tasks")), ("watches", count("watches")),
+            ("escalations", count("escalations")), ("problems", plan["problems"] ?? .array([])),
+        ])
+    }
+
+    /// A plan's notifications without message texts or personal details.
+    static func safeNotifications(_ plan: JSONValue) -> JSONValue {
+        guard case .array(let items)? = plan["notifications"] else { return .array([]) }
+        return .array(
+            items.map { item in
+                .object(["person", "name", "roles", "channel", "tier", "send_at"].map { ($0, item[$0] ?? .null) })
+            })
+    }
+}

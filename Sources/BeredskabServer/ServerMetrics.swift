@@ -1,0 +1,50 @@
+import Prometheus
+
+/// The server's figures for Prometheus: reports received, notifications by channel and outcome,
+/// delivery latency, and (read from the store at each scrape) open incidents and unacknowledged escalations.
+public final class ServerMetrics: Sendable {
+    /// Every collector, emitted at `/metrics`.
+    public let registry = PrometheusCollectorRegistry()
+
+    /// Creates the collectors.
+    public init() {}
+
+    static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "beredskab", metricName: metric, unitName: unit, helpText: help)
+    }
+
+    /// Counts a report: `accepted`, `replayed` or `rejected`.
+    public func reportReceived(_ outcome: String) {
+        registry.makeCounter(
+            descriptor: Self.name("reports_received", "total", "Incident reports received, by outcome."),
+            labels: [("outcome", outcome)]
+        ).increment()
+    }
+
+    /// Counts a delivery attempt and, when delivered, how long after its send time it left.
+    public func delivery(channel: String, outcome: String, latencySeconds: Double?) {
+        registry.makeCounter(
+            descriptor: Self.name("notifications", "total", "Notification delivery attempts, by channel and outcome."),
+            labels: [("channel", channel), ("outcome", outcome)]
+        ).increment()
+        if let latencySeconds {
+            registry.makeValueHistogram(
+                descriptor: Self.name(
+                    "delivery_latency", "seconds", "Seconds from a notification's send time to its delivery."),
+                labels: [("channel", channel)],
+                buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900]
+            ).record(latencySeconds)
+        }
+    }
+
+    /// The exposition text, with the two gauges read now.
+    public func render(openIncidents: Int, unacknowledgedEscalations: Int) -> String {
+        registry.makeGauge(descriptor: Self.name("open_incidents", "count", "Incidents not closed by an all clear."))
+            .set(Double(openIncidents))
+        registry.makeGauge(
+            descriptor: Self.name(
+                "unacknowledged_escalations", "count", "Escalations fired for incidents nobody has acknowledged.")
+        ).set(Double(unacknowledgedEscalations))
+        return registry.emitToString()
+    }
+}
