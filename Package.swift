@@ -101,6 +101,7 @@ let package = Package(
             dependencies: [
                 "BeredskabServer", "BeredskabStore", "BeredskabEngine", "BeredskabCheck",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(name: "BeredskabDeliveryTests", dependencies: ["BeredskabDelivery"], exclude: ["servers"]),

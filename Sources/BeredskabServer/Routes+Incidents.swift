@@ -81,7 +81,8 @@ extension Routes {
         if !roles.isEmpty && !principal.can(roles) {
             throw APIError(.forbidden, "this needs the role \(roles.map(\.rawValue).joined(separator: " or "))")
         }
-        let id = context.parameters.get("id") ?? ""
+        let raw = context.parameters.get("id") ?? ""
+        let id = raw.removingPercentEncoding ?? raw
         guard let incident = try store.incident(id: id) else { throw APIError.notFound("incident '\(id)'") }
         let notifications = try store.notifications(incident: id)
         guard let tier = principal.tier(of: incident, notifications: notifications, engine: engine) else {
