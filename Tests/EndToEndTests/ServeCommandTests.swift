@@ -40,12 +40,17 @@ final class Server {
     /// What the server printed before it listened.
     var startup = ""
 
-    init(environment: [String: String] = [:]) throws {
+    /// The rule arguments the server was started with.
+    let rules: [String]
+    /// The server's standard output, read on by `waitForLine`.
+    let out = Pipe()
+
+    init(environment: [String: String] = [:], rules: [String] = demoRules) throws {
         data = try temporaryFolder([:])
+        self.rules = rules
         process.executableURL = Run.binary
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.arguments = ["serve", "--port", "0", "--data", data.path] + demoRules
-        let out = Pipe()
+        process.arguments = ["serve", "--port", "0", "--data", data.path] + rules
         process.standardOutput = out
         let log = data.appendingPathComponent("server.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -63,9 +68,21 @@ final class Server {
         process.waitUntilExit()
     }
 
-    func token(_ organisation: String) throws -> String {
-        let run = try Run(["token", "create", "--org", organisation, "--data", data.path] + demoRules)
+    func token(_ organisation: String, role: String = "reporter", person: String? = nil) throws -> String {
+        let run = try Run(
+            ["token", "create", "--org", organisation, "--role", role, "--data", data.path]
+                + (person.map { ["--person", $0] } ?? []) + rules)
         return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Waits for the next line the server prints that starts with `prefix`.
+    func waitForLine(_ prefix: String) throws -> String {
+        try readLines(out, of: process, until: prefix).last ?? ""
+    }
+
+    /// What the server has written to standard error.
+    var log: String {
+        (try? String(contentsOf: data.appendingPathComponent("server.log"), encoding: .utf8)) ?? ""
     }
 
     func request(
