@@ -20,10 +20,13 @@ ensure_system_packages() {
 }
 
 # Python modules the test scripts import, installed with pip when missing (python3 itself from Debian).
+# Each argument is a module, or module:package when the PyPI name differs (websocket:websocket-client).
 ensure_python_packages() {
     command -v python3 >/dev/null || apt_install python3 python3-pip
-    for module in "$@"; do
-        python3 -c "import $module" 2>/dev/null || python3 -m pip install --quiet "$module"
+    for wanted in "$@"; do
+        local module="${wanted%%:*}" package="${wanted#*:}"
+        python3 -c "import $module" 2>/dev/null || python3 -m pip install --quiet "$package" \
+            || python3 -m pip install --quiet --break-system-packages "$package"
     done
 }
 
