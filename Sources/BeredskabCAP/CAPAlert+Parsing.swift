@@ -1,0 +1,29 @@
+import BeredskabEngine
+import BeredskabRules
+
+extension CAPAlert {
+    /// Reads and checks a CAP 1.2 alert from XML bytes and maps it to a report of `organisation`
+    /// (the sending token's organisation), checking the area against `rules`. Pure: reads no DTD or
+    /// entity, no file, no clock.
+    public static func parse(_ bytes: [UInt8], organisation: String, rules: RuleSet) -> Result<CAPAlert, CAPError> {
+        let root: XMLElementTree
+        switch XMLElementTree.parse(bytes) {
+        case .success(let tree):
+            root = tree
+        case .failure(let error):
+            let message = "not well-formed XML: line \(error.line), column \(error.column): \(error.message)"
+            return .failure(
+                CAPError(
+                    kind: .malformed, message: message, problems: [ReportProblem("/", message)], line: error.line,
+                    column: error.column))
+        }
+        var reader = CAPReader(organisation: organisation, rules: rules)
+        if let alert = reader.read(root), reader.problems.isEmpty { return .success(alert) }
+        let problems = reader.problems
+        let message =
+            problems.count == 1
+            ? "not a CAP 1.2 alert Beredskab can take: 1 problem"
+            : "not a CAP 1.2 alert Beredskab can take: \(problems.count) problems"
+        return .failure(CAPError(kind: .invalid, message: message, problems: problems))
+    }
+}
