@@ -57,7 +57,9 @@ let package = Package(
             resources: [.copy("Resources/openapi.json")]
         ),
         // CAP 1.2 (OASIS Common Alerting Protocol): alerts in as reports, incidents out as alerts. Pure.
-        .target(name: "BeredskabCAP", dependencies: ["BeredskabEngine", "BeredskabRules", "BeredskabTime"]),
+        .target(
+            name: "BeredskabCAP",
+            dependencies: ["BeredskabEngine", "BeredskabRules", "BeredskabSyntax", "BeredskabTime"]),
         // The web pages: server-rendered HTML in Danish and English from plain view models. Pure.
         .target(name: "BeredskabWeb", dependencies: ["BeredskabRules", "BeredskabTime"]),
         // Review: OKF's figures on institution closures and the reports side of the safety index. Pure.

@@ -33,7 +33,7 @@ extension Routes {
         }
         api.get(":id/cap") { request, context in
             let (_, incident, _, _) = try visible(request, context)
-            return capResponse(incident)
+            return try capResponse(incident)
         }
         api.post(":id/updates") { request, context in
             var request = request

@@ -45,7 +45,8 @@ import Testing
         let server = try Server(rules: rules)
         let before = json(try await server.request("GET", "/readyz").body)["guidelines"] as? Int
         let broken = folder.appendingPathComponent("Rules/zz-broken.rules")
-        try "guideline zz \"Broken\" {\n  when category = meteor\n}\n".write(to: broken, atomically: true, encoding: .utf8)
+        try "guideline zz \"Broken\" {\n  when category = meteor\n}\n".write(
+            to: broken, atomically: true, encoding: .utf8)
         kill(server.process.processIdentifier, SIGHUP)
         for _ in 0..<100 where !server.log.contains("SIGHUP") { try await Task.sleep(for: .milliseconds(50)) }
         #expect(server.log.contains("SIGHUP: the rules have errors; the running rules are kept"))
@@ -61,7 +62,8 @@ import Testing
     @Test func metricsCountReportsAndDeliveries() async throws {
         let server = try Server()
         let token = try server.token("fsb")
-        _ = try await server.request("POST", "/api/v1/incidents", token: token, body: try example("skud-blaagaarden.json"))
+        _ = try await server.request(
+            "POST", "/api/v1/incidents", token: token, body: try example("skud-blaagaarden.json"))
         _ = try await server.request("POST", "/api/v1/incidents", token: token, body: Data("{".utf8))
         var metrics = ""
         for _ in 0..<50 where !metrics.contains("beredskab_notifications_total{channel=") {

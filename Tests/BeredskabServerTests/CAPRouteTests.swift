@@ -1,0 +1,106 @@
+import BeredskabEngine
+import BeredskabServer
+import BeredskabStore
+import Foundation
+import Testing
+
+/// CAP 1.2 through the API: alerts in as reports, updates and cancels of them, incidents out.
+@Suite struct CAPRouteTests {
+    static let fixtures = Fixture.root.appendingPathComponent("Tests/BeredskabCAPTests/Fixtures")
+
+    static func fixture(_ name: String, replacing: [(String, String)] = []) throws -> String {
+        var text = try String(contentsOf: fixtures.appendingPathComponent(name), encoding: .utf8)
+        for (old, new) in replacing { text = text.replacingOccurrences(of: old, with: new) }
+        return text
+    }
+
+    @Test func anAlertIsAReportAndAnUpdateAndCancelChangeIt() async throws {
+        var fixture = try APIFixture()
+        fixture.tokens["police"] = try fixture.store.createToken(
+            organisation: "politi", role: .reporter, person: nil, label: "", actor: "t", at: APIFixture.at
+        ).secret
+        let alert = try Self.fixture("alert-geocode.xml")
+        let created = try await fixture.call(
+            .post, "/api/v1/incidents", as: "police", body: alert, type: "application/cap+xml")
+        #expect(created.status == 201, "\(created.text)")
+        #expect(created.json["incident"] == .string("politi-2026-004711"))
+        #expect(created.json["area"] == .string("mjolnerparken"))
+        let stored = try await fixture.call(.get, "/api/v1/incidents/politi-2026-004711", as: "police")
+        #expect(stored.json["category"] == .string("violence"))
+        #expect(!stored.text.contains("Jens Hansen"), "the CAP contact is not carried over")
+
+        let update = alert.replacingOccurrences(of: "<msgType>Alert</msgType>", with: "<msgType>Update</msgType>")
+            .replacingOccurrences(
+                of: "</restriction>",
+                with:
+                    "</restriction><references>vagtcentral@politi.example,politi-2026-004711,2026-11-21T22:15:00+01:00</references>"
+            ).replacingOccurrences(of: "politi-2026-004711</identifier>", with: "politi-2026-004712</identifier>")
+            .replacingOccurrences(of: "<severity>Severe</severity>", with: "<severity>Extreme</severity>")
+        let updated = try await fixture.call(
+            .post, "/api/v1/incidents", as: "police", body: update, type: "application/cap+xml")
+        #expect(updated.status == 200, "\(updated.text)")
+        #expect(updated.json["severity"] == .string("extreme"))
+
+        let cancel = try Self.fixture("cancel.xml")
+        let references = "vagtcentral@politi.example,politi-2026-004711,2026-11-21T22:15:00+01:00"
+        let pattern = try Regex("<references>[^<]*</references>")
+        let cancelled = try await fixture.call(
+            .post, "/api/v1/incidents", as: "police",
+            body: cancel.replacing(pattern, with: "<references>\(references)</references>"),
+            type: "application/cap+xml")
+        #expect(cancelled.status == 200, "\(cancelled.text)")
+        #expect(cancelled.json["status"] == .string("closed"))
+
+        // Another organisation cannot update or cancel it.
+        let foreign = try await fixture.call(
+            .post, "/api/v1/incidents", as: "reporter", body: update, type: "application/cap+xml")
+        #expect(foreign.status == 422)
+    }
+
+    @Test func invalidCAPIsA400OrA422WithTheProblems() async throws {
+        let fixture = try APIFixture()
+        let broken = try await fixture.call(
+            .post, "/api/v1/incidents", as: "reporter", body: "<alert><identifier>x</alert>",
+            type: "application/cap+xml")
+        #expect(broken.status == 400)
+        #expect(broken.text.contains("line"))
+        let notCAP = try await fixture.call(
+            .post, "/api/v1/incidents", as: "reporter",
+            body: try Self.fixture(
+                "alert-geocode.xml",
+                replacing: [("urn:oasis:names:tc:emergency:cap:1.2", "urn:example:other"), ("politi-2026", "fsb-2026")]),
+            type: "application/cap+xml")
+        #expect(notCAP.status == 422)
+        #expect(notCAP.json["error"]?["problems"] != nil)
+        let unknownSeverity = try await fixture.call(
+            .post, "/api/v1/incidents", as: "reporter",
+            body: try Self.fixture("alert-geocode.xml", replacing: [("<severity>Severe", "<severity>Unknown")]),
+            type: "application/cap+xml")
+        #expect(unknownSeverity.status == 422)
+        #expect(unknownSeverity.text.contains("/alert/info[1]/severity"))
+    }
+
+    @Test func anIncidentAsCAPValidatesAgainstTheOASISSchemaAndHasNoPersonalDetails() async throws {
+        let fixture = try APIFixture()
+        let cap = try await fixture.call(.get, "/api/v1/incidents/\(APITests.id)/cap", as: "responder")
+        #expect(cap.status == 200)
+        #expect(cap.text.contains("<scope>Restricted</scope>"))
+        #expect(cap.text.contains("<language>da-DK</language>") && cap.text.contains("<language>en-US</language>"))
+        for secret in ["Yusuf Demir", "Birthe Kjeldsen", "+45 01 00 00 55", "bent-iversen"] {
+            #expect(!cap.text.contains(secret), "\(secret) in the CAP alert")
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("cap-\(UUID().uuidString).xml")
+        try cap.text.write(to: file, atomically: true, encoding: .utf8)
+        let xmllint = Process()
+        xmllint.executableURL = URL(fileURLWithPath: "/usr/bin/xmllint")
+        xmllint.arguments = [
+            "--noout", "--schema", Fixture.root.appendingPathComponent("schemas/cap/cap12.xsd").path, file.path,
+        ]
+        let errors = Pipe()
+        xmllint.standardError = errors
+        try xmllint.run()
+        xmllint.waitUntilExit()
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(xmllint.terminationStatus == 0, "\(said)")
+    }
+}
