@@ -20,7 +20,7 @@ extension Routes {
             let id = try store.recordClosure(record, actor: principal.actor, at: clock())
             var stored = record
             stored.id = id
-            return Self.json(.created, closureJSON(stored), headers: [.location: "/api/v1/closures/\(id)"])
+            return Self.json(.created, closureJSON(stored))
         }
         router.get("api/v1/review") { request, _ in
             _ = try require(request, .reviewer, .admin)

@@ -243,3 +243,18 @@ public struct AuditEntry: Sendable, Equatable {
     public var action: String
     public var detail: String
 }
+
+extension StoredNotification {
+    /// A message outside the outbox (a sign-in link): one channel, sent now.
+    public init(
+        incident: String, person: String, name: String, channel: (kind: String, address: String), at: Instant,
+        idempotencyKey: String, message: String, kind: String, expiresAt: Instant
+    ) {
+        (self.id, self.incident, self.person, self.name, self.roles, self.tier) = (
+            0, incident, person, name, [], .situation
+        )
+        (self.channels, self.sendAt, self.idempotencyKey, self.message) = ([channel], at, idempotencyKey, message)
+        (self.guidelines, self.status, self.acknowledgedAt, self.ackExpiresAt) = ([], "pending", nil, expiresAt)
+        (self.kind, self.channelIndex, self.attempts, self.firstAttemptAt) = (kind, 0, 0, nil)
+    }
+}
