@@ -1,0 +1,53 @@
+import BeredskabServer
+import BeredskabStore
+import BeredskabTime
+import Foundation
+import Testing
+
+/// Sign-in links, sessions and tokens in the store.
+@Suite struct AccessStoreTests {
+    let at = Instant(rfc3339: "2026-03-13T21:48:00+01:00")!
+
+    @Test func aSignInLinkWorksOnceAndOnlyWithinFifteenMinutes() throws {
+        let store = try SQLiteStore(path: try Fixture().path)
+        let link = try store.startSignIn(person: "bent-iversen", at: at)
+        #expect(try store.signInPerson(token: link, at: at) == "bent-iversen")
+        guard case .signedIn(let secret, let session) = try store.finishSignIn(token: link, at: at) else {
+            Issue.record("no session")
+            return
+        }
+        #expect(session.person == "bent-iversen" && !session.csrf.isEmpty)
+        #expect(try store.session(secret: secret, at: at)?.person == "bent-iversen")
+        #expect(try store.finishSignIn(token: link, at: at) == .expired, "a second use")
+        #expect(try store.finishSignIn(token: "made-up", at: at) == .unknown)
+
+        let late = try store.startSignIn(person: "bent-iversen", at: at)
+        #expect(try store.finishSignIn(token: late, at: Instant(seconds: at.seconds + 15 * 60 + 1)) == .expired)
+
+        #expect(try store.session(secret: secret, at: Instant(seconds: at.seconds + 12 * 3600 + 1)) == nil)
+        try store.endSession(secret: secret, at: at)
+        #expect(try store.session(secret: secret, at: at) == nil)
+    }
+
+    @Test func tokensKeepTheirRoleAndPersonAndOnlyReportersCountAsReportingOrganisations() throws {
+        let store = try SQLiteStore(path: try Fixture().path)
+        let (record, secret) = try store.createToken(
+            organisation: "politi", role: .responder, person: "jens-kragh", label: "vagtcentral", actor: "t", at: at)
+        #expect(try store.token(secret: secret) == record)
+        #expect(record.id.hasPrefix("tok_") && !secret.contains(record.id.dropFirst(4)))
+        #expect(try store.organisation(forToken: secret) == nil)
+        #expect(try store.organisation(forToken: store.createToken(organisation: "fsb", at: at)) == "fsb")
+        #expect(try store.revokeToken(id: record.id, actor: "t", at: at))
+        #expect(try store.token(secret: secret) == nil)
+        #expect(try store.tokens().first { $0.id == record.id }?.revokedAt == at)
+    }
+
+    @Test func theRateLimiterRefillsOverTime() {
+        let limiter = RateLimiter(burst: 2, perSecond: 1)
+        #expect(limiter.take("a", now: 0) == nil)
+        #expect(limiter.take("a", now: 0) == nil)
+        #expect(limiter.take("a", now: 0) == 1)
+        #expect(limiter.take("b", now: 0) == nil)
+        #expect(limiter.take("a", now: 1.5) == nil)
+    }
+}
