@@ -8,7 +8,7 @@ public struct BoardPage: Sendable, Equatable {
     public var rows: [BoardRow]
     /// When the figures were taken, shown as "updated at".
     public var updatedAt: Instant
-    /// Seconds between reloads.
+    /// Seconds between reloads (at least 5).
     public var refreshSeconds: Int
 
     /// Creates the page.

@@ -33,6 +33,7 @@ public struct ErrorPage: Sendable, Equatable {
         var main = "<h1>\(t[title])</h1>\n<p class=\"status-code\">\(t(.errorStatus, ["status": "\(status)"]))</p>\n"
         main += "<p>\(t[text])</p>\n"
         if let message, !message.isEmpty { main += "<p class=\"server-message\">\(HTML.escape(message))</p>\n" }
+        if status == 401 { main += "<p><a href=\"/login\">\(t[.signInLink])</a></p>\n" }
         main += "<p><a href=\"/\">\(t[.toFrontPage])</a></p>\n"
         return Layout.page(context, title: t[title], main: main)
     }

@@ -42,6 +42,11 @@ public enum HTML {
         return path
     }
 
+    /// A local path without its query or fragment, for links that add their own query.
+    static func localPathOnly(_ path: String) -> String {
+        localPath(String(path.prefix { $0 != "?" && $0 != "#" }))
+    }
+
     /// The value of an `id` attribute made from a key: letters, digits and `-` only.
     static func idFragment(_ text: String) -> String {
         String(text.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-" })

@@ -38,7 +38,7 @@ enum Layout {
     /// the switch to the other language.
     static func header(_ context: PageContext, wide: Bool) -> String {
         let t = Texts(context.lang)
-        let path = HTML.localPath(context.path)
+        let path = HTML.localPathOnly(context.path)
         var out = "<header class=\"site-header\">\n<div class=\"container\(wide ? " wide" : "") header-row\">\n"
         out += "<p class=\"brand\"><a href=\"/\">Beredskab</a></p>\n"
         if let user = context.user {

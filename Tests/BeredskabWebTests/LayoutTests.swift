@@ -51,6 +51,11 @@ import Testing
         #expect(en.html.contains("<a href=\"/incidents/inc-42?lang=da\" hreflang=\"da\" lang=\"da\">Dansk</a>"))
     }
 
+    @Test func theLanguageSwitchDropsAQueryInThePath() {
+        let page = render(context("/board?lang=da&x=1#top"))
+        #expect(page.html.contains("<a href=\"/board?lang=en\" hreflang=\"en\""))
+    }
+
     @Test func aPathThatIsNotLocalIsNotLinked() {
         for path in ["//evil.example/x", "javascript:alert(1)", "https://evil.example", "/\\evil"] {
             let page = render(context(path))
@@ -69,5 +74,21 @@ import Testing
         #expect(
             html.contains(
                 "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39; onmouseover=&#39;alert(1)&#39; &amp;amp;"))
+    }
+}
+
+@Suite struct ErrorPageTests {
+    @Test(arguments: Language.allCases) func statusInWordsAndTheServersMessage(lang: Language) {
+        let html = ErrorPage(status: 404, message: "Hændelse x").render(context("/incidents/x", lang))
+        #expect(html.contains(lang == .da ? "<h1>Siden findes ikke</h1>" : "<h1>Page not found</h1>"))
+        #expect(html.contains(lang == .da ? "Fejlkode 404" : "Error code 404"))
+        #expect(html.contains("<p class=\"server-message\">Hændelse x</p>"))
+        #expect(!ErrorPage(status: 404).render(context("/", lang)).contains("server-message"))
+    }
+
+    @Test func unknownStatusesReadAsServerErrorsAndSignInIsOffered() {
+        #expect(ErrorPage(status: 502).render(context("/")).contains("<h1>Der skete en fejl</h1>"))
+        let unauthorised = ErrorPage(status: 401).render(context("/board", user: nil))
+        #expect(unauthorised.contains("<a href=\"/login\">Log ind</a>"))
     }
 }
