@@ -1,2 +1,0 @@
-/// Server-rendered pages.
-enum Web {}

@@ -1,0 +1,53 @@
+import BeredskabRules
+import BeredskabTime
+
+/// Times as the pages write them, always on Copenhagen's wall clock, and the `datetime-local`
+/// values forms send.
+public enum WebTime {
+    /// `2026-11-21T22:30`: the value of a `datetime-local` input for an instant.
+    public static func dateTimeLocal(_ instant: Instant) -> String {
+        let local = Copenhagen.local(instant)
+        return "\(local.dateText)T\(WeeklyWindow.clock(local.minutes))"
+    }
+
+    /// The instant a `datetime-local` value names (`2026-11-21T22:30`, seconds allowed), read on
+    /// Copenhagen's wall clock; nil if it is not one.
+    public static func parseDateTimeLocal(_ text: String) -> Instant? {
+        var bytes = Array(text.utf8)
+        func digit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        if bytes.count == 19 {
+            guard bytes[16] == UInt8(ascii: ":"), digit(bytes[17]), digit(bytes[18]) else { return nil }
+            bytes.removeLast(3)
+        }
+        guard bytes.count == 16,
+            let local = LocalDateTime(parsing: String(decoding: bytes, as: UTF8.self), requireTime: true)
+        else { return nil }
+        return Copenhagen.instant(local)
+    }
+
+    /// A time for people: `21-11-2026 22:30` in Danish, `21 Nov 2026 22:30` in English.
+    public static func text(_ instant: Instant, _ lang: Language) -> String {
+        let local = Copenhagen.local(instant)
+        switch lang {
+        case .da: return local.danishText
+        case .en:
+            let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+            return "\(local.day) \(months[local.month - 1]) \(local.year) \(WeeklyWindow.clock(local.minutes))"
+        }
+    }
+
+    /// An age in minutes as the board shows it: `12 min`, `3 t 5 min` (`3 h 5 min`), `2 t`.
+    public static func age(minutes: Int, _ lang: Language) -> String {
+        let minutes = max(0, minutes)
+        let hours = minutes / 60
+        let rest = minutes % 60
+        let h = WebText.hoursShort.text(lang)
+        if hours == 0 { return "\(rest) min" }
+        return rest == 0 ? "\(hours) \(h)" : "\(hours) \(h) \(rest) min"
+    }
+
+    /// A `<time>` element for an instant, in the page's language.
+    static func element(_ instant: Instant, _ lang: Language) -> String {
+        "<time datetime=\"\(HTML.escape(Copenhagen.format(instant)))\">\(HTML.escape(text(instant, lang)))</time>"
+    }
+}
