@@ -75,9 +75,9 @@ extension Routes {
     /// The incident in the path if the principal may see it (404 otherwise, so ids of others'
     /// incidents are not revealed), with its notifications and the tier the principal may see.
     func visible(
-        _ request: Request, _ context: BasicRequestContext, roles: [AccessRole] = []
+        _ request: Request, _ context: BasicRequestContext, roles: [AccessRole] = [], csrf: String? = nil
     ) throws -> (Principal, IncidentRecord, [StoredNotification], ContentTier) {
-        let principal = try require(request)
+        let principal = try require(request, csrf: csrf)
         if !roles.isEmpty && !principal.can(roles) {
             throw APIError(.forbidden, "this needs the role \(roles.map(\.rawValue).joined(separator: " or "))")
         }
@@ -186,8 +186,11 @@ extension Routes {
         ])
     }
 
-    /// Who has been told, by role, and whether anyone acknowledged: what the reporter's page shows.
-    func statusJSON(_ incident: IncidentRecord, _ notifications: [StoredNotification]) -> JSONValue {
+    /// Who has been told, by role (in the order they were planned), how many people, and whether
+    /// any of them acknowledged: what the reporter's page shows.
+    func notifiedByRole(
+        _ notifications: [StoredNotification]
+    ) -> [(role: String, name: String, count: Int, acknowledged: Bool)] {
         var order: [String] = []
         var groups: [String: (persons: Set<String>, acknowledged: Bool)] = [:]
         for n in notifications where n.kind == "notification" || n.kind == "escalation" {
@@ -196,17 +199,23 @@ extension Routes {
             groups[role, default: ([], false)].persons.insert(n.person)
             if n.acknowledgedAt != nil { groups[role]!.acknowledged = true }
         }
-        return .object([
+        let engine = engine
+        return order.map { role in
+            (role, engine.rules.roles[role]?.name ?? role, groups[role]!.persons.count, groups[role]!.acknowledged)
+        }
+    }
+
+    func statusJSON(_ incident: IncidentRecord, _ notifications: [StoredNotification]) -> JSONValue {
+        .object([
             ("incident", .string(incident.id)), ("status", .string(incident.closedAt == nil ? "open" : "closed")),
             ("acknowledged", .bool(incident.acknowledged)),
             (
                 "notified",
                 .array(
-                    order.map { role in
+                    notifiedByRole(notifications).map { group in
                         .object([
-                            ("role", .string(role)), ("role_name", .string(engine.rules.roles[role]?.name ?? role)),
-                            ("count", .number(Double(groups[role]!.persons.count))),
-                            ("acknowledged", .bool(groups[role]!.acknowledged)),
+                            ("role", .string(group.role)), ("role_name", .string(group.name)),
+                            ("count", .number(Double(group.count))), ("acknowledged", .bool(group.acknowledged)),
                         ])
                     })
             ),

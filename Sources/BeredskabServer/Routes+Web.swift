@@ -1,137 +1,496 @@
 import BeredskabEngine
+import BeredskabRules
 import BeredskabStore
 import BeredskabTime
+import BeredskabWeb
 import Foundation
 import HTTPTypes
 import Hummingbird
 
 extension Routes {
     func addWebRoutes(_ router: Router<BasicRequestContext>) {
-        router.get("ack/:token") { _, context in try ackPage(context.parameters.get("token") ?? "", acknowledge: false)
+        router.get("assets/beredskab.css") { _, _ in Self.asset(WebAssets.css, type: "text/css; charset=utf-8") }
+        router.get("assets/beredskab.js") { _, _ in
+            Self.asset(WebAssets.js, type: "text/javascript; charset=utf-8")
+        }
+        router.get("/") { request, _ in
+            guard let principal = try principal(request) else { return Self.redirect("/login") }
+            return Self.redirect(principal.can(.reviewer) ? "/board" : "/report")
+        }
+        addSignInRoutes(router)
+        addReportRoutes(router)
+        addResponderRoutes(router)
+        router.get("board") { request, _ in try board(request) }
+        router.get("closures/new") { request, _ in
+            let principal = try require(request, .reviewer, .admin)
+            return page(request, principal, ClosureFormPage(institutions: institutionOptions()))
+        }
+        router.post("closures") { request, _ in
+            var request = request
+            let form = try await Self.formBody(&request)
+            let principal = try require(request, [.reviewer, .admin], csrf: form.first("csrf"))
+            return try closureForm(request, principal, form)
+        }
+    }
+
+    // MARK: Pages and their plumbing
+
+    static func asset(_ text: String, type: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = type
+        headers[.cacheControl] = "public, max-age=3600"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func redirect(_ location: String, cookies: [String] = []) -> Response {
+        var headers = HTTPFields()
+        headers[.location] = location
+        for cookie in cookies { headers.append(HTTPField(name: .setCookie, value: cookie)) }
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    /// Danish unless `?lang=en` or the `lang` cookie says English.
+    static func language(_ request: Request) -> Language {
+        if let asked = request.uri.queryParameters.get("lang").flatMap({ Language(rawValue: String($0)) }) {
+            return asked
+        }
+        return Self.cookie(request, "lang").flatMap(Language.init(rawValue:)) ?? .da
+    }
+
+    func context(_ request: Request, _ principal: Principal?) -> PageContext {
+        let engine = engine
+        let user = principal.map { p in
+            SignedInUser(
+                name: p.person.flatMap { engine.roster.persons[$0]?.name } ?? p.actor,
+                organisation: engine.roster.organisations[p.organisation]?.name ?? p.organisation,
+                mayReport: p.can(.reporter), mayUseBoard: true, mayReview: p.can(.reviewer))
+        }
+        return PageContext(lang: Self.language(request), path: request.uri.path, user: user, csrf: principal?.csrf)
+    }
+
+    /// A rendered page as a response; remembers a language chosen with `?lang=`.
+    func page(
+        _ request: Request, _ principal: Principal?, status: Int = 200, _ render: (PageContext) -> String
+    )
+        -> Response
+    {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        if let lang = request.uri.queryParameters.get("lang").flatMap({ Language(rawValue: String($0)) }) {
+            headers[.setCookie] = "lang=\(lang.rawValue); Path=/; Max-Age=31536000; SameSite=Lax"
+        }
+        return Response(
+            status: HTTPResponse.Status(code: status), headers: headers,
+            body: .init(byteBuffer: ByteBuffer(string: render(context(request, principal)))))
+    }
+
+    func page(_ request: Request, _ principal: Principal?, _ view: ReportFormPage) -> Response {
+        page(request, principal, status: view.status, view.render)
+    }
+    func page(_ request: Request, _ principal: Principal?, _ view: ClosureFormPage) -> Response {
+        page(request, principal, status: view.status, view.render)
+    }
+    func page(_ request: Request, _ principal: Principal?, _ view: SignInPage) -> Response {
+        page(request, principal, status: view.status, view.render)
+    }
+    func page(_ request: Request, _ view: ResponderMessagePage) -> Response {
+        page(request, nil, status: view.status, view.render)
+    }
+
+    /// A browser's failed page request: the sign-in page for a 401 on GET, else an error page; nil for non-browsers.
+    func errorPage(_ request: Request, _ error: APIError) -> Response? {
+        guard request.headers[.accept]?.contains("text/html") == true else { return nil }
+        if error.status == .unauthorized && request.method == .get { return Self.redirect("/login") }
+        let principal = try? principal(request)
+        return page(request, principal ?? nil, status: Int(error.status.code)) { context in
+            ErrorPage(status: Int(error.status.code), message: error.message).render(context)
+        }
+    }
+
+    // MARK: Sign-in
+
+    func addSignInRoutes(_ router: Router<BasicRequestContext>) {
+        router.get("login") { request, _ in page(request, nil, SignInPage(step: .form())) }
+        router.post("login") { request, _ in
+            var request = request
+            let form = try await Self.formBody(&request)
+            guard let address = form.first("address") else {
+                return page(request, nil, SignInPage(step: .form(problem: .required)))
+            }
+            sendSignInLink(to: address)
+            return page(request, nil, SignInPage(step: .sent(validMinutes: SQLiteStore.signInValidity / 60)))
+        }
+        router.get("login/:token") { request, context in
+            let token = context.parameters.get("token") ?? ""
+            guard try store.signInPerson(token: token, at: clock()) != nil else {
+                return page(request, nil, SignInPage(step: .linkExpired))
+            }
+            return page(request, nil, SignInPage(step: .confirm(token: token)))
+        }
+        router.post("login/:token") { request, context in
+            guard
+                case .signedIn(let secret, _) = try store.finishSignIn(
+                    token: context.parameters.get("token") ?? "", at: clock())
+            else { return page(request, nil, SignInPage(step: .linkExpired)) }
+            let cookie =
+                "beredskab_session=\(secret); Path=/; Max-Age=\(SQLiteStore.sessionValidity); HttpOnly; SameSite=Lax"
+                + (options.secureCookies ? "; Secure" : "")
+            return Self.redirect("/", cookies: [cookie])
+        }
+        router.post("logout") { request, _ in
+            var request = request
+            let form = try await Self.formBody(&request)
+            _ = try require(request, csrf: form.first("csrf"))
+            if let secret = Self.cookie(request, "beredskab_session") {
+                try store.endSession(secret: secret, at: clock())
+            }
+            return Self.redirect("/login", cookies: ["beredskab_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"])
+        }
+    }
+
+    // MARK: Reporting and the reporter's status page
+
+    func addReportRoutes(_ router: Router<BasicRequestContext>) {
+        router.get("report") { request, _ in
+            let principal = try require(request, .reporter)
+            let values = ReportFormPage.Values(occurredAt: WebTime.dateTimeLocal(clock()))
+            return page(request, principal, ReportFormPage(areas: areaOptions(), values: values))
+        }
+        router.post("report") { request, _ in
+            var request = request
+            let form = try await Self.formBody(&request)
+            let principal = try require(request, [.reporter], csrf: form.first("csrf"))
+            return try await reportForm(request, principal, form)
+        }
+        router.get("incidents/:id") { request, context in
+            let (principal, incident, notifications, _) = try visible(request, context)
+            return try statusPage(request, principal, incident, notifications)
+        }
+        router.post("incidents/:id/updates") { request, context in
+            var request = request
+            let form = try await Self.formBody(&request)
+            let (principal, incident, notifications, _) = try visible(
+                request, context, roles: [.reporter, .responder, .admin], csrf: form.first("csrf"))
+            let kind = IncidentUpdate.Kind(rawValue: form.first("kind") ?? "") ?? .information
+            let text = form.first("text") ?? ""
+            var errors: [IncidentStatusPage.UpdateField: FieldProblem] = [:]
+            if kind == .information && text.isEmpty { errors[.text] = .required }
+            if text.count > 4000 { errors[.text] = .tooLong(maximum: 4000) }
+            if kind == .allClear && incident.closedAt != nil {
+                errors[.kind] = .custom(da: "Hændelsen er allerede afsluttet.", en: "The incident is already closed.")
+            }
+            guard errors.isEmpty else {
+                return try statusPage(
+                    request, principal, incident, notifications, kind: kind.rawValue, text: text, errors: errors)
+            }
+            try addUpdate(IncidentUpdate(at: clock(), actor: principal.actor, kind: kind, text: text), to: incident)
+            return Self.redirect("/incidents/\(HTML.pathSegment(incident.id))")
+        }
+    }
+
+    func areaOptions() -> [AreaOption] {
+        engine.rules.areas.values.map { AreaOption(id: $0.id.value, name: $0.name) }.sorted { $0.name < $1.name }
+    }
+
+    func institutionOptions() -> [InstitutionOption] {
+        engine.roster.institutions.values.map { InstitutionOption(id: $0.id.value, name: $0.name, vital: $0.vital) }
+            .sorted { $0.name < $1.name }
+    }
+
+    /// The situation tier of an incident, as the pages show it.
+    func situation(_ incident: IncidentRecord) -> Situation {
+        let report = (try? JSONValue.parse(Array(incident.reportJSON.utf8))) ?? .null
+        func text(_ value: JSONValue?) -> String? { if case .string(let s)? = value { s } else { nil } }
+        func flag(_ name: String) -> Bool { report["flags"]?[name] == .bool(true) }
+        return Situation(
+            category: incident.category, severity: incident.severity,
+            areaName: incident.area.flatMap { engine.rules.areas[$0]?.name } ?? incident.area,
+            address: text(report["location"]?["address"]), occurredAt: incident.occurredAt,
+            description: text(report["description"]) ?? "", injured: flag("injured"), weapons: flag("weapons"),
+            minors: flag("minors"))
+    }
+
+    func statusPage(
+        _ request: Request, _ principal: Principal, _ incident: IncidentRecord, _ notifications: [StoredNotification],
+        kind: String = "information", text: String = "", errors: [IncidentStatusPage.UpdateField: FieldProblem] = [:]
+    ) throws -> Response {
+        let view = IncidentStatusPage(
+            incident: incident.id, situation: situation(incident), receivedAt: incident.receivedAt,
+            open: incident.closedAt == nil, acknowledged: incident.acknowledged,
+            notified: notifiedByRole(notifications).map {
+                NotifiedRole(role: $0.role, roleName: $0.name, count: $0.count, acknowledged: $0.acknowledged)
+            },
+            updates: try store.updates(incident: incident.id).map {
+                TimelineEntry(at: $0.at, kind: .update, text: $0.text.isEmpty ? $0.kind.rawValue : $0.text)
+            },
+            updateKind: kind, updateText: text, updateErrors: errors)
+        return page(request, principal, status: view.status, view.render)
+    }
+
+    /// The report form sent: checked field by field, re-shown with the problems, or accepted like
+    /// any report and answered with the reporter's status page.
+    func reportForm(_ request: Request, _ principal: Principal, _ form: [String: [String]]) async throws -> Response {
+        let now = clock()
+        var values = ReportFormPage.Values(
+            category: form.first("category") ?? "", severity: form.first("severity") ?? "",
+            area: form.first("area") ?? "", address: form.first("address") ?? "", lat: form.first("lat") ?? "",
+            lon: form.first("lon") ?? "", occurredAt: form.first("occurred_at") ?? "",
+            description: form.first("description") ?? "", injured: form.first("injured") != nil,
+            weapons: form.first("weapons") != nil, minors: form.first("minors") != nil,
+            persons: form.first("persons") ?? "")
+        var errors: [ReportFormPage.Field: FieldProblem] = [:]
+        if values.category.isEmpty {
+            errors[.category] = .required
+        } else if Category(rawValue: values.category) == nil {
+            errors[.category] = .unknownChoice
+        }
+        if values.severity.isEmpty {
+            errors[.severity] = .required
+        } else if IncidentSeverity(rawValue: values.severity) == nil {
+            errors[.severity] = .unknownChoice
+        }
+        if !values.area.isEmpty && engine.rules.areas[values.area] == nil { errors[.area] = .unknownChoice }
+        if values.address.count > 300 { errors[.address] = .tooLong(maximum: 300) }
+        let lat = Double(values.lat)
+        let lon = Double(values.lon)
+        if values.area.isEmpty && values.address.isEmpty && (lat == nil || lon == nil) {
+            errors[.area] = .custom(
+                da: "Vælg et område, skriv en adresse eller brug din placering.",
+                en: "Pick an area, write an address or use your location.")
+        }
+        let occurred = WebTime.parseDateTimeLocal(values.occurredAt)
+        if values.occurredAt.isEmpty {
+            errors[.occurredAt] = .required
+        } else if occurred == nil {
+            errors[.occurredAt] = .invalidDateTime
+        } else if let occurred, occurred.seconds > now.seconds + 300 {
+            errors[.occurredAt] = .inFuture
+        }
+        if values.description.count > 4000 { errors[.description] = .tooLong(maximum: 4000) }
+        let persons = values.persons.split(whereSeparator: \.isNewline).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }.filter { !$0.isEmpty }
+        if persons.contains(where: { $0.count > 200 }) { errors[.persons] = .tooLong(maximum: 200) }
+        guard errors.isEmpty, let occurred else {
+            return page(request, principal, ReportFormPage(areas: areaOptions(), values: values, errors: errors))
+        }
+        var location: [(String, JSONValue)] = []
+        if !values.area.isEmpty { location.append(("area", .string(values.area))) }
+        if !values.address.isEmpty { location.append(("address", .string(values.address))) }
+        if let lat, let lon { location += [("lat", .number(lat)), ("lon", .number(lon))] }
+        var flags: [(String, JSONValue)] = []
+        for (name, on) in [("injured", values.injured), ("weapons", values.weapons), ("minors", values.minors)] where on
+        {
+            flags.append((name, .bool(true)))
+        }
+        let stamp = Copenhagen.format(now).prefix(16).filter(\.isNumber)
+        let id = "\(principal.organisation):web-\(stamp)-\(UUID().uuidString.prefix(8).lowercased())"
+        var reporter: [(String, JSONValue)] = [("organisation", .string(principal.organisation))]
+        if let person = principal.person { reporter.append(("person", .string(person))) }
+        var fields: [(String, JSONValue)] = [
+            ("id", .string(id)), ("reporter", .object(reporter)),
+            ("occurred_at", .string(Copenhagen.format(occurred))), ("category", .string(values.category)),
+            ("severity", .string(values.severity)), ("location", .object(location)),
+        ]
+        if !flags.isEmpty { fields.append(("flags", .object(flags))) }
+        if !values.description.isEmpty { fields.append(("description", .string(values.description))) }
+        if !persons.isEmpty { fields.append(("persons", .array(persons.map { .object([("name", .string($0))]) }))) }
+        let json = JSONValue.object(fields)
+        let report: IncidentReport
+        switch IncidentReport.decode(json, rules: engine.rules, roster: engine.roster) {
+        case .success(let decoded): report = decoded
+        case .failure(let invalid):
+            for problem in invalid.problems {
+                let field: ReportFormPage.Field =
+                    problem.path.hasPrefix("$.location")
+                    ? .area
+                    : ReportFormPage.Field(
+                        rawValue: String(problem.path.dropFirst(2).prefix { $0 != "." && $0 != "[" }))
+                        ?? .description
+                errors[field] = .custom(da: problem.message, en: problem.message)
+            }
+            values.occurredAt = WebTime.dateTimeLocal(occurred)
+            return page(request, principal, ReportFormPage(areas: areaOptions(), values: values, errors: errors))
+        }
+        _ = try await acceptReport(report, raw: json.prettyText, organisation: principal.organisation)
+        metrics.reportReceived("accepted")
+        return Self.redirect("/incidents/\(HTML.pathSegment(id))")
+    }
+
+    // MARK: The responder's page behind the link in an alert
+
+    func addResponderRoutes(_ router: Router<BasicRequestContext>) {
+        router.get("ack/:token") { request, context in
+            try responderPage(request, token: context.parameters.get("token") ?? "")
         }
         router.post("ack/:token") { request, context in
             var request = request
             let form = try await Self.formBody(&request)
-            return try ackPage(
-                context.parameters.get("token") ?? "", acknowledge: true, status: form.first("status"),
-                reopenAt: form.first("reopen_at").flatMap(Self.parseTime))
-        }
-    }
-
-    /// A page for a browser's failed request; nil to answer with JSON.
-    func errorPage(_ request: Request, _ error: APIError) -> Response? {
-        nil
-    }
-
-    func ackPage(_ token: String, acknowledge: Bool, status: String? = nil, reopenAt: Instant? = nil) throws -> Response
-    {
-        if acknowledge, let status, let answer = WatchStatus(rawValue: status) {
-            let engine = engine
-            switch try store.answerWatch(
-                ackToken: token, status: answer, expectedReopening: reopenAt,
-                vital: { engine.roster.institutions[$0]?.vital ?? false }, at: clock())
-            {
-            case .recorded(let institution, _):
-                let name = engine.roster.institutions[institution]?.name ?? institution
-                let said = ["open": "holder åbent", "reduced": "har nedsat service", "closed": "er lukket"][status]!
-                return AckPage.message(
-                    .ok, "Tak – registreret", "\(name) \(said). Du kan ændre svaret, så længe hændelsen overvåges.")
-            case .over:
-                return AckPage.message(
-                    .gone, "Overvågningen er slut", "Hændelsen overvåges ikke længere. Kontakt vagthavende.")
-            case .notAWatch:
-                break
+            let token = context.parameters.get("token") ?? ""
+            if let status = form.first("status") {
+                return try watchAnswer(request, token: token, status: status, reopenAt: form.first("reopen_at"))
             }
-        }
-        if acknowledge {
             switch try store.acknowledge(ackToken: token, at: clock()) {
-            case .acknowledged(let n):
-                return AckPage.html(
-                    .ok, title: "Tak – du har kvitteret", notification: n,
-                    note: "Din kvittering er registreret, og eskaleringen er stoppet.")
+            case .acknowledged: return page(request, ResponderMessagePage(kind: .acknowledged, token: token))
             case .alreadyAcknowledged(let n):
-                let when = n.acknowledgedAt.map { Copenhagen.local($0).danishText } ?? ""
-                return AckPage.html(
-                    .ok, title: "Allerede kvitteret", notification: n,
-                    note: "Du kvitterede \(when). Det er registreret.")
-            case .expired:
-                return AckPage.message(
-                    .gone, "Linket er udløbet", "Linket til at kvittere er for gammelt. Kontakt vagthavende.")
-            case .unknown:
-                return AckPage.message(
-                    .notFound, "Linket kendes ikke", "Linket er ikke gyldigt. Tjek at hele linket er kopieret med.")
+                return page(
+                    request, ResponderMessagePage(kind: .alreadyAcknowledged(at: n.acknowledgedAt), token: token))
+            case .expired: return page(request, ResponderMessagePage(kind: .expired))
+            case .unknown: return page(request, ResponderMessagePage(kind: .unknown))
             }
         }
+        router.post("ack/:token/tasks/:task") { request, context in
+            let token = context.parameters.get("token") ?? ""
+            guard let n = try store.notification(ackToken: token) else {
+                return page(request, ResponderMessagePage(kind: .unknown))
+            }
+            if n.acknowledgedAt == nil && clock() > n.ackExpiresAt {
+                return page(request, ResponderMessagePage(kind: .expired))
+            }
+            guard let task = context.parameters.get("task").flatMap(Int64.init),
+                try store.setTask(
+                    incident: n.incident, task: task, done: true, actor: "person:\(n.person)", at: clock())
+                    != nil
+            else { throw APIError.notFound("task") }
+            return Self.redirect("/ack/\(token)")
+        }
+    }
+
+    func responderPage(_ request: Request, token: String) throws -> Response {
         guard let n = try store.notification(ackToken: token) else {
-            return AckPage.message(
-                .notFound, "Linket kendes ikke", "Linket er ikke gyldigt. Tjek at hele linket er kopieret med.")
+            return page(request, ResponderMessagePage(kind: .unknown))
         }
-        if n.acknowledgedAt == nil && clock() > n.ackExpiresAt {
-            return AckPage.message(
-                .gone, "Linket er udløbet", "Linket til at kvittere er for gammelt. Kontakt vagthavende.")
+        let now = clock()
+        if n.acknowledgedAt == nil && now > n.ackExpiresAt {
+            return page(request, ResponderMessagePage(kind: .expired))
         }
+        let engine = engine
+        let incident = try store.incident(id: n.incident)
+        let message = n.message.replacingOccurrences(of: "{link}", with: "").trimmingCharacters(in: .whitespaces)
         if n.kind == "watch" {
-            return AckPage.watch(n)
+            let institution = n.roles.first.map { String($0.dropFirst("leder:".count)) } ?? ""
+            let view = WatchRequestPage(
+                token: token, incident: n.incident,
+                institutionName: engine.roster.institutions[institution]?.name ?? institution, message: message,
+                situation: incident.map(situation))
+            return page(request, nil, status: view.status, view.render)
         }
-        return AckPage.html(
-            .ok, title: "Besked fra Beredskab", notification: n, note: nil, form: n.acknowledgedAt == nil)
-    }
-}
-
-/// The small server-rendered pages behind acknowledgement links.
-enum AckPage {
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
-
-    static func page(_ status: HTTPResponse.Status, _ title: String, _ body: String) -> Response {
-        let html = """
-            <!doctype html>
-            <html lang="da"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(escape(title))</title>
-            <style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#111}
-            button{font-size:1.2rem;padding:.8rem 1.6rem;background:#0b5;color:#fff;border:0;border-radius:.4rem}
-            .message{white-space:pre-wrap;background:#f3f3f3;padding:1rem;border-radius:.4rem}</style></head>
-            <body><h1>\(escape(title))</h1>
-            \(body)
-            </body></html>
-            """
-        var headers = HTTPFields()
-        headers[.contentType] = "text/html; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
-    }
-
-    static func message(_ status: HTTPResponse.Status, _ title: String, _ text: String) -> Response {
-        page(status, title, "<p>\(escape(text))</p>")
-    }
-
-    /// The page asking an institution's leader: open, reduced service, or closed.
-    static func watch(_ n: StoredNotification) -> Response {
-        var body = "<div class=\"message\">\(escape(n.message.replacingOccurrences(of: "{link}", with: "")))</div>\n"
-        body += "<form method=\"post\"><fieldset><legend>Hvordan er situationen?</legend>\n"
-        for (value, label) in [
-            ("open", "Åben som normalt"), ("reduced", "Åben med nedsat service"), ("closed", "Lukket"),
-        ] {
-            body +=
-                "<p><label><input type=\"radio\" name=\"status\" value=\"\(value)\" required> \(label)</label></p>\n"
+        var details: String?
+        if n.tier == .personal, let personal = n.details {
+            details = personal.trimmingCharacters(in: .whitespacesAndNewlines)
+            try store.appendAudit(
+                actor: "person:\(n.person)", action: "personal-details-read", incident: n.incident,
+                detail: "shown on the page behind the alert's link", at: now)
         }
-        body += "</fieldset><button type=\"submit\">Send svar</button></form>\n"
-        return page(.ok, "Holder institutionen åbent?", body)
+        let roles = Set(n.roles)
+        let tasks = try store.tasks(incident: n.incident).filter { roles.contains($0.role) }.map {
+            ResponderTask(
+                id: String($0.id), text: $0.text, roleName: engine.rules.roles[$0.role]?.name ?? $0.role,
+                dueAt: $0.dueAt,
+                doneAt: $0.doneAt)
+        }
+        let timeline = try store.timeline(incident: n.incident).compactMap { event in
+            TimelineEntry.Kind(rawValue: event.kind).map { TimelineEntry(at: event.at, kind: $0, text: event.text) }
+        }
+        let view = ResponderPage(
+            token: token, incident: n.incident, recipientName: n.name,
+            roleNames: n.roles.map { engine.rules.roles[$0]?.name ?? $0 },
+            situation: incident.map(situation)
+                ?? Situation(category: .other, severity: .moderate, description: ""),
+            message: message, personalDetails: details, tasks: tasks, acknowledgedAt: n.acknowledgedAt,
+            timeline: timeline, now: now)
+        return page(request, nil, status: 200, view.render)
     }
 
-    static func html(
-        _ status: HTTPResponse.Status, title: String, notification n: StoredNotification, note: String?,
-        form: Bool = false
-    ) -> Response {
-        var body =
-            "<p>Hændelse <strong>\(escape(n.incident))</strong> – til \(escape(n.name)) som \(escape(n.roles.joined(separator: ", ")))</p>\n"
-        body += "<div class=\"message\">\(escape(n.message.replacingOccurrences(of: "{link}", with: "")))</div>\n"
-        if n.details != nil {
-            body += "<p>Personoplysningerne (retsplejelovens § 115) står kun i den besked, du fik tilsendt.</p>\n"
+    func watchAnswer(_ request: Request, token: String, status: String, reopenAt: String?) throws -> Response {
+        guard let answer = WatchStatus(rawValue: status), let pageAnswer = WatchRequestPage.Answer(rawValue: status)
+        else { throw APIError(.unprocessableContent, "status must be open, reduced or closed") }
+        let reopening = reopenAt.flatMap(WebTime.parseDateTimeLocal)
+        if let reopenAt, reopening == nil, let n = try store.notification(ackToken: token) {
+            let view = WatchRequestPage(
+                token: token, incident: n.incident, institutionName: n.name, message: n.message, answer: status,
+                reopenAt: reopenAt, errors: [.reopenAt: .invalidDateTime])
+            return page(request, nil, status: view.status, view.render)
         }
-        if let note { body += "<p>\(escape(note))</p>\n" }
-        if form { body += "<form method=\"post\"><button type=\"submit\">Kvittér for modtagelsen</button></form>\n" }
-        return page(status, title, body)
+        let engine = engine
+        switch try store.answerWatch(
+            ackToken: token, status: answer, expectedReopening: reopening,
+            vital: { engine.roster.institutions[$0]?.vital ?? false }, at: clock())
+        {
+        case .recorded(let institution, _):
+            let name = engine.roster.institutions[institution]?.name ?? institution
+            return page(
+                request, ResponderMessagePage(kind: .watchRecorded(institution: name, answer: pageAnswer), token: token)
+            )
+        case .over:
+            return page(request, ResponderMessagePage(kind: .watchOver))
+        case .notAWatch:
+            return page(request, ResponderMessagePage(kind: .unknown))
+        }
+    }
+
+    // MARK: The board and the closure form
+
+    func board(_ request: Request) throws -> Response {
+        let principal = try require(request)
+        var filter = IncidentFilter()
+        filter.limit = 500
+        let now = clock()
+        let engine = engine
+        let rows = try store.incidents(principal.restrict(filter, engine: engine)).filter { $0.mergedInto == nil }.map {
+            BoardRow(
+                id: $0.id, areaName: $0.area.flatMap { engine.rules.areas[$0]?.name } ?? $0.area, category: $0.category,
+                severity: $0.severity, ageMinutes: max(0, (now.seconds - $0.receivedAt.seconds) / 60),
+                acknowledged: $0.acknowledged, escalation: BoardRow.Escalation(rawValue: $0.escalation) ?? .none,
+                link: "/incidents/\(HTML.pathSegment($0.id))")
+        }
+        let view = BoardPage(rows: BoardPage.ordered(rows), updatedAt: now)
+        return page(request, principal, status: 200, view.render)
+    }
+
+    func closureForm(_ request: Request, _ principal: Principal, _ form: [String: [String]]) throws -> Response {
+        let values = ClosureFormPage.Values(
+            institution: form.first("institution") ?? "", from: form.first("from") ?? "", to: form.first("to") ?? "",
+            partial: form.first("partial") != nil, reason: form.first("reason") ?? "",
+            reasonText: form.first("reason_text") ?? "", decidedBy: form.first("decided_by") ?? "",
+            incidents: form.first("incidents") ?? "", nearMiss: form.first("near_miss") != nil,
+            mitigations: form["mitigations"] ?? [])
+        let incidents = values.incidents.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
+        var body: [(String, JSONValue)] = [
+            ("institution", .string(values.institution)), ("reason", .string(values.reason)),
+            ("reason_text", .string(values.reasonText)), ("decided_by", .string(values.decidedBy)),
+            ("partial", .bool(values.partial)), ("near_miss", .bool(values.nearMiss)),
+            ("incidents", .array(incidents.map(JSONValue.string))),
+            ("mitigations", .array(values.mitigations.map(JSONValue.string))),
+        ]
+        var errors: [ClosureFormPage.Field: FieldProblem] = [:]
+        for (field, text) in [(ClosureFormPage.Field.from, values.from), (.to, values.to)] where !text.isEmpty {
+            if let time = WebTime.parseDateTimeLocal(text) {
+                body.append((field.rawValue, .string(Copenhagen.format(time))))
+            } else {
+                errors[field] = .invalidDateTime
+            }
+        }
+        let unknown = try incidents.filter { try store.incident(id: $0) == nil }
+        if !unknown.isEmpty { errors[.incidents] = .unknownIncidents(unknown) }
+        do {
+            let record = try decodeClosure(.object(body))
+            if errors.isEmpty {
+                _ = try store.recordClosure(record, actor: principal.actor, at: clock())
+                return Self.redirect("/review")
+            }
+        } catch let error as APIError {
+            for problem in error.problems {
+                let name = String(problem.path.dropFirst(2))
+                let field = ClosureFormPage.Field(rawValue: name) ?? .reasonText
+                if errors[field] == nil {
+                    errors[field] =
+                        problem.message.hasPrefix("required")
+                        ? .required : .custom(da: problem.message, en: problem.message)
+                }
+            }
+        }
+        return page(
+            request, principal, ClosureFormPage(institutions: institutionOptions(), values: values, errors: errors))
     }
 }

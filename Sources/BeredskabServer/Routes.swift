@@ -133,6 +133,11 @@ public struct Routes: Sendable {
     /// The principal, or a 401; with `roles`, a 403 unless it has one of them. State-changing
     /// requests from a web session must carry its CSRF token (header `X-CSRF-Token` or form field).
     func require(_ request: Request, _ roles: AccessRole..., csrf formToken: String? = nil) throws -> Principal {
+        try require(request, roles, csrf: formToken)
+    }
+
+    /// The principal with one of `roles` (any, if empty), checking CSRF for a session's changes.
+    func require(_ request: Request, _ roles: [AccessRole], csrf formToken: String? = nil) throws -> Principal {
         guard let principal = try principal(request) else { throw APIError.unauthenticated }
         if !roles.isEmpty && !principal.can(roles) {
             throw APIError(

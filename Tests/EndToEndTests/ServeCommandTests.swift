@@ -158,9 +158,12 @@ func json(_ text: String) -> [String: Any] {
         let page = try await server.request("GET", path)
         #expect(page.status == 200)
         #expect(page.body.contains("Kvittér for modtagelsen"))
-        // The page behind the link never shows personal details, even to their rightful recipient.
-        #expect(!page.body.contains("Yusuf Demir"))
-        #expect(page.body.contains("Personoplysningerne (retsplejelovens § 115) står kun i den besked"))
+        // The page behind the link shows personal details to their rightful recipient only.
+        #expect(page.body.contains("Yusuf Demir"))
+        #expect(page.body.contains("§ 115"))
+        let fsbLink = try #require(fsb.first?["ack_link"] as? String)
+        let fsbPage = try await server.request("GET", String(fsbLink.dropFirst(server.base.count)))
+        #expect(fsbPage.status == 200 && !fsbPage.body.contains("Yusuf Demir"))
         let acknowledged = try await server.request("POST", path)
         #expect(acknowledged.body.contains("Tak – du har kvitteret"))
         let twice = try await server.request("POST", path)
