@@ -19,8 +19,10 @@ public final class Doorbell: Sendable {
 
     /// Returns when rung, or after `timeout`, whichever comes first.
     public func wait(upTo timeout: Duration) async {
+        // The timer rings only if it ran out: a cancelled timer that rang anyway would leave the
+        // bell rung, so every later wait returned at once and the dispatcher spun on a full core.
         let timer = Task {
-            try? await Task.sleep(for: timeout)
+            do { try await Task.sleep(for: timeout) } catch { return }
             self.ring()
         }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

@@ -142,3 +142,20 @@ final class Scripted: Transport, @unchecked Sendable {
         #expect(try store.audit(incident: "fsb:2026-000412").contains { $0.action == "delivery-fallback" })
     }
 }
+
+@Suite struct DoorbellTests {
+    /// A wait after a ring is answered at once, but the wait after that one sleeps for its timeout
+    /// again (a cancelled timer must not leave the bell rung, or the dispatcher spins).
+    @Test func aRingWakesOneWaitAndLaterWaitsSleep() async {
+        let bell = Doorbell()
+        let clock = ContinuousClock()
+        bell.ring()
+        let first = await clock.measure { await bell.wait(upTo: .seconds(30)) }
+        #expect(first < .seconds(10))
+        for _ in 0..<3 {
+            let later = await clock.measure { await bell.wait(upTo: .milliseconds(300)) }
+            // Only a lower bound: a loaded machine may sleep longer, never shorter.
+            #expect(later >= .milliseconds(250), "\(later)")
+        }
+    }
+}
