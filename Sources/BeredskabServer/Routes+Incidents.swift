@@ -201,7 +201,8 @@ extension Routes {
         }
         let engine = engine
         return order.map { role in
-            (role, engine.rules.roles[role]?.name ?? role, groups[role]!.persons.count, groups[role]!.acknowledged)
+            let name = role == "reporter" ? "Anmelderens egen organisation" : engine.rules.roles[role]?.name ?? role
+            return (role, name, groups[role]!.persons.count, groups[role]!.acknowledged)
         }
     }
 

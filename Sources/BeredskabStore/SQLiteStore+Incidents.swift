@@ -93,7 +93,7 @@ extension SQLiteStore {
         id, organisation, received_at, occurred_at, category, severity, area, report_json, plan_json, merged_into,
         closed_at,
         EXISTS (SELECT 1 FROM notification n WHERE n.incident_id = incident.id AND n.acknowledged_at IS NOT NULL
-            AND n.kind IN ('notification', 'escalation')) AS acknowledged,
+            AND n.kind IN ('notification', 'escalation') AND n.roles != '["reporter"]') AS acknowledged,
         (SELECT CASE WHEN SUM(e.status = 'fired') > 0 THEN 'fired' WHEN SUM(e.status = 'pending') > 0 THEN 'pending'
             ELSE 'none' END FROM escalation e WHERE e.incident_id = incident.id) AS escalation
         """
