@@ -8,9 +8,10 @@ public enum ReviewOutput {
     /// The period from the first day to the last, both included, in Copenhagen; nil if not dates or reversed.
     public static func period(from: String, to: String) -> Range<Instant>? {
         guard let first = LocalDateTime(parsing: from), let last = LocalDateTime(parsing: to) else { return nil }
-        let period =
-            Copenhagen.instant(first)..<Copenhagen.instant(LocalDateTime(daysSinceEpoch: last.daysSinceEpoch + 1))
-        return period.lowerBound < period.upperBound ? period : nil
+        // Compared before making the range: a reversed range traps, and that would end the server.
+        let start = Copenhagen.instant(first)
+        let end = Copenhagen.instant(LocalDateTime(daysSinceEpoch: last.daysSinceEpoch + 1))
+        return start < end ? start..<end : nil
     }
 
     /// The figures as JSON: at least `closures`, `near_misses`, `closed_hours`, `vital_closures`.
