@@ -57,7 +57,7 @@ extension Routes {
         }
         api.post(":id/tasks/:task") { request, context in
             var request = request
-            let (principal, incident, _, _) = try visible(request, context, roles: [.responder, .admin])
+            let (principal, incident, notifications, _) = try visible(request, context, roles: [.responder, .admin])
             let body = try await Self.jsonBody(&request)
             guard case .string(let status)? = body["status"], status == "done" || status == "open" else {
                 throw APIError(
@@ -65,6 +65,17 @@ extension Routes {
                     problems: [("$.status", "must be \"done\" or \"open\"")])
             }
             guard let id = context.parameters.get("task").flatMap(Int64.init),
+                let planned = try store.tasks(incident: incident.id).first(where: { $0.id == id })
+            else { throw APIError.notFound("task") }
+            // A task is marked by someone alerted in its role (or an admin), not by anyone who can see the incident.
+            let persons = Set(principal.notifiedPersons(in: engine))
+            guard
+                principal.can(.admin)
+                    || notifications.contains(where: { persons.contains($0.person) && $0.roles.contains(planned.role) })
+            else {
+                throw APIError(.forbidden, "only someone alerted as '\(planned.role)' can mark this task")
+            }
+            guard
                 let task = try store.setTask(
                     incident: incident.id, task: id, done: status == "done", actor: principal.actor, at: clock())
             else { throw APIError.notFound("task") }

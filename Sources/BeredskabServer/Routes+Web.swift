@@ -347,7 +347,9 @@ extension Routes {
             if n.acknowledgedAt == nil && clock() > n.ackExpiresAt {
                 return page(request, ResponderMessagePage(kind: .expired))
             }
+            // Only the tasks of the roles this alert was for, as the page shows them.
             guard let task = context.parameters.get("task").flatMap(Int64.init),
+                try store.tasks(incident: n.incident).contains(where: { $0.id == task && n.roles.contains($0.role) }),
                 try store.setTask(
                     incident: n.incident, task: task, done: true, actor: "person:\(n.person)", at: clock())
                     != nil

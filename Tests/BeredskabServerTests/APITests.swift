@@ -306,8 +306,20 @@ struct APIFixture {
             Issue.record("no tasks: \(tasks.text)")
             return
         }
+        // A responder marks only tasks of the roles it was alerted in; an admin any.
+        let person = try #require(try fixture.store.token(secret: fixture.tokens["responder"]!)?.person)
+        let mine = Set(
+            try fixture.store.notifications(incident: APIFixture.incident).filter { $0.person == person }.flatMap(
+                \.roles))
+        for item in items {
+            guard case .string(let role)? = item["role"], case .number(let id)? = item["id"] else { continue }
+            let marked = try await fixture.call(
+                .post, base + "/tasks/\(Int(id))", as: "responder", body: #"{"status": "done"}"#)
+            #expect(marked.status == (mine.contains(role) ? 200 : 403), "\(role): \(marked.text)")
+        }
+        #expect(items.contains { if case .string(let role)? = $0["role"] { !mine.contains(role) } else { false } })
         let done = try await fixture.call(
-            .post, base + "/tasks/\(Int(taskID))", as: "responder", body: #"{"status": "done"}"#)
+            .post, base + "/tasks/\(Int(taskID))", as: "admin", body: #"{"status": "done"}"#)
         #expect(done.json["status"] == .string("done"))
         #expect(
             try await fixture.call(.post, base + "/tasks/999999", as: "responder", body: #"{"status": "done"}"#).status
