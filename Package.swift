@@ -61,7 +61,7 @@ let package = Package(
             name: "BeredskabCAP",
             dependencies: ["BeredskabEngine", "BeredskabRules", "BeredskabSyntax", "BeredskabTime"]),
         // The web pages: server-rendered HTML in Danish and English from plain view models. Pure.
-        .target(name: "BeredskabWeb", dependencies: ["BeredskabRules", "BeredskabTime"]),
+        .target(name: "BeredskabWeb", dependencies: ["BeredskabRules", "BeredskabTime", "BeredskabReview"]),
         // Review: OKF's figures on institution closures and the reports side of the safety index. Pure.
         .target(name: "BeredskabReview", dependencies: ["BeredskabTime", "BeredskabRules", "BeredskabRoster"]),
         // Check as a whole: load files, build, cross-check, rota gaps, render.
@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(name: "BeredskabReviewTests", dependencies: ["BeredskabReview", "BeredskabCheck"]),
         .testTarget(
             name: "BeredskabCAPTests", dependencies: ["BeredskabCAP", "BeredskabCheck"], exclude: ["Fixtures"]),
-        .testTarget(name: "BeredskabWebTests", dependencies: ["BeredskabWeb"]),
+        .testTarget(name: "BeredskabWebTests", dependencies: ["BeredskabWeb", "BeredskabReview"]),
         .testTarget(name: "EndToEndTests", dependencies: ["beredskab"]),
     ]
 )

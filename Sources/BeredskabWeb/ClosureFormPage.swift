@@ -1,3 +1,4 @@
+import BeredskabReview
 import BeredskabRules
 
 /// The closure form at `/closures/new` (reviewers; POST `/closures`): an institution closed, fully
@@ -13,22 +14,11 @@ public struct ClosureFormPage: Sendable, Equatable {
         case mitigations
     }
 
-    /// Why an institution closed; raw values as the closures API and `ClosureReason` name them.
-    public enum Reason: String, CaseIterable, Sendable {
-        case staffSafety = "staff-safety"
-        case policeAdvice = "police-advice"
-        case damage
-        case other
-    }
+    /// Why an institution closed: the review's own vocabulary, so the form offers exactly what it records.
+    public typealias Reason = ClosureReason
 
-    /// What was done to keep it open or reopen it; raw values as `Mitigation` names them. Each ticked
-    /// one is posted as a separate `mitigations` field.
-    public enum Mitigation: String, CaseIterable, Sendable {
-        case extraStaff = "extra-staff"
-        case policePresence = "police-presence"
-        case activityMoved = "activity-moved"
-        case hoursChanged = "hours-changed"
-    }
+    /// What was done to keep it open or reopen it. Each ticked one is posted as a separate `mitigations` field.
+    public typealias Mitigation = BeredskabReview.Mitigation
 
     /// What the form holds, as posted.
     public struct Values: Sendable, Equatable {
