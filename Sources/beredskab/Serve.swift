@@ -146,8 +146,8 @@ struct Token: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a token; it is printed once and only its hash is stored.")
 
-        @Option(help: "The organisation id from Contacts/.")
-        var org: String
+        @Option(help: "The organisation id from Contacts/ (default: the --person's organisation).")
+        var org: String?
 
         @Option(help: "reporter, responder, reviewer or admin.")
         var role: AccessRole = .reporter
@@ -166,6 +166,10 @@ struct Token: ParsableCommand {
 
         func run() throws {
             let engine = try loadEngine(rulePaths)
+            guard let org = org ?? person.flatMap({ engine.roster.persons[$0]?.organisation.value }) else {
+                printError("error: give --org, or a known --person whose organisation the token is for\n")
+                throw ExitCode(64)
+            }
             guard engine.roster.organisations[org] != nil else {
                 printError("error: unknown organisation '\(org)'\n")
                 throw ExitCode(64)

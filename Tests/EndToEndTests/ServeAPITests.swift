@@ -8,6 +8,50 @@ import Testing
 /// The API of a running `beredskab serve`: tokens made and revoked on the command line, rules
 /// reloaded by SIGHUP, and the operations endpoints.
 @Suite(.serialized) struct ServeAPITests {
+    /// The role × endpoint matrix of `Tests/Fixtures/role-matrix.json` against the running binary,
+    /// each caller with a token made by `beredskab token create`, over real HTTP.
+    @Test func everyEndpointForEveryKindOfCaller() async throws {
+        let matrix =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: Run.root.appendingPathComponent("Tests/Fixtures/role-matrix.json")))
+            as! [String: Any]
+        let rows = try #require(matrix["rows"] as? [[String: Any]])
+        let callers = try #require(matrix["callers"] as? [String])
+        #expect(rows.count >= 19)
+        for caller in callers where caller != "none" {
+            // A fresh server per caller, so one caller's acknowledgement or closure cannot change the next.
+            let server = try Server()
+            let fsb = try server.token("fsb")
+            let created = try await server.request(
+                "POST", "/api/v1/incidents", token: fsb, body: try example("skud-blaagaarden.json"))
+            let notified = try #require(json(created.body)["notified"] as? [[String: Any]])
+            let personal = try #require(notified.first { $0["tier"] as? String == "personal" }?["person"] as? String)
+            let tokens = [
+                "reporter": fsb, "other-reporter": try server.token("akb"),
+                "responder": try server.token("", role: "responder", person: personal),
+                "other-responder": try server.token("lejerbo", role: "responder"),
+                "reviewer": try server.token("okf", role: "reviewer"),
+                "admin": try server.token("hotspot", role: "admin"),
+            ]
+            try await check(rows, caller: "none", token: nil, on: server)
+            try await check(rows, caller: caller, token: tokens[caller], on: server)
+        }
+    }
+
+    func check(_ rows: [[String: Any]], caller: String, token: String?, on server: Server) async throws {
+        for row in rows {
+            let method = row["method"] as! String
+            let path = (row["path"] as! String).replacingOccurrences(of: "{id}", with: "fsb%3A2026-000412")
+            let body = try row["body"].flatMap { $0 is NSNull ? nil : try JSONSerialization.data(withJSONObject: $0) }
+            let expected = (row["expected"] as! [String: Int])[caller]
+            let answer = try await server.request(method, path, token: token, body: body)
+            #expect(answer.status == expected, "\(caller) \(method) \(path): \(answer.body)")
+            if answer.status >= 400 {
+                #expect((json(answer.body)["error"] as? [String: Any])?["message"] is String, "\(answer.body)")
+            }
+        }
+    }
+
     @Test func tokensAreListedWithoutSecretsAndRevokedAtOnce() async throws {
         let server = try Server()
         let admin = try server.token("hotspot", role: "admin")

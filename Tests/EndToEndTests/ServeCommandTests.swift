@@ -70,7 +70,8 @@ final class Server {
 
     func token(_ organisation: String, role: String = "reporter", person: String? = nil) throws -> String {
         let run = try Run(
-            ["token", "create", "--org", organisation, "--role", role, "--data", data.path]
+            ["token", "create", "--role", role, "--data", data.path]
+                + (organisation.isEmpty ? [] : ["--org", organisation])
                 + (person.map { ["--person", $0] } ?? []) + rules)
         return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
