@@ -22,6 +22,17 @@ extension Routes {
             stored.id = id
             return Self.json(.created, closureJSON(stored))
         }
+        router.put("api/v1/closures/:id") { request, context in
+            var request = request
+            let principal = try require(request, .reviewer, .admin)
+            guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw APIError.notFound("closure") }
+            var record = try decodeClosure(try await Self.jsonBody(&request))
+            record.id = id
+            guard try store.correctClosure(record, actor: principal.actor, at: clock()) else {
+                throw APIError.notFound("closure \(id)")
+            }
+            return Self.json(.ok, closureJSON(record))
+        }
         router.get("api/v1/review") { request, _ in
             _ = try require(request, .reviewer, .admin)
             let (review, from, to) = try review(request)

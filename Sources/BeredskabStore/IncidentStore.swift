@@ -100,6 +100,8 @@ public protocol IncidentStore: Sendable {
 
     /// Records a closure or near miss; returns its id.
     func recordClosure(_ record: ClosureRecord, actor: String, at: Instant) throws -> Int64
+    /// Replaces a closure record with a corrected one, keeping both in the audit log; false if unknown.
+    func correctClosure(_ corrected: ClosureRecord, actor: String, at: Instant) throws -> Bool
     /// Every closure record.
     func closures() throws -> [ClosureRecord]
     /// The incidents of a period, for the review.

@@ -11,6 +11,8 @@ import Testing
 /// A server on a fresh store with one token per kind of caller, and the demo shooting reported by fsb.
 struct APIFixture {
     let store: SQLiteStore
+    /// The SQLite file, for reading what the API does not show (the whole audit log).
+    let path: String
     let routes: Routes
     /// Bearer tokens by caller name.
     var tokens: [String: String] = [:]
@@ -19,6 +21,7 @@ struct APIFixture {
 
     init(options: Routes.Options = Routes.Options()) throws {
         let fixture = try Fixture()
+        path = fixture.path
         store = try SQLiteStore(path: fixture.path)
         routes = Routes(
             live: LiveEngine(

@@ -3,6 +3,7 @@ import BeredskabServer
 import BeredskabStore
 import BeredskabTime
 import Foundation
+import GRDB
 import HTTPTypes
 import Testing
 
@@ -262,5 +263,35 @@ import Testing
         #expect(refused.headers[.contentType]?.hasPrefix("text/html") == true)
         #expect(!refused.text.contains("<svg"))
         #expect(try await fixture.web(.get, "/review", accept: nil, bearer: "reporter").status == 403)
+    }
+
+    @Test func aCorrectionReplacesTheRecordAndTheAuditLogKeepsBothVersions() async throws {
+        let fixture = try APIFixture()
+        let id = try Self.institution(vital: true)
+        let created = try await fixture.call(
+            .post, "/api/v1/closures", as: "reviewer",
+            body: Self.closure(id, from: "2026-03-10T08:00:00+01:00", to: "2026-03-10T14:00:00+01:00"))
+        guard case .number(let number)? = created.json["id"] else {
+            Issue.record("no id: \(created.text)")
+            return
+        }
+        let path = "/api/v1/closures/\(Int(number))"
+        let corrected = try await fixture.call(
+            .put, path, as: "reviewer",
+            body: Self.closure(id, from: "2026-03-10T08:00:00+01:00", to: "2026-03-10T10:30:00+01:00"))
+        #expect(corrected.status == 200, "\(corrected.text)")
+        #expect(corrected.json["to"] == .string("2026-03-10T10:30:00+01:00"))
+        // 08:00–10:30 is 2.5 hours, no longer 6.
+        let review = try await fixture.call(.get, "/api/v1/review?from=2026-03-01&to=2026-03-31", as: "reviewer")
+        #expect(review.json["closed_hours"] == .number(2.5))
+        #expect(review.json["closures"] == .number(1))
+        let audit = try await DatabaseQueue(path: fixture.path).read { db in
+            try String.fetchAll(db, sql: "SELECT action || ' ' || detail FROM audit ORDER BY id")
+        }
+        #expect(audit.contains { $0.contains("closure-corrected") && $0.contains("14:00") && $0.contains("10:30") })
+        let valid = Self.closure(id, from: "2026-03-10T08:00:00+01:00", to: nil)
+        #expect(try await fixture.call(.put, "/api/v1/closures/999999", as: "reviewer", body: valid).status == 404)
+        #expect(try await fixture.call(.put, path, as: "reporter", body: valid).status == 403)
+        #expect(try await fixture.call(.put, path, as: "reviewer", body: #"{"institution": 5}"#).status == 422)
     }
 }
