@@ -39,12 +39,16 @@ extension Routes {
         }
     }
 
-    /// The OpenAPI 3.1 description of the API, shipped as a resource of this module.
+    /// The OpenAPI 3.1 description of the API, shipped as a resource of this module. Looked up
+    /// beside the executable by hand: `Bundle.module` would stop the whole server with a fatal
+    /// error if the binary had been copied away from its resources.
     static let openAPIDocument: [UInt8] = {
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
-            let data = try? Data(contentsOf: url)
-        else { return Array(#"{"error": "openapi.json is missing from the build"}"#.utf8) }
-        return [UInt8](data)
+        let name = "Beredskab_BeredskabServer.resources/openapi.json"
+        let folders = [Bundle.main.bundleURL, Bundle.main.executableURL?.deletingLastPathComponent()].compactMap { $0 }
+        for folder in folders {
+            if let data = try? Data(contentsOf: folder.appendingPathComponent(name)) { return [UInt8](data) }
+        }
+        return Array(#"{"error": "openapi.json was not installed beside the beredskab binary"}"#.utf8)
     }()
 
     func addAdminRoutes(_ router: Router<BasicRequestContext>) {
