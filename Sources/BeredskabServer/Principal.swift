@@ -56,4 +56,18 @@ public struct Principal: Sendable {
         }
         return tier
     }
+
+    /// Whether it may add updates to an incident: an admin, a reporter of the reporting
+    /// organisation, or a responder alerted about it. Seeing everything (a reviewer) is not enough.
+    func mayUpdate(_ incident: IncidentRecord, notifications: [StoredNotification], engine: Engine) -> Bool {
+        if can(.admin) || (can(.reporter) && incident.organisation == organisation) { return true }
+        return wasAlerted(notifications, engine: engine)
+    }
+
+    /// Whether it is a responder one of whose persons was alerted about the incident.
+    func wasAlerted(_ notifications: [StoredNotification], engine: Engine) -> Bool {
+        guard can(.responder) else { return false }
+        let persons = Set(notifiedPersons(in: engine))
+        return notifications.contains { persons.contains($0.person) }
+    }
 }

@@ -20,9 +20,10 @@ extension Routes {
             return Self.json(.ok, statusJSON(incident, notifications))
         }
         api.get(":id/timeline") { request, context in
-            let (principal, incident, _, _) = try visible(request, context)
-            guard principal.can(.responder, .reviewer, .admin) else {
-                throw APIError(.forbidden, "the timeline is for responders, reviewers and admins")
+            let (principal, incident, notifications, _) = try visible(request, context)
+            // Who was sent what, and how delivery went: for those alerted, reviewers and admins.
+            guard principal.seesAll || principal.wasAlerted(notifications, engine: engine) else {
+                throw APIError(.forbidden, "the timeline is for those alerted about the incident, reviewers and admins")
             }
             return Self.json(.ok, try timelineJSON(incident))
         }
@@ -37,7 +38,11 @@ extension Routes {
         }
         api.post(":id/updates") { request, context in
             var request = request
-            let (principal, incident, _, _) = try visible(request, context, roles: [.reporter, .responder, .admin])
+            let (principal, incident, notifications, _) = try visible(
+                request, context, roles: [.reporter, .responder, .admin])
+            guard principal.mayUpdate(incident, notifications: notifications, engine: engine) else {
+                throw APIError(.forbidden, "updates come from the reporting organisation, those alerted, or an admin")
+            }
             let body = try await Self.jsonBody(&request)
             let update = try Self.decodeUpdate(body, actor: principal.actor, at: clock())
             try addUpdate(update, to: incident)

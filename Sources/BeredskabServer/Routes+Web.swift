@@ -171,6 +171,9 @@ extension Routes {
             let form = try await Self.formBody(&request)
             let (principal, incident, notifications, _) = try visible(
                 request, context, roles: [.reporter, .responder, .admin], csrf: form.first("csrf"))
+            guard principal.mayUpdate(incident, notifications: notifications, engine: engine) else {
+                throw APIError(.forbidden, "updates come from the reporting organisation, those alerted, or an admin")
+            }
             let kind = IncidentUpdate.Kind(rawValue: form.first("kind") ?? "") ?? .information
             let text = form.first("text") ?? ""
             var errors: [IncidentStatusPage.UpdateField: FieldProblem] = [:]

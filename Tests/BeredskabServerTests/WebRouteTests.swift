@@ -304,6 +304,21 @@ enum WebForm {
         #expect(try fixture.store.updates(incident: APIFixture.incident).count == 1)
     }
 
+    @Test func seeingEverythingIsNotLeaveToCloseSomeoneElsesIncident() async throws {
+        let fixture = try APIFixture()
+        // Katrine Elm (OKF) is a reviewer: she sees fsb's shooting but was not alerted about it.
+        let (cookie, csrf) = try fixture.signIn("katrine-elm")
+        #expect(try await fixture.web(.get, Self.demoPath, cookie: cookie).status == 200)
+        let page = try await fixture.web(
+            .post, Self.demoPath + "/updates", cookie: cookie, form: [("csrf", csrf), ("kind", "all_clear")])
+        #expect(page.status == 403)
+        let api = try await fixture.web(
+            .post, "/api/v1/incidents/\(APITests.id)/updates", cookie: cookie, accept: "application/json",
+            json: #"{"kind": "all_clear"}"#, csrfHeader: csrf)
+        #expect(api.status == 403)
+        #expect(try fixture.store.incident(id: APIFixture.incident)?.closedAt == nil)
+    }
+
     // MARK: The responder's page behind an alert's link
 
     @Test func theResponderPageShowsPersonalDetailsOnlyToThePersonalTierAndTakesTasksAndAcknowledgements()
