@@ -328,7 +328,18 @@ extension Routes {
                 notify.append(planned)
             }
         }
-        try store.addUpdate(update, incident: incident.id, notify: notify)
-        if !notify.isEmpty { doorbell?.ring() }
+        // A raised severity may make more guidelines fire: evaluate the report again with it.
+        var replan: (([HistoryIncident]) -> Plan)?
+        if update.kind == .severity, let severity = update.severity, severity > incident.severity,
+            incident.mergedInto == nil,
+            case .success(var report) = IncidentReport.decode(
+                Array(incident.reportJSON.utf8), rules: engine.rules, roster: engine.roster)
+        {
+            report.severity = severity
+            let reported = report
+            replan = { history in engine.evaluate(reported, history: history, at: update.at) }
+        }
+        let newlyFired = try store.addUpdate(update, incident: incident.id, notify: notify, replan: replan)
+        if !notify.isEmpty || !newlyFired.isEmpty { doorbell?.ring() }
     }
 }

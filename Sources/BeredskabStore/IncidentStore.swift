@@ -89,8 +89,12 @@ public protocol IncidentStore: Sendable {
     func acknowledge(incident: String, person: String, actor: String, at: Instant) throws -> Int
     /// An incident's updates, oldest first.
     func updates(incident: String) throws -> [IncidentUpdate]
-    /// Adds an update and the messages about it.
-    func addUpdate(_ update: IncidentUpdate, incident: String, notify: [PlannedNotification]) throws
+    /// Adds an update and the messages about it; with `replan`, alerts and timers of guidelines that fire only now.
+    @discardableResult
+    func addUpdate(
+        _ update: IncidentUpdate, incident: String, notify: [PlannedNotification],
+        replan: ((_ history: [HistoryIncident]) -> Plan)?
+    ) throws -> [String]
     /// What happened to an incident, oldest first.
     func timeline(incident: String) throws -> [TimelineEvent]
     /// Open incidents and unacknowledged fired escalations, for `/metrics`.

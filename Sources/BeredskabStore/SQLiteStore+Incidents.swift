@@ -242,9 +242,15 @@ extension SQLiteStore {
     /// Adds an update and the messages telling people about it, in one transaction. A severity
     /// update changes the incident's severity; the all clear closes it, stops its escalation timers
     /// and ends its watches.
+    ///
+    /// With `replan` (a raised severity), the incident is evaluated again against the history around
+    /// it: guidelines that fire only now add their alerts to people not yet told, their tasks and
+    /// their escalation timers, in the same transaction. Returns the guidelines that fired only now.
+    @discardableResult
     public func addUpdate(
-        _ update: IncidentUpdate, incident: String, notify: [PlannedNotification]
-    ) throws {
+        _ update: IncidentUpdate, incident: String, notify: [PlannedNotification],
+        replan: ((_ history: [HistoryIncident]) -> Plan)? = nil
+    ) throws -> [String] {
         try pool.write { db in
             let sequence =
                 try Int.fetchOne(
@@ -279,9 +285,37 @@ extension SQLiteStore {
             for notification in notify {
                 try insert(notification, kind: "update", incident: incident, purpose: "update-\(sequence + 1)", db)
             }
+            var newlyFired: [String] = []
+            if let replan,
+                let row = try Row.fetchOne(db, sql: "SELECT occurred_at, fired FROM incident WHERE id = ?", arguments: [incident])
+            {
+                let history = try self.history(
+                    db, around: Instant(seconds: row["occurred_at"]), lookback: lookback, lookahead: lookahead,
+                    excluding: incident)
+                let plan = replan(history)
+                let before = Self.strings(row["fired"])
+                newlyFired = plan.fired.filter { !before.contains($0) }
+                let told = Set(
+                    try String.fetchAll(
+                        db, sql: "SELECT person FROM notification WHERE incident_id = ? AND kind IN ('notification', 'escalation')",
+                        arguments: [incident]))
+                for notification in plan.notifications
+                where !told.contains(notification.person) && notification.guidelines.contains(where: newlyFired.contains) {
+                    try insert(notification, kind: "notification", incident: incident, purpose: "replan-\(sequence + 1)", db)
+                }
+                try insertTimers(plan, of: Set(newlyFired), incident: incident, db)
+                if !newlyFired.isEmpty {
+                    try db.execute(
+                        sql: "UPDATE incident SET fired = ? WHERE id = ?", arguments: [Self.json(before + newlyFired), incident])
+                    try audit(
+                        db, update.at, "engine", "replanned", incident,
+                        "severity \(update.severity?.rawValue ?? ""): now also \(newlyFired.joined(separator: ", "))")
+                }
+            }
             try audit(
                 db, update.at, update.actor, "update-\(update.kind.rawValue)", incident,
-                update.severity.map { "severity \($0.rawValue): " } ?? "" + update.text)
+                (update.severity.map { "severity \($0.rawValue): " } ?? "") + update.text)
+            return newlyFired
         }
     }
 

@@ -224,26 +224,7 @@ public final class SQLiteStore: IncidentStore {
         for notification in plan.notifications {
             try insert(notification, kind: "notification", incident: report.id, purpose: "notify", db)
         }
-        for task in plan.tasks {
-            try db.execute(
-                sql: """
-                    INSERT INTO task (incident_id, guideline, text, role, due_at, assignees, escalate_to)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    report.id, task.guideline, task.text, task.role, task.due.seconds, Self.json(task.assignees),
-                    Self.json(task.escalateTo),
-                ])
-        }
-        for escalation in plan.escalations {
-            try db.execute(
-                sql:
-                    "INSERT INTO escalation (incident_id, guideline, due_at, roles, round, tier) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [
-                    report.id, escalation.guideline, escalation.after.seconds, Self.json(escalation.to),
-                    escalation.round, escalation.tier.rawValue,
-                ])
-        }
+        try insertTimers(plan, of: Set(plan.fired), incident: report.id, db)
         for watch in plan.watches {
             // An unanswered watch escalates to the guideline's own escalation roles.
             let escalateTo = plan.escalations.first { $0.guideline == watch.guideline }?.to ?? []
@@ -266,6 +247,30 @@ public final class SQLiteStore: IncidentStore {
             StoredIncident(id: report.id, organisation: organisation, receivedAt: at, planJSON: planJSON))
     }
 
+    /// Stores the tasks and escalation timers of a plan's guidelines in `guidelines`.
+    func insertTimers(_ plan: Plan, of guidelines: Set<String>, incident: String, _ db: Database) throws {
+        for task in plan.tasks where guidelines.contains(task.guideline) {
+            try db.execute(
+                sql: """
+                    INSERT INTO task (incident_id, guideline, text, role, due_at, assignees, escalate_to)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    incident, task.guideline, task.text, task.role, task.due.seconds, Self.json(task.assignees),
+                    Self.json(task.escalateTo),
+                ])
+        }
+        for escalation in plan.escalations where guidelines.contains(escalation.guideline) {
+            try db.execute(
+                sql:
+                    "INSERT INTO escalation (incident_id, guideline, due_at, roles, round, tier) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    incident, escalation.guideline, escalation.after.seconds, Self.json(escalation.to),
+                    escalation.round, escalation.tier.rawValue,
+                ])
+        }
+    }
+
     func insert(_ n: PlannedNotification, kind: String, incident: String, purpose: String, _ db: Database) throws {
         let key = "\(incident)/\(purpose)/\(n.person)"
         let channels = JSONValue.array(
@@ -286,14 +291,16 @@ public final class SQLiteStore: IncidentStore {
 
     /// Other incidents for duplicates, correlation and suppression: those the rules can see, from
     /// `lookback` seconds before `time` to `lookahead` after it (a duplicate may have happened later).
-    func history(_ db: Database, around time: Instant, lookback: Int, lookahead: Int) throws -> [HistoryIncident] {
+    func history(
+        _ db: Database, around time: Instant, lookback: Int, lookahead: Int, excluding: String = ""
+    ) throws -> [HistoryIncident] {
         let rows = try Row.fetchAll(
             db,
             sql: """
                 SELECT id, category, area, occurred_at, fired, closed_at FROM incident
-                WHERE merged_into IS NULL AND occurred_at BETWEEN ? AND ? ORDER BY occurred_at
+                WHERE merged_into IS NULL AND occurred_at BETWEEN ? AND ? AND id != ? ORDER BY occurred_at
                 """,
-            arguments: [time.seconds - lookback, time.seconds + lookahead])
+            arguments: [time.seconds - lookback, time.seconds + lookahead, excluding])
         return rows.compactMap { row in
             guard let category = Category(rawValue: row["category"]) else { return nil }
             return HistoryIncident(

@@ -326,4 +326,38 @@ struct APIFixture {
         let openapi = try await fixture.call(.get, "/api/v1/openapi.json", as: nil)
         #expect(openapi.json["openapi"] != nil)
     }
+
+    @Test func aRaisedSeverityAlertsWhoTheNewlyFiringGuidelinesNameOnce() async throws {
+        let fixture = try APIFixture()
+        let report = """
+            {"id": "fsb:vold-1", "reporter": {"organisation": "fsb"}, "occurred_at": "2026-03-13T21:40:00+01:00",
+             "category": "violence", "severity": "moderate", "location": {"area": "blaagaarden"}}
+            """
+        let created = try await fixture.call(.post, "/api/v1/incidents", as: "reporter", body: report)
+        #expect(created.status == 201)
+        #expect(created.json["fired"]?.text.contains("vold-alvorlig") == false)
+        let before = try fixture.store.notifications(incident: "fsb:vold-1")
+
+        let path = "/api/v1/incidents/fsb:vold-1/updates"
+        let raised = try await fixture.call(
+            .post, path, as: "reporter", body: #"{"kind": "severity", "severity": "severe", "text": "Kniv set"}"#)
+        #expect(raised.status == 201, "\(raised.text)")
+        let after = try fixture.store.notifications(incident: "fsb:vold-1")
+        let added = after.filter { $0.kind == "notification" && !before.map(\.id).contains($0.id) }
+        // vold-alvorlig alerts the police duty officer (personal tier) and the hotspot secretariat.
+        #expect(added.contains { $0.roles == ["politi-vagt"] && $0.tier == .personal })
+        #expect(added.contains { $0.roles == ["hotspot-sekretariat"] })
+        #expect(added.allSatisfy { $0.guidelines.contains("vold-alvorlig") })
+        #expect(Set(added.map(\.person)).isDisjoint(with: before.filter { $0.kind == "notification" }.map(\.person)))
+        #expect(try fixture.store.tasks(incident: "fsb:vold-1").contains { $0.guideline == "vold-alvorlig" })
+        #expect(try fixture.store.audit(incident: "fsb:vold-1").contains { $0.action == "replanned" })
+        #expect(raised.json["escalation"] == .string("pending"))
+
+        // Raising it again fires nothing new and alerts nobody twice.
+        let again = try await fixture.call(
+            .post, path, as: "reporter", body: #"{"kind": "severity", "severity": "extreme", "text": "Flere"}"#)
+        #expect(again.status == 201)
+        let third = try fixture.store.notifications(incident: "fsb:vold-1").filter { $0.kind == "notification" }
+        #expect(third.count == after.filter { $0.kind == "notification" }.count)
+    }
 }
