@@ -153,7 +153,8 @@ extension Routes {
     func addReportRoutes(_ router: Router<BasicRequestContext>) {
         router.get("report") { request, _ in
             let principal = try require(request, .reporter)
-            let values = ReportFormPage.Values(occurredAt: WebTime.dateTimeLocal(clock()))
+            let values = ReportFormPage.Values(
+                occurredAt: WebTime.dateTimeLocal(clock()), reportID: newReportID(principal.organisation))
             return page(request, principal, ReportFormPage(areas: areaOptions(), values: values))
         }
         router.post("report") { request, _ in
@@ -240,7 +241,9 @@ extension Routes {
             lon: form.first("lon") ?? "", occurredAt: form.first("occurred_at") ?? "",
             description: form.first("description") ?? "", injured: form.first("injured") != nil,
             weapons: form.first("weapons") != nil, minors: form.first("minors") != nil,
-            persons: form.first("persons") ?? "")
+            persons: form.first("persons") ?? "",
+            reportID: form.first("report_id").flatMap { Self.isOwnWebID($0, principal.organisation) ? $0 : nil }
+                ?? newReportID(principal.organisation))
         var errors: [ReportFormPage.Field: FieldProblem] = [:]
         if values.category.isEmpty {
             errors[.category] = .required
@@ -286,8 +289,7 @@ extension Routes {
         {
             flags.append((name, .bool(true)))
         }
-        let stamp = Copenhagen.format(now).prefix(16).filter(\.isNumber)
-        let id = "\(principal.organisation):web-\(stamp)-\(UUID().uuidString.prefix(8).lowercased())"
+        let id = values.reportID
         var reporter: [(String, JSONValue)] = [("organisation", .string(principal.organisation))]
         if let person = principal.person { reporter.append(("person", .string(person))) }
         var fields: [(String, JSONValue)] = [
@@ -315,9 +317,25 @@ extension Routes {
             values.occurredAt = WebTime.dateTimeLocal(occurred)
             return page(request, principal, ReportFormPage(areas: areaOptions(), values: values, errors: errors))
         }
-        _ = try await acceptReport(report, raw: json.prettyText, organisation: principal.organisation)
-        metrics.reportReceived("accepted")
+        // Sent twice, the same id is the same report: both answers lead to the one incident.
+        switch try await acceptReport(report, raw: json.prettyText, organisation: principal.organisation) {
+        case .accepted: metrics.reportReceived("accepted")
+        case .replayed: metrics.reportReceived("replayed")
+        case .idTaken: throw APIError(.conflict, "the form's report id is taken; reload the form and send it again")
+        }
         return Self.redirect("/incidents/\(HTML.pathSegment(id))")
+    }
+
+    /// A fresh id for a report made on the web: `<organisation>:web-<Copenhagen time>-<random>`.
+    func newReportID(_ organisation: String) -> String {
+        let stamp = Copenhagen.format(clock()).prefix(16).filter(\.isNumber)
+        return "\(organisation):web-\(stamp)-\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    /// Whether a posted id is one this server made for this organisation's form (nothing else is taken).
+    static func isOwnWebID(_ id: String, _ organisation: String) -> Bool {
+        id.hasPrefix("\(organisation):web-") && id.count <= 200
+            && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-:._".contains($0)) }
     }
 
     // MARK: The responder's page behind the link in an alert

@@ -287,7 +287,8 @@ extension SQLiteStore {
             }
             var newlyFired: [String] = []
             if let replan,
-                let row = try Row.fetchOne(db, sql: "SELECT occurred_at, fired FROM incident WHERE id = ?", arguments: [incident])
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT occurred_at, fired FROM incident WHERE id = ?", arguments: [incident])
             {
                 let history = try self.history(
                     db, around: Instant(seconds: row["occurred_at"]), lookback: lookback, lookahead: lookahead,
@@ -297,16 +298,22 @@ extension SQLiteStore {
                 newlyFired = plan.fired.filter { !before.contains($0) }
                 let told = Set(
                     try String.fetchAll(
-                        db, sql: "SELECT person FROM notification WHERE incident_id = ? AND kind IN ('notification', 'escalation')",
+                        db,
+                        sql:
+                            "SELECT person FROM notification WHERE incident_id = ? AND kind IN ('notification', 'escalation')",
                         arguments: [incident]))
                 for notification in plan.notifications
-                where !told.contains(notification.person) && notification.guidelines.contains(where: newlyFired.contains) {
-                    try insert(notification, kind: "notification", incident: incident, purpose: "replan-\(sequence + 1)", db)
+                where !told.contains(notification.person)
+                    && notification.guidelines.contains(where: newlyFired.contains)
+                {
+                    try insert(
+                        notification, kind: "notification", incident: incident, purpose: "replan-\(sequence + 1)", db)
                 }
                 try insertTimers(plan, of: Set(newlyFired), incident: incident, db)
                 if !newlyFired.isEmpty {
                     try db.execute(
-                        sql: "UPDATE incident SET fired = ? WHERE id = ?", arguments: [Self.json(before + newlyFired), incident])
+                        sql: "UPDATE incident SET fired = ? WHERE id = ?",
+                        arguments: [Self.json(before + newlyFired), incident])
                     try audit(
                         db, update.at, "engine", "replanned", incident,
                         "severity \(update.severity?.rawValue ?? ""): now also \(newlyFired.joined(separator: ", "))")

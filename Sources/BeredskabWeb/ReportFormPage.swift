@@ -39,12 +39,15 @@ public struct ReportFormPage: Sendable, Equatable {
         public var minors: Bool
         /// Persons involved, one a line: personal data.
         public var persons: String
+        /// The report's id, made when the form is first shown and sent back with it, so a form sent
+        /// twice (a double tap, a resend after a dropped connection) is one report.
+        public var reportID: String
 
         /// Creates the values; an empty form needs only `occurredAt`.
         public init(
             category: String = "", severity: String = "", area: String = "", address: String = "", lat: String = "",
             lon: String = "", occurredAt: String, description: String = "", injured: Bool = false,
-            weapons: Bool = false, minors: Bool = false, persons: String = ""
+            weapons: Bool = false, minors: Bool = false, persons: String = "", reportID: String = ""
         ) {
             self.category = category
             self.severity = severity
@@ -58,6 +61,7 @@ public struct ReportFormPage: Sendable, Equatable {
             self.weapons = weapons
             self.minors = minors
             self.persons = persons
+            self.reportID = reportID
         }
     }
 
@@ -112,6 +116,9 @@ public struct ReportFormPage: Sendable, Equatable {
         var main = Form.errorSummary(problems, lang: lang)
         main += "<h1>\(title)</h1>\n<p>\(t[.reportIntro])</p>\n"
         main += "<form method=\"post\" action=\"/report\" novalidate>\n" + Form.csrf(context)
+        if !values.reportID.isEmpty {
+            main += "<input type=\"hidden\" name=\"report_id\" value=\"\(HTML.escape(values.reportID))\">\n"
+        }
 
         main += "<fieldset class=\"group\">\n<legend>\(t[.reportWhat])</legend>\n"
         main += Form.select(

@@ -212,6 +212,29 @@ enum WebForm {
         #expect(!page.text.contains("Maja Berg"))
     }
 
+    @Test func aFormSentTwiceIsOneReport() async throws {
+        let fixture = try APIFixture()
+        let (cookie, csrf) = try fixture.signIn("bent-iversen")
+        let form = try await fixture.web(.get, "/report", cookie: cookie)
+        let match = try #require(form.text.firstMatch(of: #/name="report_id" value="([^"]+)"/#))
+        let id = String(match.1)
+        #expect(id.hasPrefix("fsb:web-"))
+        let before = try Self.incidentCount(fixture.store)
+        let fields = Self.reportForm(csrf: csrf) + [("report_id", id)]
+        let first = try await fixture.web(.post, "/report", cookie: cookie, form: fields)
+        let second = try await fixture.web(.post, "/report", cookie: cookie, form: fields)
+        #expect(first.status == 303 && second.status == 303)
+        #expect(first.location == second.location)
+        #expect(try Self.incidentCount(fixture.store) == before + 1)
+        #expect(try fixture.store.incident(id: id) != nil)
+        // An id that is not this organisation's web id is not taken from the form.
+        let forged = try await fixture.web(
+            .post, "/report", cookie: cookie, form: Self.reportForm(csrf: csrf) + [("report_id", APIFixture.incident)])
+        #expect(forged.status == 303)
+        #expect(forged.location != "/incidents/fsb%3A2026-000412")
+        #expect(try Self.incidentCount(fixture.store) == before + 2)
+    }
+
     @Test func aReportFormWithoutItsCSRFTokenIsRefusedAndNothingStored() async throws {
         let fixture = try APIFixture()
         let (cookie, csrf) = try fixture.signIn("bent-iversen")
