@@ -62,7 +62,8 @@ let package = Package(
             dependencies: ["BeredskabEngine", "BeredskabRules", "BeredskabSyntax", "BeredskabTime"]),
         // The web pages: server-rendered HTML in Danish and English from plain view models. Pure.
         .target(name: "BeredskabWeb", dependencies: ["BeredskabRules", "BeredskabTime", "BeredskabReview"]),
-        // Review: OKF's figures on institution closures and the reports side of the safety index. Pure.
+        // Review: OKF's figures on institution closures and the reports side of the safety index (its page is in
+        // BeredskabWeb). Pure.
         .target(name: "BeredskabReview", dependencies: ["BeredskabTime", "BeredskabRules", "BeredskabRoster"]),
         // Check as a whole: load files, build, cross-check, rota gaps, render.
         .target(name: "BeredskabCheck", dependencies: ["BeredskabSyntax", "BeredskabRules", "BeredskabRoster"]),
@@ -75,6 +76,7 @@ let package = Package(
                 "BeredskabServer",
                 "BeredskabStore",
                 "BeredskabSyntax",
+                "BeredskabWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

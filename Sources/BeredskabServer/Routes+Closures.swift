@@ -3,6 +3,7 @@ import BeredskabReview
 import BeredskabRules
 import BeredskabStore
 import BeredskabTime
+import BeredskabWeb
 import Foundation
 import HTTPTypes
 import Hummingbird

@@ -5,6 +5,7 @@ import BeredskabRules
 import BeredskabServer
 import BeredskabStore
 import BeredskabTime
+import BeredskabWeb
 import Foundation
 
 /// A time on the command line: RFC 3339, or Copenhagen wall-clock `YYYY-MM-DD HH:MM` or `YYYY-MM-DD`.

@@ -1,3 +1,4 @@
+import BeredskabReview
 import BeredskabRoster
 import BeredskabRules
 import BeredskabTime
@@ -21,7 +22,7 @@ extension Review {
             }
         }
         var body = """
-            <header><h1>Lukninger af institutioner</h1><p class="period">\(Self.escape(from)) – \(Self.escape(to))</p></header>
+            <header><h1>Lukninger af institutioner</h1><p class="period">\(HTML.escape(from)) – \(HTML.escape(to))</p></header>
             <section class="headline \(vitalClosures == 0 ? "good" : "bad")" aria-label="Samfundsvigtige institutioner">
             <p class="big">\(vitalClosures)</p><p>samfundsvigtige institutioner lukket (målet er 0)</p></section>
             <section class="figures"><dl>
@@ -43,14 +44,14 @@ extension Review {
             for (id, h) in closedHoursByInstitution.sorted(by: { $0.value > $1.value }) {
                 let vital = roster.institutions[id]?.vital == true ? " (samfundsvigtig)" : ""
                 body +=
-                    "<tr><td>\(Self.escape((roster.institutions[id]?.name ?? id) + vital))</td><td>\(hours(h))</td></tr>\n"
+                    "<tr><td>\(HTML.escape((roster.institutions[id]?.name ?? id) + vital))</td><td>\(hours(h))</td></tr>\n"
             }
             body += "</tbody></table></section>\n"
         }
         return """
             <!doctype html>
             <html lang="da"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Lukninger \(Self.escape(from)) – \(Self.escape(to))</title>
+            <title>Lukninger \(HTML.escape(from)) – \(HTML.escape(to))</title>
             <style>
             body{font-family:"DejaVu Sans",system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#111}
             h1{margin-bottom:0}.period{color:#444;margin-top:.2rem}
@@ -81,21 +82,6 @@ extension Review {
         "vandalism": "hærværk", "harassment": "chikane",
     ]
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
-
-    /// Hours as Danish readers write them: `11 t`, `6,5 t`.
     static func danishHours(_ h: Double) -> String {
         let tenths = Int((h * 10).rounded())
         return tenths % 10 == 0 ? "\(tenths / 10) t" : "\(tenths / 10),\(abs(tenths % 10)) t"
@@ -103,7 +89,7 @@ extension Review {
 
     /// A horizontal bar chart as inline SVG, with a text alternative; black and grey so it prints.
     static func chart(_ title: String, _ items: [(String, Double)], unit: (Double) -> String) -> String {
-        var out = "<section><h2>\(escape(title))</h2>\n"
+        var out = "<section><h2>\(HTML.escape(title))</h2>\n"
         guard !items.isEmpty, let largest = items.map(\.1).max(), largest > 0 else {
             return out + "<p>Ingen i perioden.</p></section>\n"
         }
@@ -112,17 +98,20 @@ extension Review {
         let row = 26.0
         let height = Double(items.count) * row + 8
         out +=
-            "<svg role=\"img\" aria-label=\"\(escape(title))\" width=\"\(Int(labelWidth + barWidth + 80))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(labelWidth + barWidth + 80)) \(Int(height))\">\n"
+            "<svg role=\"img\" aria-label=\"\(HTML.escape(title))\" width=\"\(Int(labelWidth + barWidth + 80))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(labelWidth + barWidth + 80)) \(Int(height))\">\n"
         out +=
-            "<title>\(escape(title)): " + escape(items.map { "\($0.0) \(unit($0.1))" }.joined(separator: ", "))
+            "<title>\(HTML.escape(title)): "
+            + HTML.escape(items.map { "\($0.0) \(unit($0.1))" }.joined(separator: ", "))
             + "</title>\n"
         for (index, (label, value)) in items.enumerated() {
             let y = Double(index) * row + 4
             let width = max(1, barWidth * value / largest)
-            out += "<text x=\"\(Int(labelWidth - 8))\" y=\"\(Int(y + 16))\" text-anchor=\"end\">\(escape(label))</text>"
+            out +=
+                "<text x=\"\(Int(labelWidth - 8))\" y=\"\(Int(y + 16))\" text-anchor=\"end\">\(HTML.escape(label))</text>"
             out +=
                 "<rect x=\"\(Int(labelWidth))\" y=\"\(Int(y + 3))\" width=\"\(Int(width))\" height=\"18\" fill=\"#333\"/>"
-            out += "<text x=\"\(Int(labelWidth + width + 6))\" y=\"\(Int(y + 16))\">\(escape(unit(value)))</text>\n"
+            out +=
+                "<text x=\"\(Int(labelWidth + width + 6))\" y=\"\(Int(y + 16))\">\(HTML.escape(unit(value)))</text>\n"
         }
         return out + "</svg></section>\n"
     }
