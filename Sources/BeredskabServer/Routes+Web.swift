@@ -68,33 +68,16 @@ extension Routes {
         return PageContext(lang: Self.language(request), path: request.uri.path, user: user, csrf: principal?.csrf)
     }
 
-    /// A rendered page as a response; remembers a language chosen with `?lang=`.
-    func page(
-        _ request: Request, _ principal: Principal?, status: Int = 200, _ render: (PageContext) -> String
-    )
-        -> Response
-    {
+    /// A page as a response, for the signed-in principal if any; remembers a language chosen with `?lang=`.
+    func page(_ request: Request, _ principal: Principal?, _ view: some WebPage) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         if let lang = request.uri.queryParameters.get("lang").flatMap({ Language(rawValue: String($0)) }) {
             headers[.setCookie] = "lang=\(lang.rawValue); Path=/; Max-Age=31536000; SameSite=Lax"
         }
         return Response(
-            status: HTTPResponse.Status(code: status), headers: headers,
-            body: .init(byteBuffer: ByteBuffer(string: render(context(request, principal)))))
-    }
-
-    func page(_ request: Request, _ principal: Principal?, _ view: ReportFormPage) -> Response {
-        page(request, principal, status: view.status, view.render)
-    }
-    func page(_ request: Request, _ principal: Principal?, _ view: ClosureFormPage) -> Response {
-        page(request, principal, status: view.status, view.render)
-    }
-    func page(_ request: Request, _ principal: Principal?, _ view: SignInPage) -> Response {
-        page(request, principal, status: view.status, view.render)
-    }
-    func page(_ request: Request, _ view: ResponderMessagePage) -> Response {
-        page(request, nil, status: view.status, view.render)
+            status: HTTPResponse.Status(code: view.status), headers: headers,
+            body: .init(byteBuffer: ByteBuffer(string: view.render(context(request, principal)))))
     }
 
     /// A browser's failed page request: the sign-in page for a 401 on GET, else an error page; nil for non-browsers.
@@ -102,9 +85,7 @@ extension Routes {
         guard request.headers[.accept]?.contains("text/html") == true else { return nil }
         if error.status == .unauthorized && request.method == .get { return Self.redirect("/login") }
         let principal = try? principal(request)
-        return page(request, principal ?? nil, status: Int(error.status.code)) { context in
-            ErrorPage(status: Int(error.status.code), message: error.message).render(context)
-        }
+        return page(request, principal ?? nil, ErrorPage(status: Int(error.status.code), message: error.message))
     }
 
     // MARK: Sign-in
@@ -228,7 +209,7 @@ extension Routes {
                 TimelineEntry(at: $0.at, kind: .update, text: $0.text.isEmpty ? $0.kind.rawValue : $0.text)
             },
             updateKind: kind, updateText: text, updateErrors: errors)
-        return page(request, principal, status: view.status, view.render)
+        return page(request, principal, view)
     }
 
     /// The report form sent: checked field by field, re-shown with the problems, or accepted like
@@ -352,21 +333,21 @@ extension Routes {
                 return try watchAnswer(request, token: token, status: status, reopenAt: form.first("reopen_at"))
             }
             switch try store.acknowledge(ackToken: token, at: clock()) {
-            case .acknowledged: return page(request, ResponderMessagePage(kind: .acknowledged, token: token))
+            case .acknowledged: return page(request, nil, ResponderMessagePage(kind: .acknowledged, token: token))
             case .alreadyAcknowledged(let n):
                 return page(
-                    request, ResponderMessagePage(kind: .alreadyAcknowledged(at: n.acknowledgedAt), token: token))
-            case .expired: return page(request, ResponderMessagePage(kind: .expired))
-            case .unknown: return page(request, ResponderMessagePage(kind: .unknown))
+                    request, nil, ResponderMessagePage(kind: .alreadyAcknowledged(at: n.acknowledgedAt), token: token))
+            case .expired: return page(request, nil, ResponderMessagePage(kind: .expired))
+            case .unknown: return page(request, nil, ResponderMessagePage(kind: .unknown))
             }
         }
         router.post("ack/:token/tasks/:task") { request, context in
             let token = context.parameters.get("token") ?? ""
             guard let n = try store.notification(ackToken: token) else {
-                return page(request, ResponderMessagePage(kind: .unknown))
+                return page(request, nil, ResponderMessagePage(kind: .unknown))
             }
             if n.acknowledgedAt == nil && clock() > n.ackExpiresAt {
-                return page(request, ResponderMessagePage(kind: .expired))
+                return page(request, nil, ResponderMessagePage(kind: .expired))
             }
             // Only the tasks of the roles this alert was for, as the page shows them.
             guard let task = context.parameters.get("task").flatMap(Int64.init),
@@ -381,11 +362,11 @@ extension Routes {
 
     func responderPage(_ request: Request, token: String) throws -> Response {
         guard let n = try store.notification(ackToken: token) else {
-            return page(request, ResponderMessagePage(kind: .unknown))
+            return page(request, nil, ResponderMessagePage(kind: .unknown))
         }
         let now = clock()
         if n.acknowledgedAt == nil && now > n.ackExpiresAt {
-            return page(request, ResponderMessagePage(kind: .expired))
+            return page(request, nil, ResponderMessagePage(kind: .expired))
         }
         let engine = engine
         let incident = try store.incident(id: n.incident)
@@ -396,7 +377,7 @@ extension Routes {
                 token: token, incident: n.incident,
                 institutionName: engine.roster.institutions[institution]?.name ?? institution, message: message,
                 situation: incident.map(situation))
-            return page(request, nil, status: view.status, view.render)
+            return page(request, nil, view)
         }
         var details: String?
         if n.tier == .personal, let personal = n.details {
@@ -422,7 +403,7 @@ extension Routes {
                 ?? Situation(category: .other, severity: .moderate, description: ""),
             message: message, personalDetails: details, tasks: tasks, acknowledgedAt: n.acknowledgedAt,
             timeline: timeline, now: now)
-        return page(request, nil, status: 200, view.render)
+        return page(request, nil, view)
     }
 
     func watchAnswer(_ request: Request, token: String, status: String, reopenAt: String?) throws -> Response {
@@ -433,7 +414,7 @@ extension Routes {
             let view = WatchRequestPage(
                 token: token, incident: n.incident, institutionName: n.name, message: n.message, answer: status,
                 reopenAt: reopenAt, errors: [.reopenAt: .invalidDateTime])
-            return page(request, nil, status: view.status, view.render)
+            return page(request, nil, view)
         }
         let engine = engine
         switch try store.answerWatch(
@@ -443,12 +424,13 @@ extension Routes {
         case .recorded(let institution, _):
             let name = engine.roster.institutions[institution]?.name ?? institution
             return page(
-                request, ResponderMessagePage(kind: .watchRecorded(institution: name, answer: pageAnswer), token: token)
+                request, nil,
+                ResponderMessagePage(kind: .watchRecorded(institution: name, answer: pageAnswer), token: token)
             )
         case .over:
-            return page(request, ResponderMessagePage(kind: .watchOver))
+            return page(request, nil, ResponderMessagePage(kind: .watchOver))
         case .notAWatch:
-            return page(request, ResponderMessagePage(kind: .unknown))
+            return page(request, nil, ResponderMessagePage(kind: .unknown))
         }
     }
 
@@ -468,7 +450,7 @@ extension Routes {
                 link: "/incidents/\(HTML.pathSegment($0.id))")
         }
         let view = BoardPage(rows: BoardPage.ordered(rows), updatedAt: now)
-        return page(request, principal, status: 200, view.render)
+        return page(request, principal, view)
     }
 
     func closureForm(_ request: Request, _ principal: Principal, _ form: [String: [String]]) throws -> Response {
