@@ -89,11 +89,6 @@ public struct Routes: Sendable {
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: value.prettyText)))
     }
 
-    /// `{"error": {"status": 422, "message": "…", "problems": [{"path", "message"}]}}`
-    static func error(_ status: HTTPResponse.Status, _ message: String, problems: [ReportProblem] = []) -> Response {
-        json(status, APIError(status, message, problems: problems.map { ($0.path, $0.message) }).json)
-    }
-
     // MARK: Credentials
 
     /// Who is asking, from a bearer token or a session cookie; nil if neither is sent. A token

@@ -5,10 +5,8 @@ import BeredskabTime
 
 /// What the server needs from storage, small enough for a PostgreSQL implementation to follow.
 public protocol IncidentStore: Sendable {
-    /// Creates a bearer token for an organisation; only its hash is kept. Returns the token, once.
+    /// Creates a reporter token for an organisation; only its hash is kept. Returns the token, once.
     func createToken(organisation: String, at: Instant) throws -> String
-    /// The organisation a bearer token belongs to, if it is valid.
-    func organisation(forToken token: String) throws -> String?
 
     /// Accepts a report durably: within one transaction it finds an earlier incident with the same
     /// id, or reads the recent history, lets `plan` decide, and stores incident, plan, notifications,

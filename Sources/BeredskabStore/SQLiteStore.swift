@@ -160,10 +160,6 @@ public final class SQLiteStore: IncidentStore {
         try createToken(organisation: organisation, role: .reporter, at: at).secret
     }
 
-    public func organisation(forToken token: String) throws -> String? {
-        try self.token(secret: token).flatMap { $0.role == .reporter ? $0.organisation : nil }
-    }
-
     // MARK: Intake
 
     /// The acknowledgement token of a notification: an HMAC of its idempotency key, so links can be

@@ -114,8 +114,8 @@ final class Recorder: Transport, @unchecked Sendable {
         let fixture = try Fixture()
         let store = try SQLiteStore(path: fixture.path)
         let token = try store.createToken(organisation: "fsb", at: at)
-        #expect(try store.organisation(forToken: token) == "fsb")
-        #expect(try store.organisation(forToken: token + "x") == nil)
+        #expect(try store.token(secret: token)?.organisation == "fsb")
+        #expect(try store.token(secret: token + "x") == nil)
         let stored = try DatabaseQueue(path: fixture.path).read {
             try String.fetchAll($0, sql: "SELECT hash FROM token")
         }
