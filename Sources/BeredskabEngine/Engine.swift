@@ -135,11 +135,20 @@ public struct Engine: Sendable {
     ///   - history: earlier incidents, for correlation, duplicates and suppression.
     ///   - at: when the plan is made (default: when the incident occurred); delays, deadlines and
     ///     escalations count from here, and duty is resolved at each notification's send time.
+    ///   - mergeDuplicates: whether the report may merge into an earlier incident; false when an
+    ///     incident is evaluated again after an update (it is already an incident of its own).
+    ///
+    /// A report that duplicates an open earlier incident (`merged_into`) is not a new incident, but
+    /// it is never swallowed: the guidelines it fires on its own that the incident has not fired yet
+    /// fire now for that incident (`fired`), with their notifications, tasks, watches and
+    /// escalations; those the incident already fired are listed in `already_fired` and not planned
+    /// again. The merged incident itself does not count twice in correlation windows.
     public func evaluate(
-        _ report: IncidentReport, history: [HistoryIncident] = [], at: Instant? = nil, strategy: Strategy = .indexed
+        _ report: IncidentReport, history: [HistoryIncident] = [], at: Instant? = nil, strategy: Strategy = .indexed,
+        mergeDuplicates: Bool = true
     ) -> Plan {
         let at = at ?? report.occurredAt
-        let facts = facts(report, history: history)
+        var facts = facts(report, history: history)
         var plan = Plan(
             incidentID: report.id, category: report.category, severity: report.severity,
             occurredAt: report.occurredAt, at: at, area: facts.area.map { areas.ids[$0] })
@@ -151,13 +160,27 @@ public struct Engine: Sendable {
                         "the incident could not be placed in an area: it lies in no area, so 'area …' tests are false and 'not area …' true"
                 ))
         }
-        let matched = matched(facts, strategy: strategy)
-        if let duplicate = duplicate(of: facts, matched: matched) {
+        var matched = matched(facts, strategy: strategy)
+        let suppressionHistory = facts.history
+        var earlierFired: [String] = []
+        if mergeDuplicates, let duplicate = duplicate(of: facts, matched: matched),
+            let incident = history.first(where: { $0.id == duplicate })
+        {
             plan.mergedInto = duplicate
-            return plan
+            earlierFired = incident.fired
+            plan.merge = Plan.Merge(
+                severityBefore: incident.severity,
+                severityAfter: incident.severity.map { max($0, report.severity) } ?? report.severity,
+                flagsAdded: report.flags.subtracting(incident.flags).map(\.rawValue).sorted(),
+                personsAdded: report.persons.count)
+            // The report stands for the incident it duplicates: that incident is not counted again.
+            facts.history.removeAll { $0.incident.id == duplicate }
+            matched = self.matched(facts, strategy: strategy)
         }
-        let (fired, suppressed) = resolveSuppression(matched, facts)
+        let (allFired, suppressed) = resolveSuppression(matched, facts, history: suppressionHistory)
+        let fired = allFired.filter { !earlierFired.contains(rules.guidelines[$0].id.value) }
         plan.fired = fired.map { rules.guidelines[$0].id.value }
+        plan.alreadyFired = allFired.map { rules.guidelines[$0].id.value }.filter(earlierFired.contains)
         plan.suppressed = suppressed.map {
             Plan.Suppression(guideline: rules.guidelines[$0.0].id.value, by: rules.guidelines[$0.1].id.value)
         }
@@ -183,7 +206,9 @@ public struct Engine: Sendable {
 
     /// Splits matched guidelines into those that fire and those silenced by an active suppressor:
     /// one that fires now, or that fired for a related area within its active period and is not closed.
-    func resolveSuppression(_ matched: [Int], _ facts: Facts) -> (fired: [Int], suppressed: [(Int, Int)]) {
+    func resolveSuppression(
+        _ matched: [Int], _ facts: Facts, history: [(incident: HistoryIncident, area: Int?)]
+    ) -> (fired: [Int], suppressed: [(Int, Int)]) {
         let matchedSet = Set(matched)
         var firing: [Int: Bool] = [:]
         func fires(_ index: Int) -> Bool {
@@ -195,8 +220,7 @@ public struct Engine: Sendable {
         }
         func activeEarlier(_ index: Int) -> Bool {
             let guideline = rules.guidelines[index]
-            for (incident, area) in facts.history where !incident.closed && incident.fired.contains(guideline.id.value)
-            {
+            for (incident, area) in history where !incident.closed && incident.fired.contains(guideline.id.value) {
                 let age = facts.occurredAt.seconds - incident.occurredAt.seconds
                 guard age >= 0, age <= guideline.activeFor else { continue }
                 guard let here = facts.area, let there = area, areas.related(here, there) else { continue }
@@ -290,5 +314,27 @@ extension Engine {
         var planner = detachedPlanner(at: time)
         planner.notify(person, as: role, at: time, tier: .situation, guideline, message: message)
         return planner.notifications.first
+    }
+}
+
+extension Engine {
+    /// The roles whose acknowledgement stops a guideline's escalations: the roles it notifies and
+    /// the roles it escalates to. A receipt by anyone else (the reporting organisation's key
+    /// persons, an institution's leader asked about a watch) is recorded as seen and stops nothing.
+    /// Empty for an unknown guideline. See docs/plan.md, "Who stops an escalation".
+    public func responsibleRoles(_ guideline: String) -> Set<String> {
+        guard let guideline = rules.guideline(guideline) else { return [] }
+        var roles = Set<String>()
+        for action in guideline.notifications {
+            if case .roles(let names) = action.recipients { roles.formUnion(names.map(\.value)) }
+        }
+        for escalation in guideline.escalations { roles.formUnion(escalation.roles.map(\.value)) }
+        return roles
+    }
+
+    /// Whether a receipt of a notification sent in `roles` about `guidelines` stops escalations:
+    /// true when one of its roles is responsible for one of the guidelines.
+    public func acknowledgementStops(roles: [String], guidelines: [String]) -> Bool {
+        guidelines.contains { !responsibleRoles($0).isDisjoint(with: roles) }
     }
 }

@@ -13,10 +13,15 @@ public struct HistoryIncident: Sendable, Equatable {
     public var fired: [String]
     /// Whether it has been closed (all clear); a closed incident keeps nothing active.
     public var closed: Bool
+    /// Its current severity, if known: what a merged report is compared with.
+    public var severity: IncidentSeverity?
+    /// Its current flags (`injured`, `weapons`, `minors`), if known.
+    public var flags: Set<IncidentFlag>
 
     /// Creates a history entry.
     public init(
-        id: String, category: Category, area: String?, occurredAt: Instant, fired: [String] = [], closed: Bool = false
+        id: String, category: Category, area: String?, occurredAt: Instant, fired: [String] = [], closed: Bool = false,
+        severity: IncidentSeverity? = nil, flags: Set<IncidentFlag> = []
     ) {
         self.id = id
         self.category = category
@@ -24,9 +29,12 @@ public struct HistoryIncident: Sendable, Equatable {
         self.occurredAt = occurredAt
         self.fired = fired
         self.closed = closed
+        self.severity = severity
+        self.flags = flags
     }
 
-    /// Decodes a JSON list of `{"id", "category", "area", "occurred_at", "fired", "closed"}`.
+    /// Decodes a JSON list of `{"id", "category", "area", "occurred_at", "fired", "closed", "severity",
+    /// "flags"}` (`severity` and `flags`, as in a report, are optional).
     public static func decodeList(_ json: JSONValue, path: String = "$") -> Result<[HistoryIncident], InvalidReport> {
         var fields = JSONFields()
         guard case .array(let items) = json else {
@@ -35,7 +43,7 @@ public struct HistoryIncident: Sendable, Equatable {
         var history: [HistoryIncident] = []
         for (index, item) in items.enumerated() {
             let at = "\(path)[\(index)]"
-            let keys = ["id", "category", "area", "occurred_at", "fired", "closed"]
+            let keys = ["id", "category", "area", "occurred_at", "fired", "closed", "severity", "flags"]
             guard let object = fields.object(item, at, keys: keys, required: true) else { continue }
             let id = fields.string(object["id"], "\(at).id", required: true, max: 200)
             let category = fields.word(Category.self, object["category"], "\(at).category")
@@ -61,10 +69,29 @@ public struct HistoryIncident: Sendable, Equatable {
                     fields.problem("\(at).closed", "must be true or false")
                 }
             }
+            var severity: IncidentSeverity?
+            if let value = object["severity"], value != .null {
+                severity = fields.word(IncidentSeverity.self, value, "\(at).severity")
+            }
+            var flags: Set<IncidentFlag> = []
+            if let value = object["flags"], value != .null {
+                if case .object(let members) = value {
+                    for (name, set) in members {
+                        guard let flag = IncidentFlag(rawValue: name) else {
+                            fields.problem("\(at).flags.\(name)", "unknown flag")
+                            continue
+                        }
+                        if set == .bool(true) { flags.insert(flag) }
+                    }
+                } else {
+                    fields.problem("\(at).flags", "must be an object of flags, as in a report")
+                }
+            }
             if let id, let category, let occurredAt {
                 history.append(
                     HistoryIncident(
-                        id: id, category: category, area: area, occurredAt: occurredAt, fired: fired, closed: closed))
+                        id: id, category: category, area: area, occurredAt: occurredAt, fired: fired, closed: closed,
+                        severity: severity, flags: flags))
             }
         }
         return fields.problems.isEmpty ? .success(history) : .failure(InvalidReport(problems: fields.problems))

@@ -20,7 +20,9 @@ extension Plan {
             ("incident", incident),
             ("at", Self.time(at)),
             ("merged_into", mergedInto.map(JSONValue.string) ?? .null),
+            ("merge", merge?.json ?? .null),
             ("fired", Self.strings(fired)),
+            ("already_fired", Self.strings(alreadyFired)),
             ("suppressed", .array(suppressedJSON)),
             ("notifications", .array(notifications.map(\.json))),
             ("tasks", .array(tasks.map(\.json))),
@@ -39,9 +41,20 @@ extension Plan {
         var out = "incident \(incidentID): \(category.rawValue), \(severity.rawValue), at \(clock(occurredAt))"
         out += " in \(area ?? "an unknown area")\n"
         if let mergedInto {
-            return out + "duplicate of incident \(mergedInto): merged, nothing new is sent\n"
+            out += "duplicate of incident \(mergedInto): merged into it"
+            if let merge {
+                if let before = merge.severityBefore, merge.severityAfter > before {
+                    out += "; raises its severity from \(before.rawValue) to \(merge.severityAfter.rawValue)"
+                }
+                if !merge.flagsAdded.isEmpty { out += "; adds \(merge.flagsAdded.joined(separator: ", "))" }
+                if merge.personsAdded > 0 { out += "; adds \(merge.personsAdded) person(s) to its personal details" }
+            }
+            out += "\n"
+            if !alreadyFired.isEmpty { out += "already fired for it: \(alreadyFired.joined(separator: ", "))\n" }
+            out += "fires now for it: \(fired.isEmpty ? "none (nothing new is sent)" : fired.joined(separator: ", "))\n"
+        } else {
+            out += "fired: \(fired.isEmpty ? "none" : fired.joined(separator: ", "))\n"
         }
-        out += "fired: \(fired.isEmpty ? "none" : fired.joined(separator: ", "))\n"
         for s in suppressed { out += "suppressed: \(s.guideline) (by \(s.by))\n" }
         if !notifications.isEmpty { out += "\nnotify:\n" }
         for n in notifications {
@@ -65,6 +78,16 @@ extension Plan {
         if !problems.isEmpty { out += "\nproblems:\n" }
         for p in problems { out += "  ! \(p.message)\n" }
         return out
+    }
+}
+
+extension Plan.Merge {
+    var json: JSONValue {
+        .object([
+            ("severity_before", severityBefore.map { .string($0.rawValue) } ?? .null),
+            ("severity_after", .string(severityAfter.rawValue)), ("flags_added", Plan.strings(flagsAdded)),
+            ("persons_added", .number(Double(personsAdded))),
+        ])
     }
 }
 

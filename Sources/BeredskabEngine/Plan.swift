@@ -13,10 +13,16 @@ public struct Plan: Sendable, Equatable {
     public var at: Instant
     /// The area the incident was placed in, if any.
     public var area: String?
-    /// The earlier incident this report duplicates, if any; then nothing else is planned.
+    /// The earlier incident this report duplicates, if any. The report then adds to that incident:
+    /// `fired` and everything planned belong to it, and `merge` says what the report changes.
     public var mergedInto: String?
-    /// Guidelines that fired, in declaration order.
+    /// What a merged report adds to the incident it joins; nil when not merged.
+    public var merge: Merge?
+    /// Guidelines that fired, in declaration order (for a merged report: those the incident had
+    /// not fired yet, which fire now for it).
     public var fired: [String] = []
+    /// For a merged report: guidelines it fires that the incident already fired (not planned again).
+    public var alreadyFired: [String] = []
     /// Guidelines that matched but were silenced, and by which guideline.
     public var suppressed: [Suppression] = []
     public var notifications: [PlannedNotification] = []
@@ -25,6 +31,28 @@ public struct Plan: Sendable, Equatable {
     public var escalations: [PlannedEscalation] = []
     /// What the duty officer must see: nobody on duty, no channel, and the like.
     public var problems: [PlanProblem] = []
+
+    /// What a report merged into an earlier incident adds to it.
+    public struct Merge: Sendable, Equatable {
+        /// The incident's severity before the report (nil when the history did not say) and after:
+        /// the worse of the two.
+        public var severityBefore: IncidentSeverity?
+        public var severityAfter: IncidentSeverity
+        /// Flags the report raises that the incident did not have (`injured`, `weapons`, …), sorted.
+        public var flagsAdded: [String]
+        /// How many persons the report names (personal details, for entitled responders only).
+        public var personsAdded: Int
+
+        /// Creates a merge summary.
+        public init(
+            severityBefore: IncidentSeverity?, severityAfter: IncidentSeverity, flagsAdded: [String], personsAdded: Int
+        ) {
+            self.severityBefore = severityBefore
+            self.severityAfter = severityAfter
+            self.flagsAdded = flagsAdded
+            self.personsAdded = personsAdded
+        }
+    }
 
     /// A silenced guideline.
     public struct Suppression: Sendable, Equatable {

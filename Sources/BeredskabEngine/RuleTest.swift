@@ -12,7 +12,8 @@ public struct RuleTest: Sendable {
     public var expect: JSONValue
 
     static let expectKeys = [
-        "area", "merged_into", "fired", "not_fired", "suppressed", "notifications", "no_notifications", "tasks",
+        "area", "merged_into", "merge", "fired", "already_fired", "not_fired", "suppressed", "notifications",
+        "no_notifications", "tasks",
         "no_tasks", "watches", "no_watches", "escalations", "no_escalations", "problems", "no_problems",
         "no_suppressed",
     ]
@@ -45,7 +46,7 @@ public struct RuleTest: Sendable {
         var check = JSONFields()
         let expect = check.object(root["expect"], "$.expect", keys: expectKeys, required: true)
         if let expect {
-            for key in ["fired", "not_fired"] {
+            for key in ["fired", "already_fired", "not_fired"] {
                 if let list = expect[key], !Self.isStringList(list) {
                     check.problem("$.expect.\(key)", "must be a list of guideline ids")
                 }
@@ -78,14 +79,14 @@ public struct RuleTest: Sendable {
         var failures: [String] = []
         for (key, expected) in Self.pairs(expect) {
             switch key {
-            case "area", "merged_into":
+            case "area", "merged_into", "merge":
                 let got = (key == "area" ? actual["incident"]?[key] : actual[key]) ?? .null
                 if got != expected { failures.append("\(key): expected \(expected.text), got \(got.text)") }
-            case "fired":
+            case "fired", "already_fired":
                 let want = Set(Self.strings(expected))
-                let got = Set(plan.fired)
+                let got = Set(key == "fired" ? plan.fired : plan.alreadyFired)
                 if want != got {
-                    var lines = "fired: expected \(Self.list(want)), got \(Self.list(got))"
+                    var lines = "\(key): expected \(Self.list(want)), got \(Self.list(got))"
                     if !want.subtracting(got).isEmpty { lines += "\n  missing: \(Self.list(want.subtracting(got)))" }
                     if !got.subtracting(want).isEmpty { lines += "\n  unexpected: \(Self.list(got.subtracting(want)))" }
                     failures.append(lines)

@@ -67,6 +67,17 @@ public struct Dispatcher: Sendable {
                 notifications, incident: watch.incident, purpose: "watch-unanswered-\(watch.id)", kind: "escalation"
             )
         }
+        for task in try store.takeOverdueTasks(at: now) {
+            let deadline = Copenhagen.local(task.dueAt).danishText
+            let role = engine.rules.roles[task.role]?.name ?? task.role
+            let message =
+                "OPGAVE OVERSKREDET: \"\(task.text)\" (\(role)) skulle være løst \(deadline) (hændelse \(task.incident)). Følg op: {link}"
+            let notifications = engine.notifications(
+                roles: task.escalateTo, tier: .situation, at: now, guideline: task.guideline, message: message
+            ).notifications
+            try store.enqueue(
+                notifications, incident: task.incident, purpose: "task-overdue-\(task.id)", kind: "escalation")
+        }
         let due = try store.dueNotifications(at: now, limit: limit)
         // All due messages at once, so one slow receiver cannot hold up the others; their attempts
         // are recorded together in one transaction.

@@ -50,7 +50,7 @@ extension Routes {
                 }
             }
         }
-        guard let incident = found else {
+        guard let reported = found, let incident = try followMerge(reported) else {
             metrics.reportReceived("rejected")
             throw APIError(
                 .unprocessableContent, "the \(alert.messageType.rawValue) refers to no incident of yours",
@@ -61,7 +61,7 @@ extension Routes {
             try addUpdate(
                 IncidentUpdate(
                     at: now, actor: principal.actor, kind: .allClear, text: "CAP Cancel \(alert.identifier)"),
-                to: incident)
+                to: reported)
         } else if let report = alert.report {
             if case .string(let name)? = report["severity"], let severity = IncidentSeverity(rawValue: name),
                 severity != incident.severity
@@ -70,11 +70,11 @@ extension Routes {
                     IncidentUpdate(
                         at: now, actor: principal.actor, kind: .severity, text: "CAP Update \(alert.identifier)",
                         severity: severity),
-                    to: incident)
+                    to: reported)
             }
             if case .string(let text)? = report["description"] {
                 try addUpdate(
-                    IncidentUpdate(at: now, actor: principal.actor, kind: .information, text: text), to: incident)
+                    IncidentUpdate(at: now, actor: principal.actor, kind: .information, text: text), to: reported)
             }
         }
         metrics.reportReceived("updated")

@@ -17,6 +17,10 @@ extension Routes {
         }
         api.get(":id/status") { request, context in
             let (_, incident, notifications, _) = try visible(request, context)
+            // A report merged into another incident follows that incident's alerts.
+            if let target = try followMerge(incident), target.id != incident.id {
+                return Self.json(.ok, statusJSON(target, try store.notifications(incident: target.id)))
+            }
             return Self.json(.ok, statusJSON(incident, notifications))
         }
         api.get(":id/timeline") { request, context in
@@ -45,9 +49,15 @@ extension Routes {
             }
             let body = try await Self.jsonBody(&request)
             let update = try Self.decodeUpdate(body, actor: principal.actor, at: clock())
-            try addUpdate(update, to: incident)
+            // An update of a report that was merged changes the incident everyone follows.
+            let target = try addUpdate(update, to: incident)
             let updated = try store.incident(id: incident.id) ?? incident
-            return Self.json(.created, try incidentJSON(updated, tier: .situation, principal: principal))
+            var answer = try incidentJSON(updated, tier: .situation, principal: principal)
+            if case .object(var fields) = answer {
+                fields.append(("applied_to", .string(target.id)))
+                answer = .object(fields)
+            }
+            return Self.json(.created, answer)
         }
         api.post(":id/ack") { request, context in
             let (principal, incident, _, _) = try visible(request, context, roles: [.responder])
@@ -55,8 +65,10 @@ extension Routes {
                 throw APIError(
                     .forbidden, "acknowledging needs a person: use a token made with --person, or sign in")
             }
+            let engine = engine
             let count = try store.acknowledge(
-                incident: incident.id, person: person, actor: principal.actor, at: clock())
+                incident: incident.id, person: person, actor: principal.actor, at: clock(),
+                stops: { engine.acknowledgementStops(roles: $0.roles, guidelines: $0.guidelines) })
             return Self.json(
                 .ok, .object([("incident", .string(incident.id)), ("acknowledged", .number(Double(count)))]))
         }
@@ -172,14 +184,27 @@ extension Routes {
             ("area", incident.area.map(JSONValue.string) ?? .null),
             ("area_name", incident.area.flatMap { engine.rules.areas[$0]?.name }.map(JSONValue.string) ?? .null),
             ("address", report["location"]?["address"] ?? .null),
-            ("description", report["description"] ?? .null), ("flags", report["flags"] ?? .object([])),
+            ("description", report["description"] ?? .null),
+            // The incident's flags now: its report's and those of reports merged into it.
+            (
+                "flags",
+                .object(IncidentFlag.allCases.filter(incident.flags.contains).map { ($0.rawValue, .bool(true)) })
+            ),
             ("merged_into", incident.mergedInto.map(JSONValue.string) ?? .null),
             ("closed_at", incident.closedAt.map { .string(Copenhagen.format($0)) } ?? .null),
             ("acknowledged", .bool(incident.acknowledged)), ("escalation", .string(incident.escalation)),
+            ("seen", .bool(incident.seen)),
             ("updates", .array(updates.map(Self.updateJSON))),
         ]
-        if tier == .personal, let persons = report["persons"] {
-            fields.append(("persons", persons))
+        if tier == .personal {
+            // The incident's personal details: its own report's persons and those of reports merged into it.
+            var persons: [JSONValue] = []
+            if case .array(let own)? = report["persons"] { persons += own }
+            for merged in try store.mergedReports(into: incident.id) {
+                let json = (try? JSONValue.parse(Array(merged.utf8))) ?? .null
+                if case .array(let more)? = json["persons"] { persons += more }
+            }
+            fields.append(("persons", .array(persons)))
             try store.appendAudit(
                 actor: principal.actor, action: "personal-details-read", incident: incident.id,
                 detail: "persons of the report shown through the API", at: clock())
@@ -213,7 +238,7 @@ extension Routes {
             let role = n.roles.first ?? ""
             if groups[role] == nil { order.append(role) }
             groups[role, default: ([], false)].persons.insert(n.person)
-            if n.acknowledgedAt != nil { groups[role]!.acknowledged = true }
+            if n.ackKind == "acknowledged" { groups[role]!.acknowledged = true }
         }
         let engine = engine
         return order.map { role in
@@ -274,7 +299,7 @@ extension Routes {
             problems.append(("$.\(key)", "unknown field"))
         }
         var kind: IncidentUpdate.Kind?
-        if case .string(let text)? = body["kind"], let value = IncidentUpdate.Kind(rawValue: text) {
+        if case .string(let text)? = body["kind"], let value = IncidentUpdate.Kind(rawValue: text), value != .report {
             kind = value
         } else {
             problems.append(("$.kind", "must be \"information\", \"severity\" or \"all_clear\""))
@@ -304,23 +329,43 @@ extension Routes {
             at: at, actor: actor, kind: kind, text: text, severity: kind == .severity ? severity : nil)
     }
 
-    /// Stores an update and tells everyone already alerted about the incident.
-    func addUpdate(_ update: IncidentUpdate, to incident: IncidentRecord) throws {
+    /// The incident a report ended up in: itself, or the incident it was merged into (followed
+    /// through a chain of merges); nil only if a merged-into incident is missing.
+    func followMerge(_ incident: IncidentRecord) throws -> IncidentRecord? {
+        var current = incident
+        var visited: Set<String> = [incident.id]
+        while let next = current.mergedInto {
+            guard visited.insert(next).inserted, let target = try store.incident(id: next) else { return current }
+            current = target
+        }
+        return current
+    }
+
+    /// Stores an update and tells everyone already alerted about the incident — those whose alert
+    /// was delivered, not those still waiting for a delayed one. An update of a merged report goes
+    /// to the incident it was merged into. An all clear also ends everything still waiting (docs/plan.md).
+    /// Returns the incident the update was applied to.
+    @discardableResult
+    func addUpdate(_ update: IncidentUpdate, to reported: IncidentRecord) throws -> IncidentRecord {
+        let incident = try followMerge(reported) ?? reported
         if update.kind == .allClear && incident.closedAt != nil {
             throw APIError(.conflict, "incident '\(incident.id)' is already closed")
         }
         let engine = engine
         let headline: String
         switch update.kind {
-        case .information: headline = "OPDATERING"
+        case .information, .report: headline = "OPDATERING"
         case .severity: headline = "ALVOR ÆNDRET til \(update.severity?.rawValue ?? "")"
         case .allClear: headline = "AFBLÆST"
         }
-        let message = "\(headline) – hændelse \(incident.id): \(update.text) {link}"
+        let via = reported.id == incident.id ? "" : " (om anmeldelse \(reported.id))"
+        let message = "\(headline) – hændelse \(incident.id)\(via): \(update.text) {link}"
         var told = Set<String>()
         var notify: [PlannedNotification] = []
         for n in try store.notifications(incident: incident.id)
-        where (n.kind == "notification" || n.kind == "escalation") && told.insert(n.person).inserted {
+        where (n.kind == "notification" || n.kind == "escalation") && n.status == "delivered"
+            && told.insert(n.person).inserted
+        {
             if let guideline = n.guidelines.first,
                 let planned = engine.notification(
                     to: n.person, as: n.roles.first ?? "", at: update.at, guideline: guideline, message: message)
@@ -328,18 +373,20 @@ extension Routes {
                 notify.append(planned)
             }
         }
-        // A raised severity may make more guidelines fire: evaluate the report again with it.
+        // A raised severity may make more guidelines fire: evaluate the report again with it, and
+        // with every flag the incident has gathered from merged reports.
         var replan: (([HistoryIncident]) -> Plan)?
         if update.kind == .severity, let severity = update.severity, severity > incident.severity,
-            incident.mergedInto == nil,
             case .success(var report) = IncidentReport.decode(
                 Array(incident.reportJSON.utf8), rules: engine.rules, roster: engine.roster)
         {
             report.severity = severity
+            report.flags.formUnion(incident.flags)
             let reported = report
-            replan = { history in engine.evaluate(reported, history: history, at: update.at) }
+            replan = { history in engine.evaluate(reported, history: history, at: update.at, mergeDuplicates: false) }
         }
         let newlyFired = try store.addUpdate(update, incident: incident.id, notify: notify, replan: replan)
         if !notify.isEmpty || !newlyFired.isEmpty { doorbell?.ring() }
+        return incident
     }
 }

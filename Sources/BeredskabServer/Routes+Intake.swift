@@ -77,6 +77,9 @@ extension Routes {
                 plan: { history in engine.evaluate(report, history: history, at: now) },
                 watchRequest: { institution, watch in
                     Self.watchRequest(engine, institution, watch, incident: report.id, at: now)
+                },
+                mergeNotice: { incident, alerted in
+                    Self.mergeNotice(engine, report, into: incident, alerted: alerted, at: now)
                 }))
         if case .accepted = outcome { doorbell?.ring() }
         return outcome
@@ -96,6 +99,34 @@ extension Routes {
             to: leader, as: "leder:\(institutionID)", at: at, guideline: watch.guideline, message: message)
     }
 
+    /// The update telling those already alerted about an incident that another report joined it:
+    /// its facts in the situation text, and its persons as personal details to those whose own
+    /// alert was personal tier (authorities only, §115).
+    static func mergeNotice(
+        _ engine: Engine, _ report: IncidentReport, into incident: String, alerted: [StoredNotification], at: Instant
+    ) -> [PlannedNotification] {
+        let reporter = engine.roster.organisations[report.reporter.organisation]?.name ?? report.reporter.organisation
+        var facts = [
+            "\(reporter) melder \(MessageText.category(report.category)), \(MessageText.severity(report.severity))"
+        ]
+        let flags = MessageText.flags(report.flags)
+        if !flags.isEmpty { facts.append(flags) }
+        let description = report.description.map { ": \($0)" } ?? ""
+        let message =
+            "NY ANMELDELSE – hændelse \(incident): \(facts.joined(separator: ", "))\(description) {link}"
+        return alerted.compactMap { n in
+            guard let guideline = n.guidelines.first,
+                var planned = engine.notification(
+                    to: n.person, as: n.roles.first ?? "", at: at, guideline: guideline, message: message)
+            else { return nil }
+            if n.tier == .personal, let details = engine.personalDetails(report, language: planned.language) {
+                planned.tier = .personal
+                planned.details = details
+            }
+            return planned
+        }
+    }
+
     /// What the reporter hears back: the plan without personal details or message texts.
     static func summary(_ incident: StoredIncident) -> JSONValue {
         let plan = (try? JSONValue.parse(Array(incident.planJSON.utf8))) ?? .null
@@ -107,7 +138,8 @@ extension Routes {
             ("incident", .string(incident.id)), ("status", .string("accepted")),
             ("received_at", .string(Copenhagen.format(incident.receivedAt))),
             ("area", plan["incident"]?["area"] ?? .null), ("merged_into", plan["merged_into"] ?? .null),
-            ("fired", plan["fired"] ?? .array([])), ("suppressed", plan["suppressed"] ?? .array([])),
+            ("merge", plan["merge"] ?? .null), ("fired", plan["fired"] ?? .array([])),
+            ("already_fired", plan["already_fired"] ?? .array([])), ("suppressed", plan["suppressed"] ?? .array([])),
             ("notified", safeNotifications(plan)), ("tasks", count("tasks")), ("watches", count("watches")),
             ("escalations", count("escalations")), ("problems", plan["problems"] ?? .array([])),
         ])

@@ -80,9 +80,14 @@ extension Routes {
             body: .init(byteBuffer: ByteBuffer(string: view.render(context(request, principal)))))
     }
 
+    /// Whether the request comes from a browser that wants a page rather than JSON.
+    static func wantsHTML(_ request: Request) -> Bool {
+        request.headers[.accept]?.contains("text/html") == true
+    }
+
     /// A browser's failed page request: the sign-in page for a 401 on GET, else an error page; nil for non-browsers.
     func errorPage(_ request: Request, _ error: APIError) -> Response? {
-        guard request.headers[.accept]?.contains("text/html") == true else { return nil }
+        guard Self.wantsHTML(request) else { return nil }
         if error.status == .unauthorized && request.method == .get { return Self.redirect("/login") }
         let principal = try? principal(request)
         return page(request, principal ?? nil, ErrorPage(status: Int(error.status.code), message: error.message))
@@ -156,7 +161,8 @@ extension Routes {
             guard principal.mayUpdate(incident, notifications: notifications, engine: engine) else {
                 throw APIError(.forbidden, "updates come from the reporting organisation, those alerted, or an admin")
             }
-            let kind = IncidentUpdate.Kind(rawValue: form.first("kind") ?? "") ?? .information
+            let posted = IncidentUpdate.Kind(rawValue: form.first("kind") ?? "") ?? .information
+            let kind = posted == .report ? .information : posted
             let text = form.first("text") ?? ""
             var errors: [IncidentStatusPage.UpdateField: FieldProblem] = [:]
             if kind == .information && text.isEmpty { errors[.text] = .required }
@@ -186,7 +192,7 @@ extension Routes {
     func situation(_ incident: IncidentRecord) -> Situation {
         let report = (try? JSONValue.parse(Array(incident.reportJSON.utf8))) ?? .null
         func text(_ value: JSONValue?) -> String? { if case .string(let s)? = value { s } else { nil } }
-        func flag(_ name: String) -> Bool { report["flags"]?[name] == .bool(true) }
+        func flag(_ name: String) -> Bool { IncidentFlag(rawValue: name).map(incident.flags.contains) ?? false }
         return Situation(
             category: incident.category, severity: incident.severity,
             areaName: incident.area.flatMap { engine.rules.areas[$0]?.name } ?? incident.area,
@@ -199,13 +205,16 @@ extension Routes {
         _ request: Request, _ principal: Principal, _ incident: IncidentRecord, _ notifications: [StoredNotification],
         kind: String = "information", text: String = "", errors: [IncidentStatusPage.UpdateField: FieldProblem] = [:]
     ) throws -> Response {
+        // A report merged into another incident shows that incident: its alerts, state and updates.
+        let followed = try followMerge(incident) ?? incident
+        let notifications = followed.id == incident.id ? notifications : try store.notifications(incident: followed.id)
         let view = IncidentStatusPage(
-            incident: incident.id, situation: situation(incident), receivedAt: incident.receivedAt,
-            open: incident.closedAt == nil, acknowledged: incident.acknowledged,
+            incident: incident.id, situation: situation(followed), receivedAt: incident.receivedAt,
+            open: followed.closedAt == nil, acknowledged: followed.acknowledged,
             notified: notifiedByRole(notifications).map {
                 NotifiedRole(role: $0.role, roleName: $0.name, count: $0.count, acknowledged: $0.acknowledged)
             },
-            updates: try store.updates(incident: incident.id).map {
+            updates: try store.updates(incident: followed.id).map {
                 TimelineEntry(at: $0.at, kind: .update, text: $0.text.isEmpty ? $0.kind.rawValue : $0.text)
             },
             updateKind: kind, updateText: text, updateErrors: errors)
@@ -332,8 +341,17 @@ extension Routes {
             if let status = form.first("status") {
                 return try watchAnswer(request, token: token, status: status, reopenAt: form.first("reopen_at"))
             }
-            switch try store.acknowledge(ackToken: token, at: clock()) {
+            // A watch request is answered, not merely acknowledged: an empty answer is refused.
+            if let n = try store.notification(ackToken: token), n.kind == "watch" {
+                return try watchAnswerMissing(request, n, token: token, reopenAt: form.first("reopen_at"))
+            }
+            let engine = engine
+            switch try store.acknowledge(
+                ackToken: token, at: clock(),
+                stops: { engine.acknowledgementStops(roles: $0.roles, guidelines: $0.guidelines) })
+            {
             case .acknowledged: return page(request, nil, ResponderMessagePage(kind: .acknowledged, token: token))
+            case .seen: return page(request, nil, ResponderMessagePage(kind: .seen, token: token))
             case .alreadyAcknowledged(let n):
                 return page(
                     request, nil, ResponderMessagePage(kind: .alreadyAcknowledged(at: n.acknowledgedAt), token: token))
@@ -380,8 +398,17 @@ extension Routes {
             return page(request, nil, view)
         }
         var details: String?
-        if n.tier == .personal, let personal = n.details {
-            details = personal.trimmingCharacters(in: .whitespacesAndNewlines)
+        // The incident's personal details for an entitled recipient: those of this alert and of the
+        // reports merged into the incident since (sent to the same person, personal tier).
+        let personal =
+            n.tier == .personal
+            ? try store.notifications(incident: n.incident).filter { $0.person == n.person && $0.tier == .personal }
+                .compactMap { $0.details?.trimmingCharacters(in: .whitespacesAndNewlines) }
+            : []
+        var blocks: [String] = []
+        for block in personal where !blocks.contains(block) { blocks.append(block) }
+        if !blocks.isEmpty {
+            details = blocks.joined(separator: "\n\n")
             try store.appendAudit(
                 actor: "person:\(n.person)", action: "personal-details-read", incident: n.incident,
                 detail: "shown on the page behind the alert's link", at: now)
@@ -403,6 +430,27 @@ extension Routes {
                 ?? Situation(category: .other, severity: .moderate, description: ""),
             message: message, personalDetails: details, tasks: tasks, acknowledgedAt: n.acknowledgedAt,
             timeline: timeline, now: now)
+        return page(request, nil, view)
+    }
+
+    /// A watch form sent without an answer: the form again with the problem (422) for a browser, a
+    /// 422 JSON error for anything else. Nothing is recorded.
+    func watchAnswerMissing(
+        _ request: Request, _ n: StoredNotification, token: String, reopenAt: String?
+    ) throws -> Response {
+        guard Self.wantsHTML(request) else {
+            throw APIError(
+                .unprocessableContent, "the watch answer needs a status",
+                problems: [("status", "must be open, reduced or closed")])
+        }
+        let engine = engine
+        let institution = n.roles.first.map { String($0.dropFirst("leder:".count)) } ?? ""
+        let view = WatchRequestPage(
+            token: token, incident: n.incident,
+            institutionName: engine.roster.institutions[institution]?.name ?? institution,
+            message: n.message.replacingOccurrences(of: "{link}", with: "").trimmingCharacters(in: .whitespaces),
+            situation: try store.incident(id: n.incident).map(situation), reopenAt: reopenAt ?? "",
+            errors: [.status: .required])
         return page(request, nil, view)
     }
 

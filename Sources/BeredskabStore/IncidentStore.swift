@@ -24,8 +24,12 @@ public protocol IncidentStore: Sendable {
     func ackToken(forKey key: String) -> String
     /// The notification an acknowledgement token belongs to.
     func notification(ackToken: String) throws -> StoredNotification?
-    /// Records an acknowledgement (harmless when repeated) and stops the guideline's escalations.
-    func acknowledge(ackToken: String, at: Instant) throws -> AcknowledgeOutcome
+    /// Records a receipt (harmless when repeated). When `stops` says the recipient is responsible
+    /// (a role the guideline notifies or escalates to), it is an acknowledgement and stops the
+    /// escalations of the notification's guidelines; otherwise it is recorded as seen and stops nothing.
+    func acknowledge(
+        ackToken: String, at: Instant, stops: (StoredNotification) -> Bool
+    ) throws -> AcknowledgeOutcome
 
     /// Notifications whose send time has come and that are not yet delivered or failed.
     func dueNotifications(at: Instant, limit: Int) throws -> [StoredNotification]
@@ -33,6 +37,9 @@ public protocol IncidentStore: Sendable {
     func recordAttempts(_ attempts: [(DeliveryAttempt, NextStep)]) throws
     /// Adds notifications made outside a plan (a delivery failure told to a duty role).
     func enqueue(_ notifications: [PlannedNotification], incident: String, purpose: String, kind: String) throws
+    /// Open tasks of open incidents past their deadline, with roles to escalate to and not yet
+    /// escalated; marks them escalated.
+    func takeOverdueTasks(at: Instant) throws -> [OverdueTask]
     /// Escalation timers that are due and still pending; `fire` turns each into notifications.
     func fireDueEscalations(at: Instant, notify: (StoredEscalation) -> [PlannedNotification]) throws -> Int
 
@@ -77,14 +84,18 @@ public protocol IncidentStore: Sendable {
     func incidents(_ filter: IncidentFilter) throws -> [IncidentRecord]
     /// One incident.
     func incident(id: String) throws -> IncidentRecord?
+    /// The reports (as received) merged into an incident, oldest first.
+    func mergedReports(into incident: String) throws -> [String]
     /// Every notification about an incident.
     func notifications(incident: String) throws -> [StoredNotification]
     /// An incident's tasks by deadline.
     func tasks(incident: String) throws -> [StoredTask]
     /// Marks a task done or open; nil if the incident has no such task.
     func setTask(incident: String, task: Int64, done: Bool, actor: String, at: Instant) throws -> StoredTask?
-    /// Acknowledges a person's alerts about an incident; returns how many.
-    func acknowledge(incident: String, person: String, actor: String, at: Instant) throws -> Int
+    /// Acknowledges a person's alerts about an incident (`stops` as for a link); returns how many.
+    func acknowledge(
+        incident: String, person: String, actor: String, at: Instant, stops: (StoredNotification) -> Bool
+    ) throws -> Int
     /// An incident's updates, oldest first.
     func updates(incident: String) throws -> [IncidentUpdate]
     /// Adds an update and the messages about it; with `replan`, alerts and timers of guidelines that fire only now.
@@ -119,6 +130,9 @@ public struct AcceptRequest: Sendable {
     public var plan: @Sendable (_ history: [HistoryIncident]) -> Plan
     /// The message asking an institution's leader whether it is open, for each watched institution.
     public var watchRequest: @Sendable (_ institution: String, _ watch: PlannedWatch) -> PlannedNotification?
+    /// For a report merged into an incident: the update telling those already alerted about that
+    /// incident (their delivered notifications) what the report adds.
+    public var mergeNotice: @Sendable (_ incident: String, _ alerted: [StoredNotification]) -> [PlannedNotification]
 
     /// Creates a request.
     public init(
@@ -126,9 +140,13 @@ public struct AcceptRequest: Sendable {
         plan: @escaping @Sendable (_ history: [HistoryIncident]) -> Plan,
         watchRequest: @escaping @Sendable (_ institution: String, _ watch: PlannedWatch) -> PlannedNotification? = {
             _, _ in nil
-        }
+        },
+        mergeNotice:
+            @escaping @Sendable (_ incident: String, _ alerted: [StoredNotification]) -> [PlannedNotification] =
+            { _, _ in [] }
     ) {
         self.watchRequest = watchRequest
+        self.mergeNotice = mergeNotice
         self.report = report
         self.raw = raw
         self.organisation = organisation
@@ -183,6 +201,9 @@ public struct StoredNotification: Sendable, Equatable {
     public var firstAttemptAt: Instant?
     /// Personal details (§115), only ever for a personal-tier recipient; sent, never shown on a page.
     public var details: String? = nil
+    /// How the receipt counted: `acknowledged` (a responsible recipient: it stops escalations) or
+    /// `seen` (anyone else); nil while there is no receipt.
+    public var ackKind: String? = nil
 
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.id == rhs.id && lhs.status == rhs.status && lhs.acknowledgedAt == rhs.acknowledgedAt
@@ -234,10 +255,25 @@ public struct DeliveryAttempt: Sendable {
 
 /// What acknowledging did.
 public enum AcknowledgeOutcome: Sendable, Equatable {
+    /// A responsible recipient acknowledged: the guideline's escalations stop.
     case acknowledged(StoredNotification)
+    /// Someone not responsible (the reporter's key person, an institution's leader) has seen it:
+    /// recorded, and nothing stops.
+    case seen(StoredNotification)
     case alreadyAcknowledged(StoredNotification)
     case expired
     case unknown
+}
+
+/// A task past its deadline whose guideline names roles to escalate to.
+public struct OverdueTask: Sendable, Equatable {
+    public var id: Int64
+    public var incident: String
+    public var guideline: String
+    public var text: String
+    public var role: String
+    public var dueAt: Instant
+    public var escalateTo: [String]
 }
 
 /// One line of the append-only audit log.

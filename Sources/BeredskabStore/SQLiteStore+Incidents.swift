@@ -19,10 +19,16 @@ public struct IncidentRecord: Sendable, Equatable {
     public var planJSON: String
     public var mergedInto: String?
     public var closedAt: Instant?
-    /// Whether anyone has acknowledged an alert about it.
+    /// Whether a responsible recipient (a role a guideline notifies or escalates to) acknowledged
+    /// and no escalation timer is still running: never true while `escalation` is `pending`.
     public var acknowledged: Bool
     /// `none`, `pending` (a timer is running) or `fired`.
     public var escalation: String
+    /// Whether someone not responsible (the reporter's key person, an institution's leader) has
+    /// seen an alert: recorded, but it stops nothing.
+    public var seen: Bool = false
+    /// The incident's current flags: the report's, and those of reports merged into it.
+    public var flags: Set<IncidentFlag> = []
 }
 
 /// Which incidents to list.
@@ -62,6 +68,8 @@ public struct IncidentUpdate: Sendable, Equatable {
         case information
         case severity
         case allClear = "all_clear"
+        /// A further report merged into the incident (made by the engine, never posted).
+        case report
     }
 
     public var at: Instant
@@ -92,8 +100,12 @@ extension SQLiteStore {
     static let incidentColumns = """
         id, organisation, received_at, occurred_at, category, severity, area, report_json, plan_json, merged_into,
         closed_at,
-        EXISTS (SELECT 1 FROM notification n WHERE n.incident_id = incident.id AND n.acknowledged_at IS NOT NULL
-            AND n.kind IN ('notification', 'escalation') AND n.roles != '["reporter"]') AS acknowledged,
+        (EXISTS (SELECT 1 FROM notification n WHERE n.incident_id = incident.id AND n.ack_kind = 'acknowledged'
+            AND n.kind IN ('notification', 'escalation', 'update'))
+            AND NOT EXISTS (SELECT 1 FROM escalation e WHERE e.incident_id = incident.id AND e.status = 'pending'))
+            AS acknowledged,
+        EXISTS (SELECT 1 FROM notification n WHERE n.incident_id = incident.id AND n.ack_kind = 'seen') AS seen,
+        flags,
         (SELECT CASE WHEN SUM(e.status = 'fired') > 0 THEN 'fired' WHEN SUM(e.status = 'pending') > 0 THEN 'pending'
             ELSE 'none' END FROM escalation e WHERE e.incident_id = incident.id) AS escalation
         """
@@ -105,7 +117,7 @@ extension SQLiteStore {
             severity: IncidentSeverity(rawValue: row["severity"]) ?? .moderate, area: row["area"],
             reportJSON: row["report_json"], planJSON: row["plan_json"], mergedInto: row["merged_into"],
             closedAt: (row["closed_at"] as Int?).map(Instant.init(seconds:)), acknowledged: row["acknowledged"],
-            escalation: row["escalation"] ?? "none")
+            escalation: row["escalation"] ?? "none", seen: row["seen"], flags: flags(row["flags"]))
     }
 
     /// Incidents matching a filter, newest first.
@@ -206,7 +218,9 @@ extension SQLiteStore {
     }
 
     /// Acknowledges every unacknowledged alert a person got about an incident; returns how many.
-    public func acknowledge(incident: String, person: String, actor: String, at: Instant) throws -> Int {
+    public func acknowledge(
+        incident: String, person: String, actor: String, at: Instant, stops: (StoredNotification) -> Bool
+    ) throws -> Int {
         let tokens = try pool.read { db in
             try String.fetchAll(
                 db,
@@ -218,7 +232,10 @@ extension SQLiteStore {
         }.map(ackToken(forKey:))
         var count = 0
         for token in tokens {
-            if case .acknowledged = try acknowledge(ackToken: token, at: at) { count += 1 }
+            switch try acknowledge(ackToken: token, at: at, stops: stops) {
+            case .acknowledged, .seen: count += 1
+            default: break
+            }
         }
         return count
     }
@@ -273,13 +290,9 @@ extension SQLiteStore {
                 try db.execute(
                     sql: "UPDATE incident SET closed_at = ? WHERE id = ? AND closed_at IS NULL",
                     arguments: [update.at.seconds, incident])
-                try db.execute(
-                    sql: "UPDATE escalation SET status = 'cancelled' WHERE incident_id = ? AND status = 'pending'",
-                    arguments: [incident])
-                try db.execute(
-                    sql: "UPDATE watch SET until_at = MIN(until_at, ?) WHERE incident_id = ?",
-                    arguments: [update.at.seconds, incident])
-            case .information:
+                // After the all clear only the all clear itself goes out (inserted below).
+                try endWaiting(incident: incident, at: update.at, db)
+            case .information, .report:
                 break
             }
             for notification in notify {
@@ -396,7 +409,7 @@ extension SQLiteStore {
                     sql: """
                         SELECT COUNT(*) FROM escalation e JOIN incident i ON i.id = e.incident_id
                         WHERE e.status = 'fired' AND i.closed_at IS NULL AND NOT EXISTS (
-                            SELECT 1 FROM notification n WHERE n.incident_id = i.id AND n.acknowledged_at IS NOT NULL)
+                            SELECT 1 FROM notification n WHERE n.incident_id = i.id AND n.ack_kind = 'acknowledged')
                         """) ?? 0
             return (open, escalations)
         }

@@ -91,8 +91,9 @@ extension SQLiteStore {
                 sql: "UPDATE watch SET status = ?, answered_at = ?, closure_id = ? WHERE id = ?",
                 arguments: [status.rawValue, at.seconds, closureID, watchID])
             if notification.acknowledgedAt == nil {
+                // The leader has seen the request; an answer stops no escalation of the incident.
                 try db.execute(
-                    sql: "UPDATE notification SET acknowledged_at = ? WHERE id = ?",
+                    sql: "UPDATE notification SET acknowledged_at = ?, ack_kind = 'seen' WHERE id = ?",
                     arguments: [at.seconds, notification.id])
             }
             try audit(
@@ -110,7 +111,8 @@ extension SQLiteStore {
                 db,
                 sql: """
                     SELECT id, incident_id, guideline, institution, escalate_to FROM watch
-                    WHERE status = 'requested' AND escalated_at IS NULL AND confirm_by <= ?
+                    WHERE status = 'requested' AND escalated_at IS NULL AND confirm_by <= ? AND NOT EXISTS (
+                        SELECT 1 FROM incident i WHERE i.id = watch.incident_id AND i.closed_at IS NOT NULL)
                     """,
                 arguments: [at.seconds])
             for row in rows {

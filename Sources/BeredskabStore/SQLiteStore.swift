@@ -123,6 +123,7 @@ public final class SQLiteStore: IncidentStore {
                     """)
         }
         registerAccessMigration(&migrator)
+        registerLifecycleMigration(&migrator)
         return migrator
     }
 
@@ -180,7 +181,7 @@ public final class SQLiteStore: IncidentStore {
             try requests.map { r in
                 try accept(
                     db, r.report, raw: r.raw, organisation: r.organisation, at: r.at, plan: r.plan,
-                    watchRequest: r.watchRequest)
+                    watchRequest: r.watchRequest, mergeNotice: r.mergeNotice)
             }
         }
     }
@@ -188,7 +189,8 @@ public final class SQLiteStore: IncidentStore {
     func accept(
         _ db: Database, _ report: IncidentReport, raw: String, organisation: String, at: Instant,
         plan makePlan: (_ history: [HistoryIncident]) -> Plan,
-        watchRequest: (_ institution: String, _ watch: PlannedWatch) -> PlannedNotification? = { _, _ in nil }
+        watchRequest: (_ institution: String, _ watch: PlannedWatch) -> PlannedNotification? = { _, _ in nil },
+        mergeNotice: (_ incident: String, _ alerted: [StoredNotification]) -> [PlannedNotification] = { _, _ in [] }
     ) throws -> AcceptOutcome {
         if let row = try Row.fetchOne(
             db, sql: "SELECT id, organisation, received_at, plan_json FROM incident WHERE id = ?",
@@ -206,36 +208,44 @@ public final class SQLiteStore: IncidentStore {
         try db.execute(
             sql: """
                 INSERT INTO incident (id, organisation, received_at, occurred_at, category, severity, area,
-                    report_json, plan_json, merged_into, fired)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    report_json, plan_json, merged_into, fired, flags)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 report.id, organisation, at.seconds, report.occurredAt.seconds, report.category.rawValue,
                 report.severity.rawValue, plan.area, raw, planJSON, plan.mergedInto, Self.json(plan.fired),
+                Self.json(report.flags.map(\.rawValue).sorted()),
             ])
         try audit(db, at, "reporter:\(organisation)", "incident-accepted", report.id, "fired \(plan.fired)")
+        // A merged report adds to the incident everyone follows: what it fires now, and its facts.
+        let target = plan.mergedInto ?? report.id
+        var told = Set<String>()
         if let merged = plan.mergedInto {
             try audit(db, at, "engine", "incident-merged", report.id, "duplicate of \(merged)")
+            told = try mergeReport(report, plan: plan, into: merged, at: at, notice: mergeNotice, db)
         }
-        for notification in plan.notifications {
-            try insert(notification, kind: "notification", incident: report.id, purpose: "notify", db)
+        for notification in plan.notifications where !told.contains(notification.person) {
+            let purpose = plan.mergedInto == nil ? "notify" : "merge-\(report.id)"
+            try insert(notification, kind: "notification", incident: target, purpose: purpose, db)
         }
-        try insertTimers(plan, of: Set(plan.fired), incident: report.id, db)
+        try insertTimers(plan, of: Set(plan.fired), incident: target, db)
+        let watched = Set(
+            try String.fetchAll(db, sql: "SELECT institution FROM watch WHERE incident_id = ?", arguments: [target]))
         for watch in plan.watches {
             // An unanswered watch escalates to the guideline's own escalation roles.
             let escalateTo = plan.escalations.first { $0.guideline == watch.guideline }?.to ?? []
-            for institution in watch.institutions {
+            for institution in watch.institutions where !watched.contains(institution) {
                 try db.execute(
                     sql: """
                         INSERT INTO watch (incident_id, guideline, institution, confirm_by, until_at, escalate_to)
                         VALUES (?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        report.id, watch.guideline, institution, watch.confirmBy.seconds, watch.until.seconds,
+                        target, watch.guideline, institution, watch.confirmBy.seconds, watch.until.seconds,
                         Self.json(escalateTo),
                     ])
                 if let request = watchRequest(institution, watch) {
-                    try insert(request, kind: "watch", incident: report.id, purpose: "watch-\(institution)", db)
+                    try insert(request, kind: "watch", incident: target, purpose: "watch-\(institution)", db)
                 }
             }
         }
@@ -293,7 +303,7 @@ public final class SQLiteStore: IncidentStore {
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT id, category, area, occurred_at, fired, closed_at FROM incident
+                SELECT id, category, area, occurred_at, fired, closed_at, severity, flags FROM incident
                 WHERE merged_into IS NULL AND occurred_at BETWEEN ? AND ? AND id != ? ORDER BY occurred_at
                 """,
             arguments: [time.seconds - lookback, time.seconds + lookahead, excluding])
@@ -301,7 +311,9 @@ public final class SQLiteStore: IncidentStore {
             guard let category = Category(rawValue: row["category"]) else { return nil }
             return HistoryIncident(
                 id: row["id"], category: category, area: row["area"], occurredAt: Instant(seconds: row["occurred_at"]),
-                fired: Self.strings(row["fired"]), closed: (row["closed_at"] as Int?) != nil)
+                fired: Self.strings(row["fired"]), closed: (row["closed_at"] as Int?) != nil,
+                severity: IncidentSeverity(rawValue: row["severity"]),
+                flags: Self.flags(row["flags"]))
         }
     }
 
@@ -309,7 +321,7 @@ public final class SQLiteStore: IncidentStore {
 
     static let notificationColumns = """
         id, incident_id, person, name, roles, tier, channels, send_at, idempotency_key, message, guidelines,
-        status, acknowledged_at, ack_expires_at, kind, channel_index, attempts, first_attempt_at, details
+        status, acknowledged_at, ack_expires_at, kind, channel_index, attempts, first_attempt_at, details, ack_kind
         """
 
     static func notification(_ row: Row) -> StoredNotification {
@@ -330,7 +342,7 @@ public final class SQLiteStore: IncidentStore {
             ackExpiresAt: Instant(seconds: row["ack_expires_at"]), kind: row["kind"],
             channelIndex: row["channel_index"],
             attempts: row["attempts"], firstAttemptAt: (row["first_attempt_at"] as Int?).map(Instant.init(seconds:)),
-            details: row["details"])
+            details: row["details"], ackKind: row["ack_kind"])
     }
 
     public func notification(ackToken: String) throws -> StoredNotification? {
@@ -342,7 +354,9 @@ public final class SQLiteStore: IncidentStore {
         }
     }
 
-    public func acknowledge(ackToken: String, at: Instant) throws -> AcknowledgeOutcome {
+    public func acknowledge(
+        ackToken: String, at: Instant, stops: (StoredNotification) -> Bool
+    ) throws -> AcknowledgeOutcome {
         try pool.write { db in
             guard
                 let row = try Row.fetchOne(
@@ -352,24 +366,31 @@ public final class SQLiteStore: IncidentStore {
             let notification = Self.notification(row)
             if notification.acknowledgedAt != nil { return .alreadyAcknowledged(notification) }
             if at > notification.ackExpiresAt { return .expired }
+            // Only a recipient in a role the guideline notifies or escalates to stops its escalations;
+            // anyone else's receipt is recorded as seen (docs/plan.md, "Who stops an escalation").
+            let responsible = notification.kind != "watch" && stops(notification)
+            let kind = responsible ? "acknowledged" : "seen"
             try db.execute(
-                sql: "UPDATE notification SET acknowledged_at = ? WHERE id = ?",
-                arguments: [at.seconds, notification.id])
-            // Acknowledging stops the escalations of the guidelines behind this notification.
-            for guideline in notification.guidelines {
-                try db.execute(
-                    sql: """
-                        UPDATE escalation SET status = 'cancelled'
-                        WHERE incident_id = ? AND guideline = ? AND status = 'pending'
-                        """,
-                    arguments: [notification.incident, guideline])
+                sql: "UPDATE notification SET acknowledged_at = ?, ack_kind = ? WHERE id = ?",
+                arguments: [at.seconds, kind, notification.id])
+            if responsible {
+                for guideline in notification.guidelines {
+                    try db.execute(
+                        sql: """
+                            UPDATE escalation SET status = 'cancelled'
+                            WHERE incident_id = ? AND guideline = ? AND status = 'pending'
+                            """,
+                        arguments: [notification.incident, guideline])
+                }
             }
             try audit(
-                db, at, "person:\(notification.person)", "acknowledged", notification.incident,
-                "notification \(notification.id) as \(notification.roles.joined(separator: ", "))")
+                db, at, "person:\(notification.person)", responsible ? "acknowledged" : "seen", notification.incident,
+                "notification \(notification.id) as \(notification.roles.joined(separator: ", "))"
+                    + (responsible ? "" : " (not responsible for the guideline: escalations go on)"))
             var acknowledged = notification
             acknowledged.acknowledgedAt = at
-            return .acknowledged(acknowledged)
+            acknowledged.ackKind = kind
+            return responsible ? .acknowledged(acknowledged) : .seen(acknowledged)
         }
     }
 
@@ -382,6 +403,8 @@ public final class SQLiteStore: IncidentStore {
                 sql: """
                     SELECT \(Self.notificationColumns) FROM notification
                     WHERE status = 'pending' AND COALESCE(next_attempt_at, send_at) <= ?
+                    AND (kind = 'update' OR NOT EXISTS (
+                        SELECT 1 FROM incident i WHERE i.id = notification.incident_id AND i.closed_at IS NOT NULL))
                     ORDER BY COALESCE(next_attempt_at, send_at), id LIMIT ?
                     """,
                 arguments: [at.seconds, limit]
@@ -458,7 +481,9 @@ public final class SQLiteStore: IncidentStore {
                 db,
                 sql: """
                     SELECT id, incident_id, guideline, due_at, roles, round, tier FROM escalation
-                    WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id
+                    WHERE status = 'pending' AND due_at <= ? AND NOT EXISTS (
+                        SELECT 1 FROM incident i WHERE i.id = escalation.incident_id AND i.closed_at IS NOT NULL)
+                    ORDER BY due_at, id
                     """,
                 arguments: [at.seconds])
             for row in rows {

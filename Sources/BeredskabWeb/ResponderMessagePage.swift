@@ -8,6 +8,8 @@ public struct ResponderMessagePage: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         /// Just acknowledged: the escalation has stopped.
         case acknowledged
+        /// Just seen by someone not responsible for the guideline: recorded, the escalation goes on.
+        case seen
         /// Acknowledged before, at this time if known.
         case alreadyAcknowledged(at: Instant?)
         /// A watch answer was recorded for the institution.
@@ -50,6 +52,7 @@ public struct ResponderMessagePage: Sendable, Equatable {
         let text: String
         switch kind {
         case .acknowledged: (title, text) = (t[.thanksAckTitle], t[.thanksAckText])
+        case .seen: (title, text) = (t[.thanksSeenTitle], t[.thanksSeenText])
         case .alreadyAcknowledged(let at):
             title = t[.alreadyAckTitle]
             text = at.map { t(.alreadyAckText, ["time": WebTime.text($0, lang)]) } ?? t[.alreadyAckTextNoTime]

@@ -129,6 +129,8 @@ enum WebText: String, CaseIterable, Sendable {
     case watchSaidClosed
     case thanksAckTitle
     case thanksAckText
+    case thanksSeenTitle
+    case thanksSeenText
     case alreadyAckTitle
     case alreadyAckText
     case alreadyAckTextNoTime
@@ -559,6 +561,13 @@ enum WebText: String, CaseIterable, Sendable {
         case .watchSaidOpen: ("holder åbent", "is open")
         case .watchSaidReduced: ("har nedsat service", "has reduced service")
         case .watchSaidClosed: ("er lukket", "is closed")
+        case .thanksSeenTitle:
+            ("Tak – det er noteret, at du har set beskeden", "Thank you – it is recorded that you have seen it")
+        case .thanksSeenText:
+            (
+                "Din kvittering er registreret som set. Den stopper ikke eskaleringen: de ansvarlige myndigheder skal selv kvittere.",
+                "Your receipt is recorded as seen. It does not stop the escalation: the responsible authorities must acknowledge themselves."
+            )
         case .thanksAckTitle: ("Tak – du har kvitteret", "Thank you – you have acknowledged")
         case .thanksAckText:
             (

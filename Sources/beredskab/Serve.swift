@@ -11,6 +11,39 @@ import Hummingbird
     Instant(seconds: Int(Date().timeIntervalSince1970))
 }
 
+/// For tests only: a clock that reads the time from a file (an RFC 3339 time such as
+/// `2026-11-21T22:30:00+01:00`) whenever the server asks, so a test fixes the hour of the week
+/// and moves time on by writing the file. Time stands still between writes; a file that cannot be
+/// read keeps the last good time.
+final class FileClock: @unchecked Sendable {
+    let path: String
+    private let lock = NSLock()
+    private var last: Instant
+
+    /// Reads the file once; throws a message when it holds no RFC 3339 time.
+    init(path: String) throws {
+        self.path = path
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+            let instant = Instant(rfc3339: text.trimmingCharacters(in: .whitespacesAndNewlines))
+        else {
+            throw ValidationError(
+                "--test-clock \(path): the file must hold an RFC 3339 time, e.g. 2026-11-21T22:30:00+01:00")
+        }
+        last = instant
+    }
+
+    /// The time in the file now.
+    func now() -> Instant {
+        let read = (try? String(contentsOfFile: path, encoding: .utf8)).flatMap {
+            Instant(rfc3339: $0.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        return lock.withLock {
+            if let read { last = read }
+            return last
+        }
+    }
+}
+
 /// `beredskab serve`: the intake server on the embedded store, with the dispatcher.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,8 +78,23 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("rules"), help: "Rule and contact files or folders (default: Rules and Contacts).")
     var rulePaths: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "For tests only: read the time from this file (RFC 3339) instead of the wall clock.",
+            discussion: "Time stands still until the file is written again; never use it in production.",
+            valueName: "file"))
+    var testClock: String?
+
     func run() async throws {
         let engine = try loadEngine(rulePaths)
+        let clock: @Sendable () -> Instant
+        if let testClock {
+            let file = try FileClock(path: testClock)
+            clock = { file.now() }
+            FileHandle.standardOutput.write(Data("test clock: the time is read from \(testClock)\n".utf8))
+        } else {
+            clock = now
+        }
         var settings: ServerConfiguration
         switch ServerConfiguration.read(try config.map(readJSON), environment: ProcessInfo.processInfo.environment) {
         case .success(let read): settings = read
@@ -84,7 +132,7 @@ struct Serve: AsyncParsableCommand {
         options.transport = transport
         options.publicURL = PublicURL(settings.publicURL ?? "http://\(host):\(port)")
         let routes = Routes(
-            live: live, store: store, doorbell: doorbell, options: options, metrics: metrics, clock: now)
+            live: live, store: store, doorbell: doorbell, options: options, metrics: metrics, clock: clock)
         let hangup = Self.reloadOnHangup(routes)
         defer { hangup.cancel() }
         let dispatching = DispatchTask()
@@ -99,7 +147,7 @@ struct Serve: AsyncParsableCommand {
                 let dispatcher = Dispatcher(
                     store: store, live: live, transport: transport, publicURL: base,
                     failureRole: settings.failureRole, metrics: metrics)
-                dispatching.start { await dispatcher.run(doorbell: doorbell, clock: now) }
+                dispatching.start { await dispatcher.run(doorbell: doorbell, clock: clock) }
                 let line = "listening on http://\(host):\(bound) with \(engine.rules.guidelines.count) guidelines\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             }

@@ -249,10 +249,12 @@ private func guideline(_ when: String, _ body: String = "notify vagt", id: Strin
     }
 
     @Test func duplicatesWithinTheWindowMergeAndOthersDoNot() {
-        let first = HistoryIncident(id: "fsb-1", category: .unrest, area: "blaa", occurredAt: local("2026-11-18 22:20"))
+        let first = HistoryIncident(
+            id: "fsb-1", category: .unrest, area: "blaa", occurredAt: local("2026-11-18 22:20"), fired: ["uro"])
         let plan = e.evaluate(report(at: "2026-11-18 22:34", engine: e), history: [first])
         #expect(plan.mergedInto == "fsb-1")
-        #expect(plan.notifications.isEmpty && plan.fired.isEmpty)
+        // The incident already fired what the duplicate fires: nothing is planned again.
+        #expect(plan.notifications.isEmpty && plan.fired.isEmpty && plan.alreadyFired == ["uro"])
         #expect(e.evaluate(report(at: "2026-11-18 22:36", engine: e), history: [first]).mergedInto == nil)
         let elsewhere = HistoryIncident(
             id: "p-1", category: .unrest, area: "prater", occurredAt: local("2026-11-18 22:29"))

@@ -19,6 +19,11 @@ struct Fixture {
         return Engine(rules: demo.rules, roster: demo.roster)
     }()
 
+    /// Whether a receipt stops escalations, by the demo rules (a responsible role).
+    static let stops: @Sendable (StoredNotification) -> Bool = {
+        engine.acknowledgementStops(roles: $0.roles, guidelines: $0.guidelines)
+    }
+
     let folder: URL
     var path: String { folder.appendingPathComponent("beredskab.sqlite").path }
 
@@ -167,18 +172,21 @@ final class Recorder: Transport, @unchecked Sendable {
         try await dispatcher.runOnce(now: at)
         let link = try #require(recorder.sent.first { $0.notification.roles == ["politi-vagt"] }?.ackLink)
         let token = String(link.split(separator: "/").last!)
-        guard case .acknowledged = try store.acknowledge(ackToken: token, at: at.adding(120)) else {
+        guard case .acknowledged = try store.acknowledge(ackToken: token, at: at.adding(120), stops: Fixture.stops)
+        else {
             Issue.record("not acknowledged")
             return
         }
-        guard case .alreadyAcknowledged = try store.acknowledge(ackToken: token, at: at.adding(180)) else {
+        guard
+            case .alreadyAcknowledged = try store.acknowledge(ackToken: token, at: at.adding(180), stops: Fixture.stops)
+        else {
             Issue.record("second acknowledgement not harmless")
             return
         }
-        #expect(try store.acknowledge(ackToken: "nonsense", at: at) == .unknown)
+        #expect(try store.acknowledge(ackToken: "nonsense", at: at, stops: Fixture.stops) == .unknown)
         try await dispatcher.runOnce(now: at.adding(60 * 60))
         #expect(!recorder.sent.contains { $0.notification.kind == "escalation" })
-        #expect(try store.acknowledge(ackToken: token, at: at.adding(8 * 86_400)) != .unknown)
+        #expect(try store.acknowledge(ackToken: token, at: at.adding(8 * 86_400), stops: Fixture.stops) != .unknown)
     }
 
     @Test func linksExpire() async throws {
@@ -189,7 +197,7 @@ final class Recorder: Transport, @unchecked Sendable {
         try await Dispatcher(store: store, engine: Fixture.engine, transport: recorder, publicURL: "http://x").runOnce(
             now: at)
         let token = String(recorder.sent[0].ackLink.split(separator: "/").last!)
-        #expect(try store.acknowledge(ackToken: token, at: at.adding(8 * 86_400)) == .expired)
+        #expect(try store.acknowledge(ackToken: token, at: at.adding(8 * 86_400), stops: Fixture.stops) == .expired)
     }
 }
 

@@ -430,7 +430,7 @@ enum WebForm {
         #expect(
             try store.acknowledge(
                 incident: APIFixture.incident, person: alerted.person, actor: "person:\(alerted.person)",
-                at: APIFixture.at) > 0)
+                at: APIFixture.at, stops: Fixture.stops) > 0)
         let after = try await fixture.web(.get, "/board", cookie: reviewer.cookie)
         #expect(order(after.text) == [second, APIFixture.incident])
 

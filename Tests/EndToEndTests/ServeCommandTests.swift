@@ -45,12 +45,24 @@ final class Server {
     /// The server's standard output, read on by `waitForLine`.
     let out = Pipe()
 
-    init(environment: [String: String] = [:], rules: [String] = demoRules) throws {
+    /// The file the server reads the time from (`--test-clock`): no test depends on the wall clock.
+    var clockFile: URL { data.appendingPathComponent("clock") }
+
+    /// Starts a server whose clock stands at `time` (RFC 3339) until `setClock` moves it. By default
+    /// a Saturday evening, the day after the demo shooting `skud-blaagaarden.json`, when the police
+    /// officer on duty (Jens Kragh, by the daily rota) takes alerts by webhook.
+    init(
+        environment: [String: String] = [:], rules: [String] = demoRules,
+        time: String = "2026-03-14T21:48:00+01:00"
+    ) throws {
         data = try temporaryFolder([:])
         self.rules = rules
+        try Data(time.utf8).write(to: data.appendingPathComponent("clock"))
         process.executableURL = Run.binary
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.arguments = ["serve", "--port", "0", "--data", data.path] + rules
+        process.arguments =
+            ["serve", "--port", "0", "--data", data.path, "--test-clock", data.appendingPathComponent("clock").path]
+            + rules
         process.standardOutput = out
         let log = data.appendingPathComponent("server.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -66,6 +78,13 @@ final class Server {
     deinit {
         process.terminate()
         process.waitUntilExit()
+    }
+
+    /// Moves the server's clock to `time` (RFC 3339); it reads the file whenever it needs the time.
+    func setClock(_ time: String) throws {
+        let temporary = data.appendingPathComponent("clock.new")
+        try Data(time.utf8).write(to: temporary)
+        _ = rename(temporary.path, clockFile.path)
     }
 
     func token(_ organisation: String, role: String = "reporter", person: String? = nil) throws -> String {

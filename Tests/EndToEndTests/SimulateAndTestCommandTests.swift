@@ -39,7 +39,9 @@ let demoRules = [
             folder.appendingPathComponent("history.json").path,
         ])
         #expect(run.status == 0)
-        #expect(run.stdout.contains("duplicate of incident fsb:2026-000412: merged, nothing new is sent"))
+        #expect(run.stdout.contains("duplicate of incident fsb:2026-000412: merged into it"))
+        #expect(run.stdout.contains("already fired for it: skud-distrikt-8"))
+        #expect(run.stdout.contains("fires now for it: none (nothing new is sent)"))
     }
 
     @Test func explainsEveryGuidelineCondition() throws {

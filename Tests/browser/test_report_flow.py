@@ -93,8 +93,11 @@ def main():
         processes.append(sink)
         smtp_port = read_line(sink, "READY").split()[1]
         environment = dict(os.environ, BEREDSKAB_SMTP_URL=f"smtp://127.0.0.1:{smtp_port}")
+        # The server's time is fixed (a Monday evening), so who is on duty never depends on when CI runs.
+        clock = work / "clock"
+        clock.write_text("2026-11-30T19:05:00+01:00")
         server = subprocess.Popen(
-            [str(BINARY), "serve", "--port", "0", "--data", str(work / "data"),
+            [str(BINARY), "serve", "--port", "0", "--data", str(work / "data"), "--test-clock", str(clock),
              "--rules", str(ROOT / "Rules"), "--rules", str(ROOT / "Contacts")],
             stdout=subprocess.PIPE, stderr=open(work / "server.log", "w"), text=True, env=environment,
         )

@@ -1,0 +1,149 @@
+import BeredskabEngine
+import BeredskabRules
+import BeredskabTime
+import Foundation
+import GRDB
+
+/// The incident's lifecycle after the report: merged reports, the all clear, receipts that stop
+/// escalations or are only seen, and tasks that run late (docs/plan.md, "The lifecycle").
+extension SQLiteStore {
+    static func registerLifecycleMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v7: merged reports add to their incident, seen receipts, overdue tasks") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE incident ADD COLUMN flags TEXT NOT NULL DEFAULT '[]';
+                    UPDATE incident SET flags = COALESCE((SELECT json_group_array(key) FROM (
+                        SELECT key FROM json_each(incident.report_json, '$.flags') WHERE type = 'true' ORDER BY key)),
+                        '[]');
+                    ALTER TABLE notification ADD COLUMN ack_kind TEXT;
+                    UPDATE notification SET ack_kind = 'acknowledged' WHERE acknowledged_at IS NOT NULL;
+                    ALTER TABLE task ADD COLUMN escalated_at INTEGER;
+                    CREATE INDEX incident_merged ON incident (merged_into);
+                    """)
+        }
+    }
+
+    /// A stored list of flag names as flags; unknown names are skipped.
+    static func flags(_ text: String) -> Set<IncidentFlag> {
+        Set(strings(text).compactMap(IncidentFlag.init(rawValue:)))
+    }
+
+    /// Adds a report that duplicates `incident` to it, inside the accepting transaction: the
+    /// incident's severity and flags rise to the worst seen, the report's facts become an update of
+    /// the incident, and those already alerted about it (delivered) are told through `notice`.
+    /// Returns everyone with an alert about the incident, sent or still waiting, whom the merged
+    /// report's own plan must not tell again.
+    func mergeReport(
+        _ report: IncidentReport, plan: Plan, into incident: String, at: Instant,
+        notice: (_ incident: String, _ alerted: [StoredNotification]) -> [PlannedNotification], _ db: Database
+    ) throws -> Set<String> {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT severity, flags, fired FROM incident WHERE id = ?", arguments: [incident])
+        else { return [] }
+        let before = IncidentSeverity(rawValue: row["severity"]) ?? report.severity
+        let severity = max(before, report.severity)
+        let flags = Self.flags(row["flags"]).union(report.flags)
+        let fired = Self.strings(row["fired"])
+        try db.execute(
+            sql: "UPDATE incident SET severity = ?, flags = ?, fired = ? WHERE id = ?",
+            arguments: [
+                severity.rawValue, Self.json(flags.map(\.rawValue).sorted()),
+                Self.json(fired + plan.fired.filter { !fired.contains($0) }), incident,
+            ])
+        var facts = ["report \(report.id) merged into this incident"]
+        if severity > before { facts.append("severity \(before.rawValue) → \(severity.rawValue)") }
+        let added = report.flags.subtracting(Self.flags(row["flags"])).map(\.rawValue).sorted()
+        if !added.isEmpty { facts.append("now also \(added.joined(separator: ", "))") }
+        if !plan.fired.isEmpty { facts.append("fires now: \(plan.fired.joined(separator: ", "))") }
+        let text = facts.joined(separator: "; ") + (report.description.map { ": \($0)" } ?? "")
+        try db.execute(
+            sql: "INSERT INTO incident_update (incident_id, at, actor, kind, text, severity) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [
+                incident, at.seconds, "reporter:\(report.reporter.organisation)", "report", text,
+                severity > before ? severity.rawValue : nil,
+            ])
+        try audit(db, at, "engine", "report-merged", incident, text)
+        let all = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(Self.notificationColumns) FROM notification
+                WHERE incident_id = ? AND kind IN ('notification', 'escalation') ORDER BY id
+                """,
+            arguments: [incident]
+        ).map(Self.notification)
+        var seen = Set<String>()
+        let alerted = all.filter { $0.status == "delivered" && seen.insert($0.person).inserted }
+        for notification in notice(incident, alerted) {
+            try insert(notification, kind: "update", incident: incident, purpose: "merged-\(report.id)", db)
+        }
+        return Set(all.map(\.person))
+    }
+
+    /// Ends everything still waiting for an incident that is closed (all clear or CAP Cancel), inside
+    /// the closing transaction: messages not yet sent (delayed alerts, retries, escalations and
+    /// watch requests waiting in the outbox), escalation timers and watches with their "no answer"
+    /// escalations. Overdue tasks of a closed incident no longer escalate. Reports merged into it are
+    /// closed with it. Returns how many messages were withdrawn.
+    @discardableResult
+    func endWaiting(incident: String, at: Instant, _ db: Database) throws -> Int {
+        try db.execute(
+            sql: "UPDATE notification SET status = 'cancelled' WHERE incident_id = ? AND status = 'pending'",
+            arguments: [incident])
+        let withdrawn = db.changesCount
+        try db.execute(
+            sql: "UPDATE escalation SET status = 'cancelled' WHERE incident_id = ? AND status = 'pending'",
+            arguments: [incident])
+        try db.execute(
+            sql: """
+                UPDATE watch SET until_at = MIN(until_at, ?),
+                    status = CASE WHEN status = 'requested' THEN 'ended' ELSE status END
+                WHERE incident_id = ?
+                """,
+            arguments: [at.seconds, incident])
+        try db.execute(
+            sql: "UPDATE incident SET closed_at = ? WHERE merged_into = ? AND closed_at IS NULL",
+            arguments: [at.seconds, incident])
+        if withdrawn > 0 {
+            try audit(db, at, "engine", "withdrawn", incident, "\(withdrawn) message(s) not yet sent were withdrawn")
+        }
+        return withdrawn
+    }
+
+    /// The reports (as received) merged into an incident, oldest first.
+    public func mergedReports(into incident: String) throws -> [String] {
+        try pool.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT report_json FROM incident WHERE merged_into = ? ORDER BY received_at, id",
+                arguments: [incident])
+        }
+    }
+
+    /// Open tasks of open incidents past their deadline, with roles to escalate to and not yet
+    /// escalated; marks them escalated (once per task).
+    public func takeOverdueTasks(at: Instant) throws -> [OverdueTask] {
+        try pool.write { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.id, t.incident_id, t.guideline, t.text, t.role, t.due_at, t.escalate_to FROM task t
+                    JOIN incident i ON i.id = t.incident_id
+                    WHERE t.status = 'open' AND t.escalated_at IS NULL AND t.due_at <= ? AND t.escalate_to != '[]'
+                    AND i.closed_at IS NULL ORDER BY t.due_at, t.id
+                    """,
+                arguments: [at.seconds])
+            return try rows.map { row in
+                let task = OverdueTask(
+                    id: row["id"], incident: row["incident_id"], guideline: row["guideline"], text: row["text"],
+                    role: row["role"], dueAt: Instant(seconds: row["due_at"]),
+                    escalateTo: Self.strings(row["escalate_to"]))
+                try db.execute(sql: "UPDATE task SET escalated_at = ? WHERE id = ?", arguments: [at.seconds, task.id])
+                try audit(
+                    db, at, "engine", "task-overdue", task.incident,
+                    "\(task.text) (\(task.role)) was due \(Copenhagen.format(task.dueAt)); escalated to "
+                        + task.escalateTo.joined(separator: ", "))
+                return task
+            }
+        }
+    }
+}
