@@ -60,13 +60,22 @@ indirect enum CompiledCondition: Sendable {
         }
     }
 
-    func holds(_ facts: Facts, _ map: AreaMap) -> Bool {
+    /// Whether the condition holds. An incident that could not be placed lies neither inside nor
+    /// outside any area, so a condition that depends on its area is unknown: `area X` and
+    /// `not area X` alike.
+    func holds(_ facts: Facts, _ map: AreaMap) -> Bool { truth(facts, map) == true }
+
+    /// The condition's value in three-valued logic: nil when it depends on the area of an unplaced
+    /// incident. `and` is false when any part is false, `or` true when any part is true.
+    func truth(_ facts: Facts, _ map: AreaMap) -> Bool? {
         switch self {
-        case .and(let parts): return parts.allSatisfy { $0.holds(facts, map) }
-        case .or(let parts): return parts.contains { $0.holds(facts, map) }
-        case .not(let inner): return !inner.holds(facts, map)
+        case .and(let parts): return Truth.all(parts) { $0.truth(facts, map) }
+        case .or(let parts): return Truth.any(parts) { $0.truth(facts, map) }
+        case .not(let inner): return inner.truth(facts, map).map(!)
         case .categories(let mask): return mask & facts.categoryBit != 0
-        case .areas(let wanted): return wanted.contains { facts.lineage.contains($0) }
+        case .areas(let wanted):
+            guard facts.area != nil else { return nil }
+            return wanted.contains { facts.lineage.contains($0) }
         case .severity(let atLeast, let level): return atLeast ? facts.severity >= level : facts.severity == level
         case .flag(let flag): return facts.flags.contains(flag)
         case .reporter(let kinds): return facts.reporterKind.map(kinds.contains) ?? false
@@ -74,6 +83,8 @@ indirect enum CompiledCondition: Sendable {
         case .correlation(let count, let mask, let sameArea, let within):
             var seen = mask & facts.categoryBit != 0 ? 1 : 0
             if seen >= count { return true }
+            // Which earlier incidents were in the same area is unknown for an unplaced one.
+            if sameArea && facts.area == nil { return nil }
             for (incident, area) in facts.history {
                 let age = facts.occurredAt.seconds - incident.occurredAt.seconds
                 guard age >= 0, age <= within, mask & Self.bit(incident.category) != 0 else { continue }
@@ -104,5 +115,36 @@ indirect enum CompiledCondition: Sendable {
         case .and(let parts): return parts.lazy.compactMap(\.requiredAreas).first
         default: return nil
         }
+    }
+}
+
+/// Three-valued `and` and `or` (nil for unknown), as conditions on an unplaced incident need.
+enum Truth {
+    /// False if any part is false, else unknown if any is unknown, else true; parts after the first
+    /// false one are not evaluated. (A plain loop: lazily mapped sequences of recursive calls here
+    /// crashed the debug build's test process.)
+    static func all<Part>(_ parts: [Part], _ value: (Part) -> Bool?) -> Bool? {
+        var unknown = false
+        for part in parts {
+            switch value(part) {
+            case false?: return false
+            case nil: unknown = true
+            case true?: continue
+            }
+        }
+        return unknown ? nil : true
+    }
+
+    /// True if any part is true, else unknown if any is unknown, else false.
+    static func any<Part>(_ parts: [Part], _ value: (Part) -> Bool?) -> Bool? {
+        var unknown = false
+        for part in parts {
+            switch value(part) {
+            case true?: return true
+            case nil: unknown = true
+            case false?: continue
+            }
+        }
+        return unknown ? nil : false
     }
 }

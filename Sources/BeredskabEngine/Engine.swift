@@ -85,10 +85,59 @@ public struct Engine: Sendable {
         lookahead = merges.max() ?? 0
     }
 
-    /// Where a report is placed: its area id if given, else the smallest area containing its coordinates.
+    /// Where a report is placed: its area id if given, else the smallest area containing its
+    /// coordinates, else (with neither) the deepest area listing the street and number of its address.
     public func place(_ report: IncidentReport) -> Int? {
         if let area = report.location.area { return areas.index[area] }
-        return report.location.coordinate.flatMap(areas.place)
+        if let coordinate = report.location.coordinate { return areas.place(coordinate) }
+        return report.location.address.flatMap { areas.place(address: $0) }
+    }
+
+    /// Why a report could not be placed, and which guidelines did not fire because their condition
+    /// depends on the area: problems for the duty officer.
+    func unplacedProblems(_ report: IncidentReport, _ facts: Facts, strategy: Strategy) -> [PlanProblem] {
+        let location = report.location
+        var why = "the incident could not be placed in an area"
+        if let coordinate = location.coordinate {
+            why += ": its coordinates (\(coordinate.lat), \(coordinate.lon)) lie in no area"
+        } else if let address = location.address {
+            why +=
+                areas.hasStreets
+                ? ": no area lists the street and house number of its address '\(address)'"
+                : ": it has no area or coordinates, and no area lists streets to place its address '\(address)' by"
+        }
+        why += "; conditions on its area are unknown, so 'area …' and 'not area …' are neither true nor false"
+        var problems = [PlanProblem(kind: "unplaced", message: why)]
+        for (index, guideline) in rules.guidelines.enumerated() {
+            let truth =
+                strategy == .naive
+                ? NaiveConditions.truth(guideline.condition, facts, rules) : conditions[index].truth(facts, areas)
+            guard truth == nil else { continue }
+            let named = Self.areaIDs(in: guideline.condition)
+            let which = named.isEmpty ? "" : " (\(named.joined(separator: ", ")))"
+            problems.append(
+                PlanProblem(
+                    kind: "unplaced",
+                    message:
+                        "guideline '\(guideline.id.value)' was not fired because its condition depends on the incident's area\(which), which is unknown"
+                ))
+        }
+        return problems
+    }
+
+    /// The area ids a condition tests, in order, each once.
+    static func areaIDs(in condition: Condition) -> [String] {
+        var ids: [String] = []
+        func walk(_ condition: Condition) {
+            switch condition {
+            case .and(let parts), .or(let parts): parts.forEach(walk)
+            case .not(let inner): walk(inner)
+            case .area(let named): ids += named.filter { !ids.contains($0) }
+            default: break
+            }
+        }
+        walk(condition)
+        return ids
     }
 
     func facts(_ report: IncidentReport, history: [HistoryIncident]) -> Facts {
@@ -152,14 +201,7 @@ public struct Engine: Sendable {
         var plan = Plan(
             incidentID: report.id, category: report.category, severity: report.severity,
             occurredAt: report.occurredAt, at: at, area: facts.area.map { areas.ids[$0] })
-        if facts.area == nil {
-            plan.problems.append(
-                PlanProblem(
-                    kind: "unplaced",
-                    message:
-                        "the incident could not be placed in an area: it lies in no area, so 'area …' tests are false and 'not area …' true"
-                ))
-        }
+        if facts.area == nil { plan.problems += unplacedProblems(report, facts, strategy: strategy) }
         var matched = matched(facts, strategy: strategy)
         let suppressionHistory = facts.history
         var earlierFired: [String] = []
@@ -243,20 +285,27 @@ public struct Engine: Sendable {
 /// The baseline: conditions interpreted straight from the rule model, areas walked by id.
 enum NaiveConditions {
     static func holds(_ condition: Condition, _ facts: Facts, _ rules: RuleSet) -> Bool {
+        truth(condition, facts, rules) == true
+    }
+
+    /// The condition's value; nil when it depends on the area of an unplaced incident.
+    static func truth(_ condition: Condition, _ facts: Facts, _ rules: RuleSet) -> Bool? {
         switch condition {
-        case .and(let parts): return parts.allSatisfy { holds($0, facts, rules) }
-        case .or(let parts): return parts.contains { holds($0, facts, rules) }
-        case .not(let inner): return !holds(inner, facts, rules)
+        case .and(let parts): return Truth.all(parts) { truth($0, facts, rules) }
+        case .or(let parts): return Truth.any(parts) { truth($0, facts, rules) }
+        case .not(let inner): return truth(inner, facts, rules).map(!)
         case .category(let set): return set.contains(facts.category)
         case .area(let ids):
-            guard let placed = facts.areaID else { return false }
+            guard let placed = facts.areaID else { return nil }
             return ids.contains { rules.area(placed, isWithin: $0) }
         case .severity(let atLeast, let level): return atLeast ? facts.severity >= level : facts.severity == level
         case .flag(let flag): return facts.flags.contains(flag)
         case .reporter(let kinds): return facts.reporterKind.map(kinds.contains) ?? false
         case .during(let window): return window.contains(facts.minuteOfWeek)
         case .correlation(let c):
-            return count(c, facts, rules) >= c.count
+            let seen = count(c, facts, rules)
+            if seen < c.count && c.sameArea && facts.areaID == nil { return nil }
+            return seen >= c.count
         case .always: return true
         }
     }

@@ -27,6 +27,8 @@ extension Engine {
                 outcome = "matched, suppressed by \(s.by)"
             } else if NaiveConditions.holds(guideline.condition, facts, rules) {
                 outcome = plan.mergedInto == nil ? "matched" : "matched, merged into \(plan.mergedInto!)"
+            } else if NaiveConditions.truth(guideline.condition, facts, rules) == nil {
+                outcome = "not fired: depends on the incident's area, which is unknown"
             } else {
                 outcome = "not matched"
             }
@@ -42,8 +44,7 @@ extension Engine {
     }
 
     func explain(_ condition: Condition, _ facts: Facts, depth: Int, into out: inout String) {
-        let holds = NaiveConditions.holds(condition, facts, rules)
-        let mark = holds ? "✓" : "✗"
+        let mark = NaiveConditions.truth(condition, facts, rules).map { $0 ? "✓" : "✗" } ?? "?"
         let indent = String(repeating: "  ", count: depth)
         func list<T: RawRepresentable>(_ items: some Sequence<T>) -> String where T.RawValue == String {
             let names = items.map(\.rawValue).sorted()

@@ -12,6 +12,7 @@ extension RuleSet {
         var builder = Builder(sources: sources)
         builder.collect(declarations)
         builder.checkAreas()
+        builder.checkStreets()
         builder.buildGuidelines()
         builder.checkSuppressionCycles()
         diagnostics.append(contentsOf: builder.diagnostics)
@@ -53,8 +54,9 @@ private struct Builder {
                     }
                 }
                 let area = Area(
-                    id: syntax.id, name: syntax.title?.value ?? syntax.id.value, parent: syntax.parent, polygon: polygon
-                )
+                    id: syntax.id, name: syntax.title?.value ?? syntax.id.value, parent: syntax.parent,
+                    polygon: polygon,
+                    streets: syntax.streets.compactMap { streetClaim($0) })
                 areaTable.add(syntax.id, area, diagnostics: &diagnostics)
             case .role(let syntax):
                 if syntax.duty == nil && !syntax.incomplete {
@@ -107,6 +109,111 @@ private struct Builder {
                 guard let up = next.parent?.value else { break }
                 current = up
             }
+        }
+    }
+
+    /// A street claim as written, or nil after reporting what is wrong with it.
+    mutating func streetClaim(_ syntax: StreetSyntax) -> StreetClaim? {
+        let name = syntax.name
+        if StreetName.key(name.value).isEmpty {
+            diagnostics.error("a street needs a name", at: name.span)
+            return nil
+        }
+        if let last = name.value.split(separator: " ").last, last.first?.isNumber == true {
+            let street = name.value.split(separator: " ").dropLast().joined(separator: " ")
+            diagnostics.error(
+                "a house number belongs after the street's name, outside the quotes", at: name.span,
+                notes: [.init("write \"\(street)\" \(last.prefix(while: \.isNumber))")])
+            return nil
+        }
+        var side: HouseNumberSide?
+        if let word = syntax.side {
+            guard let known = diagnostics.word(HouseNumberSide.self, word, what: "side of the street") else {
+                return nil
+            }
+            side = known
+        }
+        var claim = StreetClaim(street: name.value, side: side, span: syntax.span)
+        if let from = syntax.from, let to = syntax.to {
+            if from.value < 1 {
+                diagnostics.error("house numbers start at 1", at: from.span)
+                return nil
+            }
+            if to.value < from.value {
+                diagnostics.error(
+                    "the house numbers \(from.value)-\(to.value) end before they start; write the lower number first",
+                    at: from.span.through(to.span))
+                return nil
+            }
+            claim.from = from.value
+            claim.to = to.value
+        }
+        if claim.isEmpty {
+            diagnostics.error("\(claim.text) includes no house number", at: syntax.span)
+            return nil
+        }
+        return claim
+    }
+
+    /// Street claims must say of every address which area it lies in: two areas that do not lie one
+    /// within the other may not share a house number, and a nested area may not claim numbers of a
+    /// street that an area it lies in lists without them.
+    mutating func checkStreets() {
+        var byKey: [String: [(area: String, claim: StreetClaim)]] = [:]
+        var keys: [String] = []
+        for id in areaTable.order {
+            for claim in rules.areas[id]?.streets ?? [] {
+                if byKey[claim.key] == nil { keys.append(claim.key) }
+                byKey[claim.key, default: []].append((id, claim))
+            }
+        }
+        for key in keys {
+            let claims = byKey[key]!
+            for (index, (area, claim)) in claims.enumerated() {
+                for (other, earlier) in claims[..<index] where claim.overlaps(earlier) {
+                    if other == area {
+                        diagnostics.warning(
+                            "\(claim.text) is listed twice in area '\(area)'", at: claim.span,
+                            notes: [.init("it overlaps \(earlier.text), given here", at: earlier.span)])
+                        break
+                    }
+                    guard !rules.area(area, isWithin: other) && !rules.area(other, isWithin: area) else { continue }
+                    diagnostics.error(
+                        "\(claim.text) is claimed by both area '\(other)' and area '\(area)', and neither lies within the other",
+                        at: claim.span,
+                        notes: [
+                            .init("area '\(other)' claims \(earlier.text) here", at: earlier.span),
+                            .init(
+                                "an address lies in one area and those it is nested in; split the house numbers, e.g. 1-69 odd"
+                            ),
+                        ])
+                    break
+                }
+                checkAgainstAncestors(claim, in: area, claims)
+            }
+        }
+    }
+
+    /// The nearest area that `area` lies within and that lists the claim's street must include
+    /// every number of the claim.
+    mutating func checkAgainstAncestors(
+        _ claim: StreetClaim, in area: String, _ claims: [(area: String, claim: StreetClaim)]
+    ) {
+        var current = rules.areas[area]?.parent?.value
+        var steps = 0
+        while let ancestor = current, ancestor != area, steps <= areaTable.order.count {
+            let theirs = claims.filter { $0.area == ancestor }.map(\.claim)
+            if let first = theirs.first {
+                if let number = claim.firstUncovered(by: theirs) {
+                    diagnostics.error(
+                        "\(claim.text) in area '\(area)' includes number \(number), which area '\(ancestor)' does not list, though '\(area)' lies within it",
+                        at: claim.span,
+                        notes: [.init("area '\(ancestor)' lists the street here", at: first.span)])
+                }
+                return
+            }
+            current = rules.areas[ancestor]?.parent?.value
+            steps += 1
         }
     }
 

@@ -21,6 +21,9 @@ public struct Area: Sendable {
     public var name: String
     public var parent: Name?
     public var polygon: [Coordinate]
+    /// The streets, or house numbers of streets, that lie in it (nested areas' streets included
+    /// implicitly); a report with only an address is placed by them.
+    public var streets: [StreetClaim] = []
 }
 
 /// A role someone fills in a crisis, with its duty.

@@ -4,7 +4,12 @@ extension Parser {
         var area = AreaSyntax(id: id, title: title)
         var seen: [String: Span] = [:]
         let what = "area '\(id.value)'"
-        area.incomplete = try block(what, statements: ["within", "polygon"]) { p, keyword in
+        area.incomplete = try block(what, statements: ["within", "polygon", "streets"]) { p, keyword in
+            // `streets` may be given on several lines; the others once.
+            if keyword.text == "streets" {
+                area.streets += try p.parseStreets()
+                return
+            }
             let ok = p.single(keyword, &seen, in: what)
             switch keyword.text {
             case "within":
@@ -16,6 +21,37 @@ extension Parser {
             }
         }
         return area
+    }
+
+    /// `"Street" [N[-M]] [odd|even], …` after `streets`.
+    mutating func parseStreets() throws -> [StreetSyntax] {
+        var streets: [StreetSyntax] = []
+        repeat {
+            let name = try string(after: streets.isEmpty ? "'streets'" : "','")
+            var street = StreetSyntax(name: name, span: name.span)
+            if at(.number) {
+                let from = try wholeNumber(after: "the street's name")
+                street.from = from
+                street.to = from
+                if accept(.minus) != nil { street.to = try wholeNumber(after: "'-' (write a range as 1-69)") }
+            }
+            // A word on the same line is the side of the street (checked when the rules are built).
+            if at(.identifier), !current.startsLine, !statementKeywords.contains(current.text),
+                !reservedWords.contains(current.text)
+            {
+                let side = advance()
+                street.side = Name(side.text, side.span)
+            }
+            street.span = name.span.through(previous.span)
+            streets.append(street)
+            let ends =
+                at(.comma) || at(.rightBrace) || at(.endOfFile) || current.startsLine
+                || (at(.identifier) && statementKeywords.contains(current.text))
+            if !ends {
+                throw expected("',' before the next street", after: "'\(name.value)' and its house numbers")
+            }
+        } while accept(.comma) != nil
+        return streets
     }
 
     mutating func parsePolygon() throws -> Located<[PointSyntax]> {

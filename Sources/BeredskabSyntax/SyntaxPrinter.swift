@@ -22,6 +22,7 @@ public enum SyntaxPrinter {
                     "polygon [" + polygon.value.map { "\(number($0.lat)) \(number($0.lon))" }.joined(separator: ", ")
                         + "]")
             }
+            if !area.streets.isEmpty { lines.append("streets " + area.streets.map(street).joined(separator: ", ")) }
         case .role(let role):
             head = header("role", role.id, role.title)
             if let duty = role.duty { lines.append("duty \(quote(duty.value))") }
@@ -158,6 +159,16 @@ public enum SyntaxPrinter {
     }
 
     static func clock(_ minutes: Int) -> String { WeeklyWindow.clock(minutes) }
+
+    static func street(_ street: StreetSyntax) -> String {
+        var text = quote(street.name.value)
+        if let from = street.from {
+            text += " \(from.value)"
+            if let to = street.to, to.value != from.value || to.span.start != from.span.start { text += "-\(to.value)" }
+        }
+        if let side = street.side { text += " \(side.value)" }
+        return text
+    }
 
     /// Seconds in the largest unit up to days that divides them: 30 days → 30d, 90 minutes → 90m,
     /// 90 seconds → 90s. Days rather than weeks, as guidelines count them.

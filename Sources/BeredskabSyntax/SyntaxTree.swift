@@ -26,12 +26,28 @@ public struct PointSyntax: Sendable {
     public var span: Span
 }
 
-/// `area id "Name" { within …; polygon […] }`
+/// One street, or the house numbers of one, claimed by an area: `"Nørrebrogade" 1-69 odd`.
+public struct StreetSyntax: Sendable {
+    /// The street's name as written in quotes.
+    public var name: Located<String>
+    /// The first house number of the claim, if it is limited to a range.
+    public var from: Located<Int>?
+    /// The last house number of the claim (the same as `from` for a single number).
+    public var to: Located<Int>?
+    /// `odd` or `even` as written, if the claim is limited to one side of the street.
+    public var side: Name?
+    /// The whole claim.
+    public var span: Span
+}
+
+/// `area id "Name" { within …; polygon […]; streets "…", … }`
 public struct AreaSyntax: Sendable {
     public var id: Name
     public var title: Located<String>?
     public var parent: Name?
     public var polygon: Located<[PointSyntax]>?
+    /// The streets claimed, from every `streets` statement in order.
+    public var streets: [StreetSyntax] = []
     /// Whether a statement in it had a syntax error; checks for missing statements then stay quiet.
     public var incomplete = false
 }

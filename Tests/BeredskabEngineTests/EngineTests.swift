@@ -85,7 +85,9 @@ private func guideline(_ when: String, _ body: String = "notify vagt", id: Strin
         let plan = e.evaluate(report(area: nil, lat: 20, lon: 20, engine: e))
         #expect(plan.area == nil)
         #expect(plan.fired == [])
-        #expect(plan.problems.map(\.kind) == ["unplaced"])
+        // The incident, and the guideline that did not fire because its area is unknown.
+        #expect(plan.problems.map(\.kind) == ["unplaced", "unplaced"])
+        #expect(plan.problems[1].message.hasPrefix("guideline 'g' was not fired"))
     }
 }
 
