@@ -207,7 +207,7 @@ extension Parser {
         _ = try expectKeyword("to", after: "the start time")
         let to = try string(after: "'to'")
         var reason: Located<String>?
-        if acceptKeyword("because") != nil {
+        if acceptClause("because") != nil {
             reason = try string(after: "'because'")
         }
         return OverrideSyntax(
