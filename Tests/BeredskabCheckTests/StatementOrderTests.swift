@@ -202,17 +202,41 @@ import Testing
         #expect(i.notifications[0].after?.value == 600 && i.notifications[0].personalDetails != nil)
     }
 
-    @Test func anOptionalClauseOnTheNextLineIsAnErrorNotPartOfTheStatement() {
-        let rules = """
-            guideline g "G" {
-              when category unrest
-              notify vagt
-                after 10m
-              message da "x"
-            }
-            """
-        let (_, diagnostics) = Parser.parse(SourceFile(path: "r.rules", text: rules), file: 0)
-        #expect(diagnostics.all.map(\.message) == ["unknown statement 'after' in guideline 'g'"])
+    /// (source with an optional part moved to the next line, the first message the parser gives)
+    @Test(arguments: [
+        ("guideline g {\n  when always\n  notify vagt\n    after 10m\n}", "unknown statement 'after' in guideline 'g'"),
+        (
+            "guideline g {\n  when always\n  notify vagt\n    with personal details\n}",
+            "unknown statement 'with' in guideline 'g'"
+        ),
+        (
+            "guideline g {\n  when always\n  escalate to chef if unacknowledged for 30m\n    repeat 2 times\n}",
+            "unknown statement 'repeat' in guideline 'g'"
+        ),
+        (
+            "guideline g {\n  when always\n  task \"T\" for vagt within 1h\n    escalate to chef if overdue\n}",
+            "expected 'unacknowledged' after 'if', found 'overdue'"
+        ),
+        (
+            "guideline g {\n  when always\n  watch school in incident area for 1d\n    confirm within 1h\n}",
+            "unknown statement 'confirm' in guideline 'g'"
+        ),
+        (
+            "guideline g {\n  when at least 3 incidents of unrest\n    in same area within 1d\n}",
+            "expected 'within' after the incidents, found 'in'"
+        ),
+        (
+            "override a covers b from \"2026-12-23 08:00\" to \"2027-01-02 08:00\"\n  because \"Ferie\"",
+            "expected a declaration (area, role, window, guideline, organisation, person, rota, override, institution), found 'because'"
+        ),
+        (
+            "window w {\n  mon-fri\n    08:00-17:00\n}",
+            "expected days such as mon-fri, daily or weekends after the previous line, found a time such as 08:00"
+        ),
+    ])
+    func anOptionalPartOnTheNextLineIsNotReadIntoTheStatement(_ source: String, _ message: String) {
+        let (_, diagnostics) = Parser.parse(SourceFile(path: "r.rules", text: source), file: 0)
+        #expect(diagnostics.all.first?.message == message, "\(diagnostics.all.map(\.message))")
     }
 
     @Test func aConditionStillGoesOnToALineStartingWithAndOrOr() throws {
