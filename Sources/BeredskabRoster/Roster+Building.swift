@@ -280,35 +280,36 @@ private struct RosterBuilder {
         // A circle's overrides are all in force together from the latest of their starts, so looking at
         // each override's start finds every circle.
         for moment in Set(overrides.map(\.from)).sorted() {
-            let active = overrides.indices.filter {
-                let o = overrides[$0]
-                return o.from <= moment && moment < o.to && o.substitute.value != o.absent.value
+            var coveringFor: [String: [Int]] = [:]
+            for index in overrides.indices {
+                let o = overrides[index]
+                guard o.from <= moment, moment < o.to, o.substitute.value != o.absent.value else { continue }
+                coveringFor[o.absent.value, default: []].append(index)
             }
-            for start in active {
-                // Circles through `start` made of overrides declared after it, so each is found from its first.
-                guard let path = circle(from: start, among: active.filter { $0 > start }) else { continue }
-                let key = path.sorted()
-                if reported.insert(key).inserted { reportCircle(path) }
+            for start in coveringFor.values.joined().sorted() {
+                // Circles through `start` of overrides declared after it, so each is found from its first;
+                // one for each way out of `start`, so two overrides covering the same person both show.
+                for first in coveringFor[overrides[start].substitute.value, default: []] where first > start {
+                    guard let path = circle(from: [start, first], coveringFor: coveringFor) else { continue }
+                    if reported.insert(path.sorted()).inserted { reportCircle(path) }
+                }
             }
         }
     }
 
-    /// A chain of overrides from `start`, each covering the previous one's substitute, that comes back to
-    /// `start`'s absent person, using only the overrides in `candidates`.
-    func circle(from start: Int, among candidates: [Int]) -> [Int]? {
+    /// `path` extended by overrides declared after its first, each covering the previous one's
+    /// substitute, until it comes back to the first one's absent person; nil if it cannot.
+    func circle(from path: [Int], coveringFor: [String: [Int]]) -> [Int]? {
         let overrides = roster.overrides
+        let start = path[0]
         let target = overrides[start].absent.value
-        var path = [start]
-        var visited: Set<String> = [overrides[start].substitute.value]
+        var path = path
+        var visited = Set(path.map { overrides[$0].substitute.value })
         func extend() -> Bool {
             let person = overrides[path.last!].substitute.value
-            for next in candidates where overrides[next].absent.value == person {
-                let substitute = overrides[next].substitute.value
-                if substitute == target {
-                    path.append(next)
-                    return true
-                }
-                guard visited.insert(substitute).inserted else { continue }
+            if person == target { return true }
+            for next in coveringFor[person, default: []] where next > start {
+                guard visited.insert(overrides[next].substitute.value).inserted else { continue }
                 path.append(next)
                 if extend() { return true }
                 path.removeLast()

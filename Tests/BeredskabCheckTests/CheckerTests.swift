@@ -150,6 +150,9 @@ private func guideline(_ body: String) -> String {
         // Each two overlap, but the three are never in force at once.
         ("a covers b 21-00 24-00; b covers c 23-00 27-00; c covers a 25-00 28-00", 0),
         ("a covers b 23-08 26-08; b covers a 24-00 25-00; b covers a 25-12 26-00", 2),
+        // Two overrides for the same person at once make two circles.
+        ("a covers b 23-08 26-08; b covers a 24-00 25-00; b covers a 24-00 25-00", 2),
+        ("a covers b 23-08 26-08; b covers c 24-00 27-00; c covers a 25-12 26-00; c covers b 25-00 26-00", 2),
     ])
     func overridesCoveringEachOtherInACircleAreAnErrorWhenTheyOverlap(_ overrides: String, _ circles: Int) {
         // "a covers b 23-08 26-08" is a covering b from 23 December 08:00 to 26 December 08:00.
