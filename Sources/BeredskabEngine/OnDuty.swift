@@ -83,12 +83,17 @@ public struct DutyTable: Sendable {
     }
 
     /// Who stands in for a person at a wall-clock minute, following chains of overrides.
+    ///
+    /// When the absent person's substitute is away too, their substitute stands in, and so on; the first
+    /// override declared for a person wins if several are in force. Overrides that cover each other in a
+    /// circle (which `beredskab check` refuses) stop the chain at the last person not yet passed: with
+    /// "b covers a" and "a covers b", a's duty goes to b and b's to a, never back to the absent person.
     func substitute(for person: String, at wall: Int) -> String {
         var current = person
-        for _ in 0..<8 {
-            guard let cover = overrides.first(where: { $0.absent == current && $0.from <= wall && wall < $0.to }) else {
-                return current
-            }
+        var passed: Set<String> = [person]
+        while let cover = overrides.first(where: { $0.absent == current && $0.from <= wall && wall < $0.to }),
+            passed.insert(cover.substitute).inserted
+        {
             current = cover.substitute
         }
         return current

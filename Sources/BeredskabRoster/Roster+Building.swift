@@ -62,6 +62,7 @@ private struct RosterBuilder {
         roster.personOrder = persons.order
         for syntax in rotaSyntax { buildRota(syntax) }
         for syntax in overrideSyntax { buildOverride(syntax) }
+        checkOverrideCircles()
         for syntax in institutionSyntax { buildInstitution(syntax) }
         roster.institutions = institutions.byID
     }
@@ -266,6 +267,85 @@ private struct RosterBuilder {
             Override(
                 substitute: syntax.substitute, absent: syntax.absent, from: from, to: to, reason: syntax.reason?.value,
                 span: syntax.span))
+    }
+
+    /// Reports overrides that cover each other in a circle during a common period: A covers B while B
+    /// covers A, or A covers B, B covers C and C covers A. Whoever is on duty would be replaced by someone
+    /// who is away too, so the cover would quietly go round instead of reaching someone present.
+    ///
+    /// Each circle is reported once, at its last declared override, with a note at each of the others.
+    mutating func checkOverrideCircles() {
+        let overrides = roster.overrides
+        var reported: Set<[Int]> = []
+        // A circle's overrides are all in force together from the latest of their starts, so looking at
+        // each override's start finds every circle.
+        for moment in Set(overrides.map(\.from)).sorted() {
+            var coveringFor: [String: [Int]] = [:]
+            for index in overrides.indices {
+                let o = overrides[index]
+                guard o.from <= moment, moment < o.to, o.substitute.value != o.absent.value else { continue }
+                coveringFor[o.absent.value, default: []].append(index)
+            }
+            for start in coveringFor.values.joined().sorted() {
+                // Circles through `start` of overrides declared after it, so each is found from its first;
+                // one for each way out of `start`, so two overrides covering the same person both show.
+                for first in coveringFor[overrides[start].substitute.value, default: []] where first > start {
+                    guard let path = circle(from: [start, first], coveringFor: coveringFor) else { continue }
+                    if reported.insert(path.sorted()).inserted { reportCircle(path) }
+                }
+            }
+        }
+    }
+
+    /// `path` extended by overrides declared after its first, each covering the previous one's
+    /// substitute, until it comes back to the first one's absent person; nil if it cannot.
+    func circle(from path: [Int], coveringFor: [String: [Int]]) -> [Int]? {
+        let overrides = roster.overrides
+        let start = path[0]
+        let target = overrides[start].absent.value
+        var path = path
+        var visited = Set(path.map { overrides[$0].substitute.value })
+        func extend() -> Bool {
+            let person = overrides[path.last!].substitute.value
+            if person == target { return true }
+            for next in coveringFor[person, default: []] where next > start {
+                guard visited.insert(overrides[next].substitute.value).inserted else { continue }
+                path.append(next)
+                if extend() { return true }
+                path.removeLast()
+            }
+            return false
+        }
+        return extend() ? path : nil
+    }
+
+    mutating func reportCircle(_ path: [Int]) {
+        let overrides = roster.overrides
+        // Start the story at the override declared last, keeping the order of the chain.
+        let last = path.firstIndex(of: path.max()!)!
+        let ordered = Array(path[last...] + path[..<last]).map { overrides[$0] }
+        let from = ordered.map(\.from).max()!
+        let to = ordered.map(\.to).min()!
+        // Each override's substitute is the absent person of the one after it in `ordered`, so the
+        // circle reads backwards from the first: a covers b, who covers c (whom the last one names), …
+        let others = Array(ordered.dropFirst().reversed())
+        var text = "'\(ordered[0].substitute.value)' covers '\(ordered[0].absent.value)'"
+        for override in others { text += ", who covers '\(override.absent.value)'" }
+        diagnostics.error(
+            "overrides cover each other in a circle from \(Self.text(from)) to \(Self.text(to)): \(text); "
+                + "someone who is present must stand in",
+            at: ordered[0].substitute.span.through(ordered[0].absent.span),
+            notes: others.map { override in
+                .init(
+                    "'\(override.substitute.value)' covers '\(override.absent.value)' here",
+                    at: override.substitute.span.through(override.absent.span))
+            })
+    }
+
+    /// `2026-12-23 08:00`.
+    static func text(_ time: LocalDateTime) -> String {
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(time.year)-\(two(time.month))-\(two(time.day)) \(WeeklyWindow.clock(time.minutes))"
     }
 
     mutating func buildInstitution(_ syntax: InstitutionSyntax) {

@@ -114,14 +114,14 @@ extension Parser {
             incomplete: incomplete || close == nil)
     }
 
-    /// `DAYS [HH:MM-HH:MM]`
+    /// `DAYS [HH:MM-HH:MM]`, the times on the days' line.
     mutating func timeSpan(after context: String) throws -> TimeSpanSyntax {
         guard at(.identifier) else {
             throw expected("days such as mon-fri, daily or weekends", after: context)
         }
         let days = Name(current.text, current.span)
         advance()
-        guard at(.clock) else {
+        guard at(.clock), !current.startsLine else {
             return TimeSpanSyntax(days: days, from: nil, to: nil, span: days.span)
         }
         let from = try clock(after: "the days")
@@ -243,7 +243,7 @@ extension Parser {
         _ = try expectKeyword("to", after: "the start time")
         let to = try string(after: "'to'")
         var reason: Located<String>?
-        if acceptKeyword("because") != nil {
+        if acceptClause("because") != nil {
             reason = try string(after: "'because'")
         }
         return OverrideSyntax(

@@ -55,7 +55,7 @@ extension Parser {
 
     /// `with personal details`, if it comes next.
     mutating func personalDetails() throws -> Span? {
-        guard let with = acceptKeyword("with") else { return nil }
+        guard let with = acceptClause("with") else { return nil }
         _ = try expectKeyword("personal", after: "'with'")
         let details = try expectKeyword("details", after: "'with personal'")
         return with.span.through(details.span)
@@ -69,7 +69,7 @@ extension Parser {
             notify.roles = try nameList(after: "'notify'")
         }
         while true {
-            if acceptKeyword("after") != nil {
+            if acceptClause("after") != nil {
                 notify.after = try duration(after: "'after'")
             } else if let details = try personalDetails() {
                 notify.personalDetails = details
@@ -89,9 +89,9 @@ extension Parser {
         _ = try expectKeyword("for", after: "'unacknowledged'")
         let after = try duration(after: "'for'")
         var repeats: Located<Int>?
-        if acceptKeyword("repeat") != nil {
+        if acceptClause("repeat") != nil {
             repeats = try wholeNumber(after: "'repeat'")
-            if acceptKeyword("times") == nil { _ = acceptKeyword("time") }
+            if acceptClause("times") == nil { _ = acceptClause("time") }
         }
         let details = try personalDetails()
         return EscalateSyntax(
@@ -106,7 +106,7 @@ extension Parser {
         _ = try expectKeyword("within", after: "the role")
         let within = try duration(after: "'within'")
         var escalateTo: [Name] = []
-        if acceptKeyword("escalate") != nil {
+        if taskEscalationFollows(), acceptClause("escalate") != nil {
             _ = try expectKeyword("to", after: "'escalate'")
             escalateTo = try nameList(after: "'escalate to'")
             _ = try expectKeyword("if", after: "the roles")
@@ -114,6 +114,18 @@ extension Parser {
         }
         return TaskSyntax(
             text: text, role: role, within: within, escalateTo: escalateTo, span: keyword.span.through(previous.span))
+    }
+
+    /// Whether an `escalate` on the task's line is the task's own `escalate to … if overdue`, rather
+    /// than an `escalate to … if unacknowledged for …` statement that shares the line.
+    func taskEscalationFollows() -> Bool {
+        guard atKeyword("escalate"), !current.startsLine else { return false }
+        var probe = self
+        probe.advance()
+        guard probe.acceptKeyword("to") != nil, (try? probe.nameList(after: "'escalate to'")) != nil,
+            probe.acceptKeyword("if") != nil
+        else { return true }
+        return !probe.atKeyword("unacknowledged")
     }
 
     mutating func parseWatch(_ keyword: Token) throws -> WatchSyntax {
@@ -128,7 +140,7 @@ extension Parser {
         _ = try expectKeyword("for", after: "the area")
         let duration = try duration(after: "'for'")
         var confirm: Located<Int>?
-        if acceptKeyword("confirm") != nil {
+        if acceptClause("confirm") != nil {
             _ = try expectKeyword("within", after: "'confirm'")
             confirm = try self.duration(after: "'confirm within'")
         }
@@ -233,12 +245,12 @@ extension Parser {
                 _ = try expectKeyword("incident", after: "the number")
             }
             var categories: [Name]?
-            if acceptKeyword("of") != nil {
+            if acceptClause("of") != nil {
                 _ = acceptKeyword("category")
                 categories = try nameList(after: "'of'")
             }
             var sameArea = false
-            if acceptKeyword("in") != nil {
+            if acceptClause("in") != nil {
                 _ = try expectKeyword("same", after: "'in'")
                 _ = try expectKeyword("area", after: "'in same'")
                 sameArea = true

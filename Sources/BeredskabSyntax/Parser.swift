@@ -75,6 +75,15 @@ public struct Parser {
         atKeyword(word) ? advance() : nil
     }
 
+    /// The keyword of an optional clause, taken only on the line the statement has reached so far.
+    ///
+    /// A statement ends at the end of its line, so a word starting the next line is never read as an
+    /// optional part of the statement before it (a task's `escalate to … if overdue` must not swallow
+    /// the `escalate` statement on the next line). See "Lexical rules" in docs/language.md.
+    mutating func acceptClause(_ word: String) -> Token? {
+        current.startsLine ? nil : acceptKeyword(word)
+    }
+
     /// Reports "expected …, found …" and abandons the statement.
     ///
     /// When the token found starts a new line, the error points just after the previous token: at the

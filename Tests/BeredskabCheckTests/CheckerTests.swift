@@ -138,4 +138,38 @@ private func guideline(_ body: String) -> String {
                 == "checked 1 file, 2 areas, 2 roles, 2 windows, 1 guideline, 1 organisation, 3 persons, 0 rotas, 0 overrides, 0 institutions: 0 errors, 0 warnings\n"
         )
     }
+
+    /// (overrides, how many circles check reports). Overrides are half-open periods: one ending at
+    /// 08:00 and one starting at 08:00 do not overlap.
+    @Test(arguments: [
+        ("a covers b 23-08 26-08; b covers a 24-00 25-00", 1),
+        ("a covers b 23-08 26-08; b covers c 24-00 27-00; c covers a 25-12 26-00", 1),
+        ("a covers b 23-08 24-08; b covers a 24-08 25-08", 0),
+        ("a covers b 23-08 24-08; b covers a 26-08 27-08", 0),
+        ("a covers b 23-08 26-08; b covers c 24-00 27-00", 0),
+        // Each two overlap, but the three are never in force at once.
+        ("a covers b 21-00 24-00; b covers c 23-00 27-00; c covers a 25-00 28-00", 0),
+        ("a covers b 23-08 26-08; b covers a 24-00 25-00; b covers a 25-12 26-00", 2),
+        // Two overrides for the same person at once make two circles.
+        ("a covers b 23-08 26-08; b covers a 24-00 25-00; b covers a 24-00 25-00", 2),
+        ("a covers b 23-08 26-08; b covers c 24-00 27-00; c covers a 25-12 26-00; c covers b 25-00 26-00", 2),
+    ])
+    func overridesCoveringEachOtherInACircleAreAnErrorWhenTheyOverlap(_ overrides: String, _ circles: Int) {
+        // "a covers b 23-08 26-08" is a covering b from 23 December 08:00 to 26 December 08:00.
+        let text = overrides.split(separator: ";").map { part -> String in
+            let words = part.split(separator: " ")
+            func time(_ word: Substring) -> String {
+                let parts = word.split(separator: "-")
+                return "\"2026-12-\(parts[0]) \(parts[1]):00\""
+            }
+            return "override \(words[0]) covers \(words[2]) from \(time(words[3])) to \(time(words[4]))"
+        }.joined(separator: "\n")
+        let result = check([("r.rules", base), ("c.contacts", text)])
+        let found = result.diagnostics.filter { $0.message.hasPrefix("overrides cover each other in a circle") }
+        #expect(found.count == circles, "\(result.diagnostics.map(\.message))")
+        #expect(result.errorCount == circles)
+        for diagnostic in found {
+            #expect(diagnostic.notes.allSatisfy { $0.span != nil })
+        }
+    }
 }

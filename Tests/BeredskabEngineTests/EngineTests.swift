@@ -125,6 +125,44 @@ private func guideline(_ when: String, _ body: String = "notify vagt", id: Strin
         #expect(e.duty.onDuty("chef", at: local("2026-12-24 12:00")) == ["fie"])
     }
 
+    @Test func aLongChainOfOverridesIsFollowedToItsEnd() {
+        var text = world + guideline("always")
+        var absent = "anna"
+        for n in 1...10 {
+            text += "person p\(n) \"P\(n)\" { organisation kommune email \"p\(n)@example.org\" }\n"
+            text += "override p\(n) covers \(absent) from \"2026-12-23 08:00\" to \"2027-01-02 08:00\"\n"
+            absent = "p\(n)"
+        }
+        let e = engine(text)
+        #expect(e.duty.onDuty("vagt", at: local("2026-12-24 12:00")) == ["p10"])
+    }
+
+    /// `beredskab check` refuses overrides that cover each other in a circle; an engine built anyway
+    /// still never loops and never hands the duty back to the person who is away.
+    @Test func overridesInACircleNeverHandTheDutyBackToTheAbsentPerson() {
+        var sources = SourceSet()
+        sources.add(
+            SourceFile(
+                path: "t.rules",
+                text: world + guideline("always")
+                    + """
+                    override bo covers anna from "2026-12-23 08:00" to "2027-01-02 08:00"
+                    override anna covers bo from "2026-12-24 00:00" to "2026-12-25 00:00"
+                    override carl covers bo from "2027-02-08 08:00" to "2027-02-15 00:00"
+                    override anna covers carl from "2027-02-08 08:00" to "2027-02-15 00:00"
+                    override bo covers anna from "2027-02-08 08:00" to "2027-02-15 00:00"
+                    """))
+        let result = Checker.check(sources)
+        #expect(result.errorCount == 2)
+        let e = Engine(rules: result.rules, roster: result.roster)
+        // 21 Dec 2026 is anna's week: bo covers her, and bo being covered by anna does not undo that.
+        #expect(e.duty.onDuty("vagt", at: local("2026-12-23 12:00")) == ["bo"])
+        #expect(e.duty.onDuty("vagt", at: local("2026-12-24 12:00")) == ["bo"])
+        // 8 Feb 2027 starts bo's week; bo → carl → anna, who would go back to bo: anna stands in.
+        #expect(e.duty.onDuty("vagt", at: local("2027-02-09 12:00")) == ["anna"])
+        #expect(e.duty.onDuty("chef", at: local("2027-02-09 12:00")) == ["bo"])
+    }
+
     @Test func dailyHandoverOnTheSpringSwitchNight() {
         let e = engine(
             world + guideline("always")
