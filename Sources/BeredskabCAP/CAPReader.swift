@@ -83,7 +83,7 @@ struct CAPReader {
     mutating func checkIdentifier(_ identifier: String) {
         let first = identifier.utf8.first
         let ok =
-            identifier.count <= Self.maxID && first.map(Self.isAlphanumeric) == true
+            identifier.codePointCount <= Self.maxID && first.map(Self.isAlphanumeric) == true
             && identifier.utf8.allSatisfy { Self.isAlphanumeric($0) || [46, 95, 58, 45].contains($0) }
         if !ok {
             problem(
@@ -222,11 +222,11 @@ struct CAPReader {
         let flags = readFlags(info, path: path)
         let text = [info.value("description"), info.value("instruction")].compactMap { $0 }.filter { !$0.isEmpty }
             .joined(separator: "\n\n")
-        if text.count > Self.maxDescription {
+        if text.codePointCount > Self.maxDescription {
             problem(
                 "\(path)/description",
                 "description and instruction together must be at most \(Self.maxDescription) characters "
-                    + "(they are \(text.count))")
+                    + "(they are \(text.codePointCount))")
         }
         guard let category, let severity, let location else { return nil }
         var pairs: [(String, JSONValue)] = [
@@ -330,10 +330,10 @@ struct CAPReader {
         }
         let descIndex = block ?? 0
         let address = areas[descIndex].value("areaDesc") ?? ""
-        if address.count > Self.maxAddress {
+        if address.codePointCount > Self.maxAddress {
             problem(
                 "\(path)/area[\(descIndex + 1)]/areaDesc",
-                "must be at most \(Self.maxAddress) characters: it becomes the report's address (it has \(address.count))"
+                "must be at most \(Self.maxAddress) characters: it becomes the report's address (it has \(address.codePointCount))"
             )
             return nil
         }

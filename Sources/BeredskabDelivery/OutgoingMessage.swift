@@ -12,11 +12,13 @@ public struct OutgoingMessage: Sendable, Hashable {
     public var body: String
     /// Extra fields for the webhook or SMS body.
     public var json: [String: String]
+    /// The acknowledgement link in `body`, kept whole (and moved to the end) when an SMS is cut; nil if none.
+    public var link: String?
 
     /// Creates a message.
     public init(
         idempotencyKey: String, recipientName: String, address: String, subject: String, body: String,
-        json: [String: String] = [:]
+        json: [String: String] = [:], link: String? = nil
     ) {
         self.idempotencyKey = idempotencyKey
         self.recipientName = recipientName
@@ -24,5 +26,6 @@ public struct OutgoingMessage: Sendable, Hashable {
         self.subject = subject
         self.body = body
         self.json = json
+        self.link = link
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// SMS through an HTTP gateway, configured by URL, method, headers and a body template.
+/// SMS through an HTTP gateway, configured by URL, method, headers and a body template. A text longer
+/// than `maxSegments` segments is cut first (`SMSText.fit`), keeping the acknowledgement link whole.
 public struct SMSGatewayTransport: Sendable {
     /// How the body template's values are escaped.
     public enum BodyFormat: String, Sendable, Hashable {
@@ -12,13 +13,16 @@ public struct SMSGatewayTransport: Sendable {
 
     /// One gateway.
     public struct Config: Sendable, Hashable {
-        /// The gateway's URL; `{to}`, `{text}` and `{id}` in it are filled in percent-encoded.
+        /// The gateway's URL; `{to}`, `{text}`, `{id}`, `{encoding}` and `{segments}` in it are filled in
+        /// percent-encoded.
         public var url: String
         /// The HTTP method; with GET or HEAD no body is sent.
         public var method: String
         /// Header fields, such as `Authorization`; a `Content-Type` here replaces the format's.
         public var headers: [String: String]
-        /// The body, with placeholders `{to}` (the phone number), `{text}` (the message) and `{id}` (the key).
+        /// The body, with placeholders `{to}` (the phone number), `{text}` (the message), `{id}` (the key)
+        /// and, optionally, `{encoding}` (`gsm7` or `ucs2`, what the text needs) and `{segments}` (how
+        /// many parts it takes).
         public var bodyTemplate: String
         /// How values are escaped in the body.
         public var format: BodyFormat
@@ -28,12 +32,14 @@ public struct SMSGatewayTransport: Sendable {
         public var connectTimeout: Duration
         /// The longest the whole request may take.
         public var timeout: Duration
+        /// The most segments (message parts) one SMS may take; a longer text is cut to fit. At least 1.
+        public var maxSegments: Int
 
         /// Creates a configuration.
         public init(
             url: String, method: String = "POST", headers: [String: String] = [:], bodyTemplate: String,
             format: BodyFormat, caFile: String? = nil, connectTimeout: Duration = .seconds(5),
-            timeout: Duration = .seconds(15)
+            timeout: Duration = .seconds(15), maxSegments: Int = 3
         ) {
             self.url = url
             self.method = method
@@ -43,6 +49,7 @@ public struct SMSGatewayTransport: Sendable {
             self.caFile = caFile
             self.connectTimeout = connectTimeout
             self.timeout = timeout
+            self.maxSegments = max(1, maxSegments)
         }
     }
 
@@ -52,9 +59,21 @@ public struct SMSGatewayTransport: Sendable {
     /// Creates a transport.
     public init(config: Config) { self.config = config }
 
+    /// The text that is sent for a message: its body, cut to `maxSegments` if it is longer.
+    public func text(for message: OutgoingMessage) -> SMSText {
+        SMSText.fit(message.body, keeping: message.link, maxSegments: config.maxSegments)
+    }
+
     /// The request that sends one message.
     public func request(for message: OutgoingMessage) -> CurlRequest {
-        let values = ["to": message.address, "text": message.body, "id": message.idempotencyKey]
+        request(for: message, text: text(for: message))
+    }
+
+    func request(for message: OutgoingMessage, text: SMSText) -> CurlRequest {
+        let values = [
+            "to": message.address, "text": text.text, "id": message.idempotencyKey,
+            "encoding": text.encoding.placeholderValue, "segments": String(text.segments),
+        ]
         let url = Self.render(config.url, values: values, escape: Self.percentEncoded)
         let method = config.method.uppercased()
         var headers = config.headers.sorted { $0.key < $1.key }.map { "\(headerSafe($0.key)): \(headerSafe($0.value))" }
@@ -74,9 +93,17 @@ public struct SMSGatewayTransport: Sendable {
             connectTimeout: config.connectTimeout, timeout: config.timeout, allowedProtocols: "http,https")
     }
 
-    /// Sends one message through the gateway.
+    /// Sends one message through the gateway; when the text was cut, the outcome's detail says so.
     public func send(_ message: OutgoingMessage, via multi: CurlMulti) async -> DeliveryOutcome {
-        DeliveryOutcome.classify(await multi.perform(request(for: message)), channel: .sms)
+        let text = text(for: message)
+        let outcome = DeliveryOutcome.classify(
+            await multi.perform(request(for: message, text: text)), channel: .sms)
+        guard let cut = text.cutDetail else { return outcome }
+        switch outcome {
+        case .delivered(let detail): return .delivered(detail: detail + "; " + cut)
+        case .retry(let detail): return .retry(detail: detail + "; " + cut)
+        case .permanent(let detail): return .permanent(detail: detail + "; " + cut)
+        }
     }
 
     /// The template with each known `{name}` replaced by its escaped value, in one pass; other braces kept.

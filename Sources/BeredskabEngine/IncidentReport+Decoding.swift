@@ -71,13 +71,15 @@ struct JSONFields {
         return value
     }
 
+    /// A string of 1 to `max` characters, counted in code points (`codePointCount`), as the schema's
+    /// `minLength`/`maxLength` count them.
     mutating func string(_ value: JSONValue?, _ path: String, required: Bool = false, max: Int) -> String? {
         guard !absent(value, path, required: required), let value else { return nil }
         guard case .string(let text) = value else {
             problem(path, "must be a string")
             return nil
         }
-        guard !text.isEmpty, text.count <= max else {
+        guard !text.isEmpty, text.codePointCount <= max else {
             problem(path, "must be 1 to \(max) characters long")
             return nil
         }

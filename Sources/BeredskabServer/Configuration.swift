@@ -7,7 +7,7 @@ import BeredskabEngine
 /// ```json
 /// { "smtp": { "url": "smtps://mail.example.org", "from": "beredskab@example.org", "username": "beredskab" },
 ///   "sms": { "url": "https://gateway.example.org/send", "headers": { "Authorization": "$BEREDSKAB_SMS_TOKEN" },
-///            "body": "{\"to\": \"{to}\", \"text\": \"{text}\"}", "format": "json" },
+///            "body": "{\"to\": \"{to}\", \"text\": \"{text}\"}", "format": "json", "max_segments": 3 },
 ///   "webhook": { "timeout_seconds": 15 },
 ///   "failure_role": "hotspot-sekretariat", "public_url": "https://beredskab.example.org" }
 /// ```
@@ -62,6 +62,14 @@ public struct ServerConfiguration: Sendable {
             }
             return .milliseconds(Int(n * 1000))
         }
+        func maxSegments(_ value: JSONValue?) -> Int {
+            guard let value else { return 3 }
+            guard case .number(let n) = value, n >= 1, n <= 255, n == n.rounded() else {
+                problems.append(ReportProblem("$.sms.max_segments", "must be a whole number from 1 to 255"))
+                return 3
+            }
+            return Int(n)
+        }
         if let json, case .object = json {
         } else if json != nil {
             problems.append(ReportProblem("$", "must be an object"))
@@ -91,7 +99,8 @@ public struct ServerConfiguration: Sendable {
                 c.sms = SMSGatewayTransport.Config(
                     url: url, method: string(sms?["method"], "$.sms.method") ?? "POST", headers: headers,
                     bodyTemplate: body,
-                    format: format, timeout: seconds(sms?["timeout_seconds"], "$.sms.timeout_seconds", default: 15))
+                    format: format, timeout: seconds(sms?["timeout_seconds"], "$.sms.timeout_seconds", default: 15),
+                    maxSegments: maxSegments(sms?["max_segments"]))
             } else {
                 problems.append(ReportProblem("$.sms.format", "must be json or form"))
             }
@@ -140,7 +149,7 @@ public final class CurlTransport: Transport, Sendable {
             json: [
                 "incident": n.incident, "person": n.person, "roles": n.roles.joined(separator: ","),
                 "tier": n.tier.rawValue, "ack_link": message.ackLink, "kind": n.kind,
-            ])
+            ], link: message.ackLink)
         let outcome: DeliveryOutcome
         switch message.channel {
         case "email":

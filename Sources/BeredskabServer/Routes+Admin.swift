@@ -97,7 +97,7 @@ extension Routes {
             }
             var label = ""
             if let value = body["label"] {
-                if case .string(let text) = value, text.count <= 200 {
+                if case .string(let text) = value, text.codePointCount <= 200 {
                     label = text
                 } else {
                     problems.append(("$.label", "must be a string of at most 200 characters"))

@@ -126,7 +126,7 @@ extension Routes {
         }
         func string(_ key: String, required: Bool = true) -> String? {
             switch body[key] {
-            case .string(let value)? where !value.isEmpty && value.count <= 4000: return value
+            case .string(let value)? where !value.isEmpty && value.codePointCount <= 4000: return value
             case nil where !required: return nil
             default:
                 problems.append(("$.\(key)", required ? "required: a non-empty string" : "must be a non-empty string"))

@@ -306,7 +306,7 @@ extension Routes {
         }
         var text = ""
         switch body["text"] {
-        case .string(let value)? where value.count <= 4000: text = value
+        case .string(let value)? where value.codePointCount <= 4000: text = value
         case nil: break
         default: problems.append(("$.text", "must be a string of at most 4000 characters"))
         }

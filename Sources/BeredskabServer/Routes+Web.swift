@@ -166,7 +166,7 @@ extension Routes {
             let text = form.first("text") ?? ""
             var errors: [IncidentStatusPage.UpdateField: FieldProblem] = [:]
             if kind == .information && text.isEmpty { errors[.text] = .required }
-            if text.count > 4000 { errors[.text] = .tooLong(maximum: 4000) }
+            if text.codePointCount > 4000 { errors[.text] = .tooLong(maximum: 4000) }
             if kind == .allClear && incident.closedAt != nil {
                 errors[.kind] = .custom(da: "Hændelsen er allerede afsluttet.", en: "The incident is already closed.")
             }
@@ -246,7 +246,7 @@ extension Routes {
             errors[.severity] = .unknownChoice
         }
         if !values.area.isEmpty && engine.rules.areas[values.area] == nil { errors[.area] = .unknownChoice }
-        if values.address.count > 300 { errors[.address] = .tooLong(maximum: 300) }
+        if values.address.codePointCount > 300 { errors[.address] = .tooLong(maximum: 300) }
         let lat = Double(values.lat)
         let lon = Double(values.lon)
         if values.area.isEmpty && values.address.isEmpty && (lat == nil || lon == nil) {
@@ -262,11 +262,11 @@ extension Routes {
         } else if let occurred, occurred.seconds > now.seconds + 300 {
             errors[.occurredAt] = .inFuture
         }
-        if values.description.count > 4000 { errors[.description] = .tooLong(maximum: 4000) }
+        if values.description.codePointCount > 4000 { errors[.description] = .tooLong(maximum: 4000) }
         let persons = values.persons.split(whereSeparator: \.isNewline).map {
             $0.trimmingCharacters(in: .whitespaces)
         }.filter { !$0.isEmpty }
-        if persons.contains(where: { $0.count > 200 }) { errors[.persons] = .tooLong(maximum: 200) }
+        if persons.contains(where: { $0.codePointCount > 200 }) { errors[.persons] = .tooLong(maximum: 200) }
         guard errors.isEmpty, let occurred else {
             return page(request, principal, ReportFormPage(areas: areaOptions(), values: values, errors: errors))
         }
@@ -324,7 +324,7 @@ extension Routes {
 
     /// Whether a posted id is one this server made for this organisation's form (nothing else is taken).
     static func isOwnWebID(_ id: String, _ organisation: String) -> Bool {
-        id.hasPrefix("\(organisation):web-") && id.count <= 200
+        id.hasPrefix("\(organisation):web-") && id.codePointCount <= 200
             && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-:._".contains($0)) }
     }
 

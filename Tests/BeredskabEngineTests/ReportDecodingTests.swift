@@ -41,6 +41,61 @@ import Testing
         #expect(invalid.problems.allSatisfy { $0.path.hasPrefix("$") })
     }
 
+    /// Every length limit counts code points, as the schema's maxLength does (docs/report.md): the
+    /// boundary examples sit exactly at a limit, these are one code point over it, and the decoder
+    /// refuses them at the path scripts/validate-examples.py reports.
+    @Test(arguments: [
+        ("description-flags-one-too-long.json", "$.description"),
+        ("description-accents-one-too-long.json", "$.description"),
+        ("description-crlf-one-too-long.json", "$.description"),
+        ("address-accents-one-too-long.json", "$.location.address"),
+        ("occurred-at-too-long.json", "$.occurred_at"),
+    ])
+    func oneCodePointOverALimitIsRefusedThere(_ name: String, _ path: String) throws {
+        guard case .failure(let invalid) = try Self.decode("examples/reports/invalid/\(name)") else {
+            Issue.record("\(name) was accepted")
+            return
+        }
+        #expect(invalid.problems.map(\.path) == [path])
+        #expect(invalid.problems.allSatisfy { $0.message.hasSuffix("characters long") }, "\(invalid.problems)")
+    }
+
+    @Test func theBoundaryExamplesAreExactlyAtTheirLimits() throws {
+        for name in [
+            "graense-beskrivelse-flag.json", "graense-beskrivelse-accenter.json", "graense-beskrivelse-crlf.json",
+        ] {
+            let report = try Self.decode("examples/reports/\(name)").get()
+            #expect(report.description?.codePointCount == 4000, "\(name)")
+            #expect((report.description?.count ?? 0) < 4000, "\(name) does not need counting in code points")
+        }
+        let address = try Self.decode("examples/reports/graense-adresse-accenter.json").get().location.address
+        #expect(address?.codePointCount == 300)
+    }
+
+    @Test func lengthsAreCodePoints() {
+        #expect("🇩🇰".codePointCount == 2)
+        #expect("e\u{301}".codePointCount == 2)
+        #expect("\r\n".codePointCount == 2)
+        #expect("æøåÆØÅ".codePointCount == 6)
+        #expect("😀".codePointCount == 1)
+        func decodes(_ description: String) -> Bool {
+            let json: JSONValue = .object([
+                ("id", .string("a")), ("reporter", .object([("organisation", .string("fsb"))])),
+                ("occurred_at", .string("2026-11-21T22:30:00+01:00")), ("category", .string("theft")),
+                ("severity", .string("minor")), ("location", .object([("area", .string("prater"))])),
+                ("description", .string(description)),
+            ])
+            if case .success = IncidentReport.decode(json, rules: Self.demo.rules, roster: Self.demo.roster) {
+                return true
+            }
+            return false
+        }
+        #expect(decodes(String(repeating: "\r\n", count: 2000)))
+        #expect(!decodes(String(repeating: "\r\n", count: 2000) + "."))
+        #expect(decodes(String(repeating: "🇩🇰", count: 2000)))
+        #expect(!decodes(String(repeating: "🇩🇰", count: 2000) + "."))
+    }
+
     @Test func thereAreExamplesOfBothKinds() {
         #expect(Self.files("examples/reports").count >= 8)
         #expect(Self.files("examples/reports/invalid").count >= 8)

@@ -278,6 +278,29 @@ enum WebForm {
         #expect(try Self.incidentCount(fixture.store) == before)
     }
 
+    /// The form counts a description's length as the report decoder and the schema do, in code
+    /// points: a browser sends line breaks as CR LF (2 each), an emoji flag is 2.
+    @Test func theFormCountsLengthsInCodePointsLikeTheSchema() async throws {
+        let fixture = try APIFixture()
+        let (cookie, csrf) = try fixture.signIn("bent-iversen")
+        func form(_ description: String) -> [(String, String)] {
+            Self.reportForm(csrf: csrf).map { $0.0 == "description" ? ($0.0, description) : $0 }
+        }
+        let lines = String(repeating: "Uro ved opgang C.\r\n", count: 200)  // 19 code points a line
+        let atTheLimit = lines + String(repeating: "x", count: 4000 - lines.codePointCount)
+        #expect(atTheLimit.codePointCount == 4000)
+        let accepted = try await fixture.web(.post, "/report", cookie: cookie, form: form(atTheLimit))
+        #expect(accepted.status == 303, "\(accepted.text.prefix(500))")
+
+        let before = try Self.incidentCount(fixture.store)
+        let flags = String(repeating: "🇩🇰", count: 2000) + "!"  // 2001 characters on screen, 4001 code points
+        let refused = try await fixture.web(.post, "/report", cookie: cookie, form: form(flags))
+        #expect(refused.status == 422)
+        let textarea = try #require(WebForm.tag(refused.text, "<textarea id=\"description\""))
+        #expect(textarea.contains("aria-invalid=\"true\""), "\(textarea)")
+        #expect(try Self.incidentCount(fixture.store) == before)
+    }
+
     @Test func anotherOrganisationsIncidentIsA404AndTheFormAsksForSignIn() async throws {
         let fixture = try APIFixture()
         let akb = try fixture.signIn("preben-ravnkilde")

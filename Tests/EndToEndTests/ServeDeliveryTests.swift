@@ -49,6 +49,48 @@ final class Sink {
 }
 
 @Suite(.serialized) struct ServeDeliveryTests {
+    /// An alert with a 2,000-character description to a gateway that refuses texts over 1,600
+    /// characters: every SMS arrives cut to three segments with its acknowledgement link whole at the
+    /// end, and each delivery attempt records that it was cut.
+    @Test func aLongAlertIsCutToThreeSegmentsForTheSMSGateway() async throws {
+        let gateway = try Sink("http_sink.py", ["--refuse-longer-than", "1600"])
+        let server = try Server(environment: ["BEREDSKAB_SMS_URL": "http://127.0.0.1:\(gateway.port)/sms"])
+        let token = try server.token("helhedsplan-prater")
+        var report = try #require(
+            try JSONSerialization.jsonObject(with: try example("uro-aften-prater.json")) as? [String: Any])
+        var description = ""
+        while description.count < 2000 { description += "Unge samlet ved legepladsen, kanonslag mod opgangene. " }
+        report["description"] = String(description.prefix(2000))
+        let created = try await server.request(
+            "POST", "/api/v1/incidents", token: token, body: try JSONSerialization.data(withJSONObject: report))
+        #expect(created.status == 201, "\(created.body)")
+
+        var texts: [String] = []
+        for _ in 0..<100 where texts.count < 2 {
+            try await Task.sleep(for: .milliseconds(100))
+            texts = gateway.records.compactMap { json($0["body"] as? String ?? "")["text"] as? String }
+                .filter { $0.hasPrefix("Uro i") }
+        }
+        #expect(texts.count >= 2, "\(gateway.records.count) requests: \(texts)")
+        for text in texts {
+            #expect(text.count <= 3 * 153, "\(text.count) characters")
+            #expect(text.contains("..."), "not marked as cut: \(text)")
+            let link = try #require(text.firstMatch(of: #/https?://[^ \n]+/ack/([A-Za-z0-9_-]+)$/#), "\(text)")
+            #expect(link.1.count >= 20, "the link's token is cut: \(text)")
+        }
+        var details: [String] = []
+        for _ in 0..<50 where details.count < texts.count {
+            let query = try sqlite(
+                server.data.appendingPathComponent("beredskab.sqlite").path,
+                "SELECT a.detail FROM delivery_attempt a JOIN notification n ON n.id = a.notification_id "
+                    + "WHERE a.channel = 'sms' AND a.outcome = 'delivered' AND n.message LIKE 'Uro i%'")
+            details = query.split(separator: "\n").map(String.init)
+            if details.count < texts.count { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(!details.isEmpty)
+        for detail in details { #expect(detail.contains("cut to 3 segments (GSM-7)"), "\(detail)") }
+    }
+
     @Test func deliversThroughLibcurlToARealSMTPServerAndARealWebhookReceiver() async throws {
         let smtp = try Sink("smtp_sink.py")
         let http = try Sink("http_sink.py", ["--secret", "hemmelig-nøgle"])
@@ -95,4 +137,18 @@ final class Sink {
         let key = hookHeaders["Idempotency-Key"] as? String ?? hookHeaders["idempotency-key"] as? String
         #expect(key == "fsb:2026-000412/notify/jens-kragh")
     }
+}
+
+/// What the sqlite3 command prints for a query on a database file (the server keeps writing it: WAL).
+func sqlite(_ database: String, _ query: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["sqlite3", "-readonly", database, query]
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
 }

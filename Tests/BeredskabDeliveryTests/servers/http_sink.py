@@ -6,10 +6,13 @@ base64) and, with --secret, whether the X-Beredskab-Signature header is the HMAC
 Prints `READY <port>` on stdout when it accepts connections, then nothing more.
 
     http_sink.py DIR [--behaviour ok|fail-then-ok|bad-request|hang] [--failures N] [--hang SECONDS]
-                 [--secret SECRET]
+                 [--secret SECRET] [--refuse-longer-than N] [--text-field NAME]
 
 ok: always 200. fail-then-ok: 500 for the first N requests, then 200. bad-request: always 400.
 hang: record the request, wait SECONDS without answering, then 200.
+--refuse-longer-than N: like an SMS gateway with a length limit, answer 400 to a request whose text
+(the field --text-field, default `text`, of a JSON object body, a form body or the query) is longer
+than N characters (code points).
 """
 
 import argparse
@@ -21,6 +24,7 @@ import os
 import sys
 import threading
 import time
+from urllib.parse import parse_qs, urlsplit
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -34,6 +38,21 @@ def write_atomically(path, data):
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256
+
+
+def text_of(args, path, body):
+    """The message text in a request: a JSON object's field, a form field or a query parameter."""
+    try:
+        value = json.loads(body.decode("utf-8"))
+        if isinstance(value, dict) and isinstance(value.get(args.text_field), str):
+            return value[args.text_field]
+    except ValueError:
+        pass
+    for source in (body.decode("utf-8", errors="replace"), urlsplit(path).query):
+        fields = parse_qs(source, keep_blank_values=True)
+        if args.text_field in fields:
+            return fields[args.text_field][0]
+    return ""
 
 
 def make_handler(args):
@@ -66,7 +85,11 @@ def make_handler(args):
                 record["signature_valid"] = hmac.compare_digest(expected, given)
             write_atomically(os.path.join(args.folder, f"{number}.json"), json.dumps(record).encode())
 
-            if args.behaviour == "hang":
+            too_long = args.refuse_longer_than is not None and \
+                len(text_of(args, self.path, body)) > args.refuse_longer_than
+            if too_long:
+                status = 400
+            elif args.behaviour == "hang":
                 time.sleep(args.hang)
                 status = 200
             elif args.behaviour == "fail-then-ok":
@@ -97,6 +120,8 @@ def main():
     parser.add_argument("--failures", type=int, default=1)
     parser.add_argument("--hang", type=float, default=30)
     parser.add_argument("--secret")
+    parser.add_argument("--refuse-longer-than", type=int)
+    parser.add_argument("--text-field", default="text")
     args = parser.parse_args()
     server = Server(("127.0.0.1", 0), make_handler(args))
     print(f"READY {server.server_address[1]}", flush=True)

@@ -1,0 +1,29 @@
+import BeredskabDelivery
+import BeredskabEngine
+import Testing
+
+@testable import BeredskabServer
+
+/// The server's JSON configuration: the SMS gateway's segment limit.
+@Suite struct ConfigurationTests {
+    static func read(_ json: String) -> Result<ServerConfiguration, InvalidReport> {
+        ServerConfiguration.read(try! JSONValue.parse(Array(json.utf8)), environment: [:])
+    }
+
+    @Test func smsMaxSegmentsDefaultsToThreeAndIsRead() throws {
+        let plain = try Self.read(#"{"sms": {"url": "http://127.0.0.1:9/sms"}}"#).get()
+        #expect(plain.sms?.maxSegments == 3)
+        let five = try Self.read(#"{"sms": {"url": "http://127.0.0.1:9/sms", "max_segments": 5}}"#).get()
+        #expect(five.sms?.maxSegments == 5)
+    }
+
+    @Test(arguments: ["0", "2.5", "\"3\"", "1000"])
+    func aBadMaxSegmentsIsAProblem(_ value: String) {
+        guard case .failure(let invalid) = Self.read(#"{"sms": {"url": "http://x/", "max_segments": "# + value + "}}")
+        else {
+            Issue.record("max_segments \(value) was taken")
+            return
+        }
+        #expect(invalid.problems.map(\.path) == ["$.sms.max_segments"])
+    }
+}
