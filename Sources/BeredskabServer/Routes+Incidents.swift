@@ -171,7 +171,7 @@ extension Routes {
             ("category", .string(incident.category.rawValue)), ("severity", .string(incident.severity.rawValue)),
             ("area", incident.area.map(JSONValue.string) ?? .null),
             ("area_name", incident.area.flatMap { engine.rules.areas[$0]?.name }.map(JSONValue.string) ?? .null),
-            ("address", report["location"]?["address"] ?? .null),
+            ("address", report["location"]?["address"] ?? .null), ("location", locationJSON(incident, report: report)),
             ("description", report["description"] ?? .null), ("flags", report["flags"] ?? .object([])),
             ("merged_into", incident.mergedInto.map(JSONValue.string) ?? .null),
             ("closed_at", incident.closedAt.map { .string(Copenhagen.format($0)) } ?? .null),
