@@ -67,10 +67,12 @@ extension CAPIncident {
             xml.pair("parameter", CAP.prefix + flag.rawValue, incident.flags.contains(flag) ? "true" : "false")
         }
         xml.open("area")
+        // CAP 1.2's order inside area: areaDesc, polygon*, circle*, geocode*, altitude, ceiling.
         let place = [incident.area?.name, incident.address].compactMap { $0 }
-        xml.element(
-            "areaDesc", place.isEmpty ? (danish ? "Ukendt sted" : "Unknown place") : place.joined(separator: ", "))
+        let unknown = incident.coordinate.map(\.text) ?? (danish ? "Ukendt sted" : "Unknown place")
+        xml.element("areaDesc", place.isEmpty ? unknown : place.joined(separator: ", "))
         if let area = incident.area, let polygon = polygon(area.polygon) { xml.element("polygon", polygon) }
+        if let point = incident.coordinate { xml.element("circle", circle(point)) }
         if let area = incident.area { xml.pair("geocode", CAP.prefix + "area", area.id) }
         xml.close("area")
         xml.close("info")
@@ -93,6 +95,12 @@ extension CAPIncident {
         if let first = ring.first, ring.last != first { ring.append(first) }
         guard ring.count >= 4 else { return nil }
         return ring.map { "\(number($0.lat)),\(number($0.lon))" }.joined(separator: " ")
+    }
+
+    /// A CAP circle on the reported point: `lat,lon radius` in WGS 84, the radius in kilometres, 0
+    /// for a point (`55.68671,12.55788 0`).
+    static func circle(_ point: Coordinate) -> String {
+        "\(number(point.lat)),\(number(point.lon)) 0"
     }
 
     /// A decimal number with at most six decimals and no exponent.

@@ -64,6 +64,8 @@ public struct CAPIncident: Sendable, Equatable {
     public var area: Area?
     /// The address as reported.
     public var address: String?
+    /// The position as reported (WGS 84), rendered as a `circle` of radius 0.
+    public var coordinate: Coordinate?
     /// The yes/no facts.
     public var flags: Set<IncidentFlag>
     /// The situation's free text.
@@ -75,7 +77,7 @@ public struct CAPIncident: Sendable, Equatable {
     public init(
         id: String, sender: String, senderName: String = "Beredskab", sent: Instant, status: Status = .open,
         category: Category, severity: IncidentSeverity, occurredAt: Instant, area: Area? = nil, address: String? = nil,
-        flags: Set<IncidentFlag> = [], description: String? = nil, updates: [Update] = []
+        coordinate: Coordinate? = nil, flags: Set<IncidentFlag> = [], description: String? = nil, updates: [Update] = []
     ) {
         self.id = id
         self.sender = sender
@@ -87,6 +89,7 @@ public struct CAPIncident: Sendable, Equatable {
         self.occurredAt = occurredAt
         self.area = area
         self.address = address
+        self.coordinate = coordinate
         self.flags = flags
         self.description = description
         self.updates = updates
@@ -105,6 +108,7 @@ public struct CAPIncident: Sendable, Equatable {
         self.init(
             id: report.id, sender: sender, senderName: senderName, sent: sent, status: status,
             category: report.category, severity: report.severity, occurredAt: report.occurredAt, area: place,
-            address: report.location.address, flags: report.flags, description: report.description, updates: updates)
+            address: report.location.address, coordinate: report.location.coordinate, flags: report.flags,
+            description: report.description, updates: updates)
     }
 }

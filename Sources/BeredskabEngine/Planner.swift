@@ -185,6 +185,12 @@ struct Planner {
 
 /// Fills a guideline's message template for one incident. `{link}` is kept for the delivery step,
 /// which puts each recipient's own acknowledgement link there. Personal details never appear.
+///
+/// A placeholder with no value (no address, no description, no coordinates) is removed together
+/// with the punctuation it would leave behind, by the rule in docs/language.md ("Empty
+/// placeholders"). When the report has coordinates and the template shows none of `{coordinates}`,
+/// `{map}` and `{geo}`, a line with the position and two map links is added at the end, in the
+/// message's language: coordinates are situation tier, so every recipient gets them.
 struct MessageRenderer {
     let engine: Engine
     let report: IncidentReport
@@ -200,15 +206,28 @@ struct MessageRenderer {
     static let danishSeverities: [IncidentSeverity: String] = [
         .minor: "mindre", .moderate: "moderat", .severe: "alvorlig", .extreme: "meget alvorlig",
     ]
+    /// What an empty placeholder takes with it from the text before it, or after it when it stands
+    /// first; a plain space is taken only when none of these is there.
+    static let separators = [", ", "; ", " – ", " - "]
+    /// The placeholders that show the position; when a template uses none, a position line is added.
+    static let positionPlaceholders: Set<String> = ["coordinates", "map", "geo"]
 
-    func value(_ name: String, _ language: Language) -> String? {
+    /// The value of a placeholder, "" when the report has nothing for it, nil for one left to the
+    /// delivery step (`{link}`). `shown` are the placeholders the template uses.
+    func value(_ name: String, _ language: Language, shown: Set<String>) -> String? {
         let local = Copenhagen.local(report.occurredAt)
+        let address = report.location.address ?? ""
         switch name {
         case "title": return guideline.title
         case "area":
             if let area, let named = engine.rules.areas[engine.areas.ids[area]] { return named.name }
-            return report.location.address ?? (language == .da ? "ukendt område" : "unknown area")
-        case "address": return report.location.address ?? ""
+            // An unplaced report: its address stands in for the area, unless the message shows it anyway.
+            if !address.isEmpty && !shown.contains("address") { return address }
+            return language == .da ? "ukendt område" : "unknown area"
+        case "address": return address
+        case "coordinates": return report.location.coordinate?.text ?? ""
+        case "map": return report.location.coordinate?.mapURL ?? ""
+        case "geo": return report.location.coordinate?.geoURI ?? ""
         case "category": return language == .da ? Self.danishCategories[report.category]! : report.category.rawValue
         case "severity": return language == .da ? Self.danishSeverities[report.severity]! : report.severity.rawValue
         case "date":
@@ -222,7 +241,35 @@ struct MessageRenderer {
         }
     }
 
+    /// The names of the placeholders a template uses.
+    static func placeholders(in template: String) -> Set<String> {
+        var names: Set<String> = []
+        var rest = Substring(template)
+        while let open = rest.firstIndex(where: { $0 == "{" || $0 == "}" }) {
+            let after = rest.index(after: open)
+            if after < rest.endIndex, rest[after] == rest[open] {
+                rest = rest[rest.index(after: after)...]
+                continue
+            }
+            guard rest[open] == "{", let close = rest[after...].firstIndex(of: "}") else {
+                rest = rest[after...]
+                continue
+            }
+            names.insert(String(rest[after..<close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        return names
+    }
+
+    /// The line added to a message that shows no position, when the report has coordinates.
+    func positionLine(_ language: Language) -> String? {
+        guard let point = report.location.coordinate else { return nil }
+        let map = language == .da ? "kort" : "map"
+        return "Position: \(point.text) – \(map): \(point.mapURL) – \(point.geoURI)"
+    }
+
     func render(_ template: String, language: Language) -> String {
+        let shown = Self.placeholders(in: template)
         var out = ""
         var rest = Substring(template)
         while let open = rest.firstIndex(where: { $0 == "{" || $0 == "}" }) {
@@ -234,7 +281,7 @@ struct MessageRenderer {
                 continue
             }
             guard rest[open] == "{", let close = rest[after...].firstIndex(of: "}"),
-                let text = value(String(rest[after..<close]), language)
+                let text = value(String(rest[after..<close]), language, shown: shown)
             else {
                 // `{link}` and anything not filled here stay for the delivery step.
                 let end = rest[after...].firstIndex(of: "}").map { rest.index(after: $0) } ?? rest.endIndex
@@ -242,10 +289,56 @@ struct MessageRenderer {
                 rest = rest[end...]
                 continue
             }
-            out += text
             rest = rest[rest.index(after: close)...]
+            if text.isEmpty {
+                Self.removeEmpty(&out, &rest)
+            } else {
+                out += text
+            }
         }
         out += rest
+        if Self.positionPlaceholders.isDisjoint(with: shown), let line = positionLine(language) {
+            out += "\n" + line
+        }
         return out
+    }
+
+    /// Takes away what an empty placeholder would leave behind, from the text rendered so far
+    /// (`out`) and the template after the placeholder (`rest`), the first rule that applies:
+    /// 1. a bracket pair left empty, `(` before and `)` after, goes with the space before it (the
+    ///    space after it at the start of a line);
+    /// 2. a separator (`, `, `; `, ` – `, ` - `) before it goes;
+    /// 3. when it stands first (at the start, or after a space, a line break or an opening bracket),
+    ///    a separator after it goes;
+    /// 4. a space before it goes, or else a space after it;
+    /// 5. on a line of its own, its line break goes.
+    static func removeEmpty(_ out: inout String, _ rest: inout Substring) {
+        let pairs: [(Character, Character)] = [("(", ")"), ("[", "]")]
+        if let last = out.last, let first = rest.first, pairs.contains(where: { $0 == (last, first) }) {
+            out.removeLast()
+            rest = rest.dropFirst()
+            if out.last == " " {
+                out.removeLast()
+            } else if out.isEmpty || out.last == "\n", rest.first == " " {
+                rest = rest.dropFirst()
+            }
+            return
+        }
+        if let separator = separators.first(where: { out.hasSuffix($0) }) {
+            out.removeLast(separator.count)
+            return
+        }
+        let standsFirst = out.last.map { $0 == " " || $0 == "\n" || $0 == "(" || $0 == "[" } ?? true
+        if standsFirst, let separator = separators.first(where: { rest.hasPrefix($0) }) {
+            rest = rest.dropFirst(separator.count)
+            return
+        }
+        if out.last == " " {
+            out.removeLast()
+        } else if rest.first == " " {
+            rest = rest.dropFirst()
+        } else if out.last == "\n" || out.isEmpty, rest.first == "\n" {
+            rest = rest.dropFirst()
+        }
     }
 }

@@ -68,5 +68,6 @@ public enum ContentTier: String, Sendable, Codable {
 
 /// The placeholders a message may use.
 public let messagePlaceholders = [
-    "title", "area", "address", "category", "severity", "date", "time", "description", "reporter", "link",
+    "title", "area", "address", "coordinates", "map", "geo", "category", "severity", "date", "time", "description",
+    "reporter", "link",
 ]

@@ -183,7 +183,7 @@ extension Routes {
             ("category", .string(incident.category.rawValue)), ("severity", .string(incident.severity.rawValue)),
             ("area", incident.area.map(JSONValue.string) ?? .null),
             ("area_name", incident.area.flatMap { engine.rules.areas[$0]?.name }.map(JSONValue.string) ?? .null),
-            ("address", report["location"]?["address"] ?? .null),
+            ("address", report["location"]?["address"] ?? .null), ("location", locationJSON(incident, report: report)),
             ("description", report["description"] ?? .null),
             // The incident's flags now: its report's and those of reports merged into it.
             (

@@ -196,7 +196,8 @@ extension Routes {
         return Situation(
             category: incident.category, severity: incident.severity,
             areaName: incident.area.flatMap { engine.rules.areas[$0]?.name } ?? incident.area,
-            address: text(report["location"]?["address"]), occurredAt: incident.occurredAt,
+            address: text(report["location"]?["address"]), coordinate: Self.coordinate(inReport: report),
+            occurredAt: incident.occurredAt,
             description: text(report["description"]) ?? "", injured: flag("injured"), weapons: flag("weapons"),
             minors: flag("minors"))
     }

@@ -12,6 +12,8 @@ public struct Situation: Sendable, Equatable {
     public var areaName: String?
     /// The address, nil or empty if not given.
     public var address: String?
+    /// The reported position (WGS 84), nil if not given; shown with a map link and a `geo:` link.
+    public var coordinate: Coordinate?
     /// When it happened, nil if not known.
     public var occurredAt: Instant?
     /// What happened, as reported.
@@ -26,13 +28,14 @@ public struct Situation: Sendable, Equatable {
     /// Creates a situation.
     public init(
         category: Category, severity: IncidentSeverity, areaName: String? = nil, address: String? = nil,
-        occurredAt: Instant? = nil, description: String, injured: Bool = false, weapons: Bool = false,
-        minors: Bool = false
+        coordinate: Coordinate? = nil, occurredAt: Instant? = nil, description: String, injured: Bool = false,
+        weapons: Bool = false, minors: Bool = false
     ) {
         self.category = category
         self.severity = severity
         self.areaName = areaName
         self.address = address
+        self.coordinate = coordinate
         self.occurredAt = occurredAt
         self.description = description
         self.injured = injured
@@ -49,6 +52,13 @@ public struct Situation: Sendable, Equatable {
         row(.fieldSeverity, "<span class=\"severity sev-\(severity.rawValue)\">\(t[WebText.severity(severity)])</span>")
         row(.fieldArea, areaName.map(HTML.escape) ?? t[.areaUnknown])
         if let address, !address.isEmpty { row(.fieldAddress, HTML.escape(address)) }
+        if let coordinate {
+            row(
+                .fieldCoordinates,
+                "<span class=\"coordinates\">\(HTML.escape(coordinate.text))</span>"
+                    + " <a class=\"map-link\" href=\"\(HTML.escape(coordinate.mapURL))\">\(t[.mapLink])</a>"
+                    + " <a class=\"geo-link\" href=\"\(HTML.escape(coordinate.geoURI))\">\(t[.geoLink])</a>")
+        }
         row(.fieldOccurredAt, occurredAt.map { WebTime.element($0, lang) } ?? t[.timeUnknown])
         var flags: [String] = []
         if injured { flags.append(t[.flagInjured]) }

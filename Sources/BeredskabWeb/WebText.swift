@@ -48,6 +48,9 @@ enum WebText: String, CaseIterable, Sendable {
     case fieldSeverity
     case fieldArea
     case fieldAddress
+    case fieldCoordinates
+    case mapLink
+    case geoLink
     case addressHint
     case fieldLocation
     case fieldOccurredAt
@@ -440,6 +443,9 @@ enum WebText: String, CaseIterable, Sendable {
         case .fieldSeverity: ("Alvor", "Severity")
         case .fieldArea: ("Område", "Area")
         case .fieldAddress: ("Adresse", "Address")
+        case .fieldCoordinates: ("Koordinater", "Coordinates")
+        case .mapLink: ("Vis på kort (OpenStreetMap)", "Show on a map (OpenStreetMap)")
+        case .geoLink: ("Åbn i telefonens kort-app", "Open in the phone's map app")
         case .addressHint:
             (
                 "Gade og nummer eller et sted, fx „gården bag nr. 12“. Kan udelades.",
