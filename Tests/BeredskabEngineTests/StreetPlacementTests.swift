@@ -39,7 +39,6 @@ private func shooting(
 @Suite struct StreetPlacementTests {
     @Test func blaagaardsgade23LiesInBlaagaardenAndSoInTheDistrict() {
         let plan = e.evaluate(shooting(at: "Blågårdsgade 23"))
-        print("DEBUGX", e.areas.hasStreets, e.rules.areas.count, e.rules.areas.map { "\($0.key)=\($0.value.streets.count)" }.sorted())
         #expect(plan.area == "blaagaarden")
         #expect(plan.fired == ["inde", "alle"])
         #expect(!plan.fired.contains("ude"))
