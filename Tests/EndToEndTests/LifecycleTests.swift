@@ -289,3 +289,30 @@ extension [String: Any] {
         #expect(incident["seen"] as? Bool == true)
     }
 }
+
+/// The server plans with its clock, never the wall clock: at several hours of the week (weekday
+/// office hours, a Monday evening, a weekend night, across the autumn daylight-saving switch) the
+/// people alerted at once are exactly those `simulate --at` names for that moment.
+@Suite(.serialized) struct ClockTests {
+    @Test(arguments: [
+        "2026-11-30T19:05:00+01:00", "2026-12-02T10:30:00+01:00", "2026-12-05T03:30:00+01:00",
+        "2026-10-25T02:30:00+01:00",
+    ])
+    func theServerAlertsWhoIsOnDutyAtItsOwnTime(_ time: String) async throws {
+        let planned = try Run([
+            "simulate", "examples/reports/skud-blaagaarden.json", "--at", time, "--format", "json",
+        ])
+        let plan = json(planned.stdout)
+        let due = (plan["notifications"] as? [[String: Any]] ?? []).filter { $0["send_at"] as? String == time }
+        let expected = Set(due.compactMap { $0["person"] as? String })
+        #expect(!expected.isEmpty)
+
+        let server = try Server(time: time)
+        let fsb = try server.token("fsb")
+        let created = try await server.request(
+            "POST", "/api/v1/incidents", token: fsb, body: try example("skud-blaagaarden.json"))
+        #expect(created.status == 201, "\(created.body)")
+        let lines = try await server.delivered(json(created.body), at: time)
+        #expect(Set(lines.filter { $0.kind == "notification" }.map(\.person)) == expected)
+    }
+}

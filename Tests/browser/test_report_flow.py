@@ -93,9 +93,10 @@ def main():
         processes.append(sink)
         smtp_port = read_line(sink, "READY").split()[1]
         environment = dict(os.environ, BEREDSKAB_SMTP_URL=f"smtp://127.0.0.1:{smtp_port}")
-        # The server's time is fixed (a Monday evening), so who is on duty never depends on when CI runs.
+        # The server's time is fixed (a Monday night, after the clubs close, so only the guideline for
+        # serious violence fires), so who is on duty never depends on when CI runs.
         clock = work / "clock"
-        clock.write_text("2026-11-30T19:05:00+01:00")
+        clock.write_text("2026-11-30T23:05:00+01:00")
         server = subprocess.Popen(
             [str(BINARY), "serve", "--port", "0", "--data", str(work / "data"), "--test-clock", str(clock),
              "--rules", str(ROOT / "Rules"), "--rules", str(ROOT / "Contacts")],
