@@ -58,25 +58,18 @@ public struct Dispatcher: Sendable {
         }
         for watch in try store.takeUnansweredWatches(at: now) {
             let name = engine.roster.institutions[watch.institution]?.name ?? watch.institution
-            let message =
-                "INTET SVAR: \(name) har ikke bekræftet, om den holder åbent (hændelse \(watch.incident)). Kontakt lederen. Kvittér: {link}"
-            let notifications = engine.notifications(
-                roles: watch.escalateTo, tier: .situation, at: now, guideline: watch.guideline, message: message
-            ).notifications
-            try store.enqueue(
-                notifications, incident: watch.incident, purpose: "watch-unanswered-\(watch.id)", kind: "escalation"
-            )
+            try escalate(
+                "INTET SVAR: \(name) har ikke bekræftet, om den holder åbent (hændelse \(watch.incident)). Kontakt lederen. Kvittér: {link}",
+                to: watch.escalateTo, guideline: watch.guideline, incident: watch.incident,
+                purpose: "watch-unanswered-\(watch.id)", now: now)
         }
         for task in try store.takeOverdueTasks(at: now) {
             let deadline = Copenhagen.local(task.dueAt).danishText
             let role = engine.rules.roles[task.role]?.name ?? task.role
-            let message =
-                "OPGAVE OVERSKREDET: \"\(task.text)\" (\(role)) skulle være løst \(deadline) (hændelse \(task.incident)). Følg op: {link}"
-            let notifications = engine.notifications(
-                roles: task.escalateTo, tier: .situation, at: now, guideline: task.guideline, message: message
-            ).notifications
-            try store.enqueue(
-                notifications, incident: task.incident, purpose: "task-overdue-\(task.id)", kind: "escalation")
+            try escalate(
+                "OPGAVE OVERSKREDET: \"\(task.text)\" (\(role)) skulle være løst \(deadline) (hændelse \(task.incident)). Følg op: {link}",
+                to: task.escalateTo, guideline: task.guideline, incident: task.incident,
+                purpose: "task-overdue-\(task.id)", now: now)
         }
         let due = try store.dueNotifications(at: now, limit: limit)
         // All due messages at once, so one slow receiver cannot hold up the others; their attempts
@@ -100,6 +93,17 @@ public struct Dispatcher: Sendable {
             try reportFailure(notification, now: now)
         }
         return due.count
+    }
+
+    /// Puts a situation-tier escalation message for whoever is on duty in `roles` into the outbox, once
+    /// per `purpose` (an unanswered watch, an overdue task).
+    func escalate(
+        _ message: String, to roles: [String], guideline: String, incident: String, purpose: String, now: Instant
+    ) throws {
+        let notifications = engine.notifications(
+            roles: roles, tier: .situation, at: now, guideline: guideline, message: message
+        ).notifications
+        try store.enqueue(notifications, incident: incident, purpose: purpose, kind: "escalation")
     }
 
     func deliver(
