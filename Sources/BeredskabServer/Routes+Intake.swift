@@ -75,8 +75,8 @@ extension Routes {
             AcceptRequest(
                 report: report, raw: raw, organisation: organisation, at: now,
                 plan: { history in engine.evaluate(report, history: history, at: now) },
-                watchRequest: { institution, watch in
-                    Self.watchRequest(engine, institution, watch, incident: report.id, at: now)
+                watchRequest: { institution, watch, incident in
+                    Self.watchRequest(engine, institution, watch, incident: incident, at: now)
                 },
                 mergeNotice: { incident, alerted in
                     Self.mergeNotice(engine, report, into: incident, alerted: alerted, at: now)

@@ -128,8 +128,10 @@ public struct AcceptRequest: Sendable {
     public var organisation: String
     public var at: Instant
     public var plan: @Sendable (_ history: [HistoryIncident]) -> Plan
-    /// The message asking an institution's leader whether it is open, for each watched institution.
-    public var watchRequest: @Sendable (_ institution: String, _ watch: PlannedWatch) -> PlannedNotification?
+    /// The message asking an institution's leader whether it is open, for each watched institution of
+    /// the incident (the report's own, or the one it was merged into).
+    public var watchRequest:
+        @Sendable (_ institution: String, _ watch: PlannedWatch, _ incident: String) -> PlannedNotification?
     /// For a report merged into an incident: the update telling those already alerted about that
     /// incident (their delivered notifications) what the report adds.
     public var mergeNotice: @Sendable (_ incident: String, _ alerted: [StoredNotification]) -> [PlannedNotification]
@@ -138,9 +140,9 @@ public struct AcceptRequest: Sendable {
     public init(
         report: IncidentReport, raw: String, organisation: String, at: Instant,
         plan: @escaping @Sendable (_ history: [HistoryIncident]) -> Plan,
-        watchRequest: @escaping @Sendable (_ institution: String, _ watch: PlannedWatch) -> PlannedNotification? = {
-            _, _ in nil
-        },
+        watchRequest:
+            @escaping @Sendable (_ institution: String, _ watch: PlannedWatch, _ incident: String) ->
+            PlannedNotification? = { _, _, _ in nil },
         mergeNotice:
             @escaping @Sendable (_ incident: String, _ alerted: [StoredNotification]) -> [PlannedNotification] =
             { _, _ in [] }

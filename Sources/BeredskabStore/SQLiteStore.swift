@@ -189,7 +189,9 @@ public final class SQLiteStore: IncidentStore {
     func accept(
         _ db: Database, _ report: IncidentReport, raw: String, organisation: String, at: Instant,
         plan makePlan: (_ history: [HistoryIncident]) -> Plan,
-        watchRequest: (_ institution: String, _ watch: PlannedWatch) -> PlannedNotification? = { _, _ in nil },
+        watchRequest: (_ institution: String, _ watch: PlannedWatch, _ incident: String) -> PlannedNotification? = {
+            _, _, _ in nil
+        },
         mergeNotice: (_ incident: String, _ alerted: [StoredNotification]) -> [PlannedNotification] = { _, _ in [] }
     ) throws -> AcceptOutcome {
         if let row = try Row.fetchOne(
@@ -244,7 +246,7 @@ public final class SQLiteStore: IncidentStore {
                         target, watch.guideline, institution, watch.confirmBy.seconds, watch.until.seconds,
                         Self.json(escalateTo),
                     ])
-                if let request = watchRequest(institution, watch) {
+                if let request = watchRequest(institution, watch, target) {
                     try insert(request, kind: "watch", incident: target, purpose: "watch-\(institution)", db)
                 }
             }

@@ -20,7 +20,7 @@ import Testing
             AcceptRequest(
                 report: report, raw: raw, organisation: "fsb", at: at,
                 plan: { Fixture.engine.evaluate(report, history: $0, at: at) },
-                watchRequest: { institution, watch in
+                watchRequest: { institution, watch, _ in
                     Fixture.engine.roster.institutions[institution]?.leader.flatMap {
                         Fixture.engine.notification(
                             to: $0.value, as: "leder:\(institution)", at: at, guideline: watch.guideline,
