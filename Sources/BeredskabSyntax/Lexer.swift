@@ -148,14 +148,19 @@ public struct Lexer {
         return token
     }
 
+    /// The value of the digits here, held at `digitsCap` so that what is computed from it (a clock's
+    /// minutes, a duration's seconds) cannot overflow however many digits a typo has.
     private mutating func readDigits() -> Int {
         var value = 0
         while index < bytes.count, Self.isDigit(bytes[index]) {
-            value = value &* 10 &+ Int(bytes[index] - UInt8(ascii: "0"))
+            value = min(value * 10 + Int(bytes[index] - UInt8(ascii: "0")), Self.digitsCap)
             index += 1
         }
         return value
     }
+
+    /// Far above any number the language takes, far below where arithmetic on it could overflow.
+    static let digitsCap = 1_000_000_000_000
 
     /// The longest duration accepted: 100 years.
     static let maximumSeconds = 100 * 366 * 86_400

@@ -24,6 +24,18 @@ private func lex(_ text: String) -> ([Token], [Diagnostic]) {
         #expect(tokens[2].number == 1440)
     }
 
+    /// A typo with a huge hour or minute crashed `check`, and a reload with it killed the server
+    /// (arithmetic overflow); now it is an ordinary error.
+    @Test(arguments: [
+        "999999999999999999:00", "1:9223372036854775807", "99999999999999999999999999:99999999999999999999",
+        "9223372036854775807:00",
+    ])
+    func hugeClockTimesAreAnErrorNotACrash(_ text: String) {
+        let (tokens, problems) = lex("mon \(text)-10:00")
+        #expect(problems.map(\.message) == ["invalid time of day; write it as HH:MM from 00:00 to 24:00"])
+        #expect(tokens.contains { $0.kind == .clock && $0.malformed })
+    }
+
     @Test(arguments: ["25:00", "24:30", "8:7", "12:60"])
     func invalidClockTimesAreReported(_ text: String) {
         let (_, problems) = lex(text)
