@@ -348,8 +348,14 @@ extension Routes {
     @discardableResult
     func addUpdate(_ update: IncidentUpdate, to reported: IncidentRecord) throws -> IncidentRecord {
         let incident = try followMerge(reported) ?? reported
-        if update.kind == .allClear && incident.closedAt != nil {
-            throw APIError(.conflict, "incident '\(incident.id)' is already closed")
+        // After the all clear only the all clear itself goes out: a closed incident takes no more updates.
+        if incident.closedAt != nil {
+            throw APIError(
+                .conflict,
+                update.kind == .allClear
+                    ? "incident '\(incident.id)' is already closed"
+                    : "incident '\(incident.id)' is closed (all clear); nothing more is sent about it — report anew if it starts again"
+            )
         }
         let engine = engine
         let headline: String
@@ -362,10 +368,11 @@ extension Routes {
         let message = "\(headline) – hændelse \(incident.id)\(via): \(update.text) {link}"
         var told = Set<String>()
         var notify: [PlannedNotification] = []
+        // The all clear also reaches the institutions' leaders asked whether they stay open.
+        let kinds: Set<String> =
+            update.kind == .allClear ? ["notification", "escalation", "watch"] : ["notification", "escalation"]
         for n in try store.notifications(incident: incident.id)
-        where (n.kind == "notification" || n.kind == "escalation") && n.status == "delivered"
-            && told.insert(n.person).inserted
-        {
+        where kinds.contains(n.kind) && n.status == "delivered" && told.insert(n.person).inserted {
             if let guideline = n.guidelines.first,
                 let planned = engine.notification(
                     to: n.person, as: n.roles.first ?? "", at: update.at, guideline: guideline, message: message)

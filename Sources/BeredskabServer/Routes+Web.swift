@@ -167,7 +167,7 @@ extension Routes {
             var errors: [IncidentStatusPage.UpdateField: FieldProblem] = [:]
             if kind == .information && text.isEmpty { errors[.text] = .required }
             if text.codePointCount > 4000 { errors[.text] = .tooLong(maximum: 4000) }
-            if kind == .allClear && incident.closedAt != nil {
+            if (try followMerge(incident) ?? incident).closedAt != nil {
                 errors[.kind] = .custom(da: "Hændelsen er allerede afsluttet.", en: "The incident is already closed.")
             }
             guard errors.isEmpty else {

@@ -19,8 +19,10 @@ public struct IncidentRecord: Sendable, Equatable {
     public var planJSON: String
     public var mergedInto: String?
     public var closedAt: Instant?
-    /// Whether a responsible recipient (a role a guideline notifies or escalates to) acknowledged
-    /// and no escalation timer is still running: never true while `escalation` is `pending`.
+    /// Whether every guideline the incident alerted about has been acknowledged by a responsible
+    /// recipient (a role it notifies or escalates to) and no escalation timer is still running:
+    /// never true while `escalation` is `pending`, nor while a guideline nobody responsible
+    /// acknowledged has merely run out of escalation rounds.
     public var acknowledged: Bool
     /// `none`, `pending` (a timer is running) or `fired`.
     public var escalation: String
@@ -100,9 +102,14 @@ extension SQLiteStore {
     static let incidentColumns = """
         id, organisation, received_at, occurred_at, category, severity, area, report_json, plan_json, merged_into,
         closed_at,
-        (EXISTS (SELECT 1 FROM notification n WHERE n.incident_id = incident.id AND n.ack_kind = 'acknowledged'
-            AND n.kind IN ('notification', 'escalation', 'update'))
-            AND NOT EXISTS (SELECT 1 FROM escalation e WHERE e.incident_id = incident.id AND e.status = 'pending'))
+        (EXISTS (SELECT 1 FROM notification n WHERE n.incident_id = incident.id AND n.ack_kind = 'acknowledged')
+            AND NOT EXISTS (SELECT 1 FROM escalation e WHERE e.incident_id = incident.id AND e.status = 'pending')
+            AND NOT EXISTS (
+                SELECT 1 FROM notification n, json_each(n.guidelines) g
+                WHERE n.incident_id = incident.id AND n.kind IN ('notification', 'escalation')
+                AND n.status != 'cancelled' AND NOT EXISTS (
+                    SELECT 1 FROM notification m, json_each(m.guidelines) h
+                    WHERE m.incident_id = incident.id AND m.ack_kind = 'acknowledged' AND h.value = g.value)))
             AS acknowledged,
         EXISTS (SELECT 1 FROM notification n WHERE n.incident_id = incident.id AND n.ack_kind = 'seen') AS seen,
         flags,

@@ -31,16 +31,14 @@ extension SQLiteStore {
     /// Adds a report that duplicates `incident` to it, inside the accepting transaction: the
     /// incident's severity and flags rise to the worst seen, the report's facts become an update of
     /// the incident, and those already alerted about it (delivered) are told through `notice`.
-    /// Returns everyone with an alert about the incident, sent or still waiting, whom the merged
-    /// report's own plan must not tell again.
     func mergeReport(
         _ report: IncidentReport, plan: Plan, into incident: String, at: Instant,
         notice: (_ incident: String, _ alerted: [StoredNotification]) -> [PlannedNotification], _ db: Database
-    ) throws -> Set<String> {
+    ) throws {
         guard
             let row = try Row.fetchOne(
                 db, sql: "SELECT severity, flags, fired FROM incident WHERE id = ?", arguments: [incident])
-        else { return [] }
+        else { return }
         let before = IncidentSeverity(rawValue: row["severity"]) ?? report.severity
         let severity = max(before, report.severity)
         let flags = Self.flags(row["flags"]).union(report.flags)
@@ -77,7 +75,23 @@ extension SQLiteStore {
         for notification in notice(incident, alerted) {
             try insert(notification, kind: "update", incident: incident, purpose: "merged-\(report.id)", db)
         }
-        return Set(all.map(\.person))
+    }
+
+    /// For each person with an alert about the incident (sent or still waiting, not withdrawn or
+    /// failed), when the earliest of them is or was due.
+    func earliestAlerts(incident: String, _ db: Database) throws -> [String: Instant] {
+        var earliest: [String: Instant] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT person, MIN(send_at) AS at FROM notification WHERE incident_id = ?
+                AND kind IN ('notification', 'escalation') AND status IN ('pending', 'delivered') GROUP BY person
+                """,
+            arguments: [incident])
+        {
+            earliest[row["person"]] = Instant(seconds: row["at"])
+        }
+        return earliest
     }
 
     /// Ends everything still waiting for an incident that is closed (all clear or CAP Cancel), inside

@@ -205,7 +205,20 @@ public final class SQLiteStore: IncidentStore {
             return .replayed(stored)
         }
         let history = try self.history(db, around: report.occurredAt, lookback: lookback, lookahead: lookahead)
-        let plan = makePlan(history)
+        var plan = makePlan(history)
+        let target = plan.mergedInto ?? report.id
+        // A merged report tells nobody twice: not those told about the incident already or about to
+        // be told no later. A later alert still waiting is replaced by the earlier one (and its link
+        // shows the whole incident), so a delayed minor alert never holds back an urgent one.
+        var superseded: [(person: String, before: Instant)] = []
+        if plan.mergedInto != nil {
+            let earliest = try earliestAlerts(incident: target, db)
+            plan.notifications.removeAll { n in
+                guard let told = earliest[n.person] else { return false }
+                if told > n.sendAt { superseded.append((n.person, n.sendAt)) }
+                return told <= n.sendAt
+            }
+        }
         let planJSON = plan.json.text
         try db.execute(
             sql: """
@@ -220,13 +233,22 @@ public final class SQLiteStore: IncidentStore {
             ])
         try audit(db, at, "reporter:\(organisation)", "incident-accepted", report.id, "fired \(plan.fired)")
         // A merged report adds to the incident everyone follows: what it fires now, and its facts.
-        let target = plan.mergedInto ?? report.id
-        var told = Set<String>()
         if let merged = plan.mergedInto {
             try audit(db, at, "engine", "incident-merged", report.id, "duplicate of \(merged)")
-            told = try mergeReport(report, plan: plan, into: merged, at: at, notice: mergeNotice, db)
+            try mergeReport(report, plan: plan, into: merged, at: at, notice: mergeNotice, db)
+            for (person, before) in superseded {
+                try db.execute(
+                    sql: """
+                        UPDATE notification SET status = 'cancelled' WHERE incident_id = ? AND person = ?
+                        AND status = 'pending' AND send_at > ? AND kind IN ('notification', 'escalation')
+                        """,
+                    arguments: [merged, person, before.seconds])
+                try audit(
+                    db, at, "engine", "superseded", merged,
+                    "a later alert to \(person) is replaced by the alert of merged report \(report.id)")
+            }
         }
-        for notification in plan.notifications where !told.contains(notification.person) {
+        for notification in plan.notifications {
             let purpose = plan.mergedInto == nil ? "notify" : "merge-\(report.id)"
             try insert(notification, kind: "notification", incident: target, purpose: purpose, db)
         }

@@ -110,6 +110,59 @@ extension [String: Any] {
         #expect((incident["updates"] as? [[String: Any]])?.contains { $0["kind"] as? String == "report" } == true)
     }
 
+    @Test func aMergedReportsUrgentAlertIsNotHeldBackByADelayedOneAndNeedsItsOwnAcknowledgement() async throws {
+        // As the demo, plus a guideline that alerts the leisure administration at once about serious violence.
+        let extra = try temporaryFolder([
+            "zz-kff.rules": """
+            guideline vold-kff "Alvorlig vold: fritid" {
+              when category violence and severity at least severe and area indre-norrebro
+              merge duplicates within 30m
+              notify kff-fritid
+              message da "Alvorlig vold i {area}: vurder klubbernes aften. {link}"
+            }
+
+            """
+        ])
+        let server = try Server(
+            rules: demoRules + ["--rules", extra.appendingPathComponent("zz-kff.rules").path],
+            time: "2026-11-30T17:41:00+01:00")
+        let akb = try server.token("akb")
+        let fsb = try server.token("fsb")
+        let admin = try server.token("politi", role: "admin")
+        let fight = try await server.request(
+            "POST", "/api/v1/incidents", token: akb, body: try lifecycleCase("merge-swallows/serve-report-1.json"))
+        #expect(fight.status == 201, "\(fight.body)")
+        // The club guideline tells the leisure administration only after 30 minutes.
+        let first = try await server.delivered(json(fight.body), at: "2026-11-30T17:41:00+01:00")
+        #expect(!first.contains { $0.roles.contains("kff-fritid") })
+        // Someone responsible for the club guideline acknowledges it.
+        let okf = try #require(first.first { $0.roles.contains("okf-sikker-by") && $0.kind == "notification" })
+        let okfLink = String((okf["ack_link"] as! String).dropFirst(server.base.count))
+        #expect(try await server.request("POST", okfLink).body.contains("eskaleringen er stoppet"))
+
+        try server.setClock("2026-11-30T17:46:00+01:00")
+        let stabbing = try await server.request(
+            "POST", "/api/v1/incidents", token: fsb, body: try lifecycleCase("merge-swallows/serve-report-2.json"))
+        let answer = json(stabbing.body)
+        #expect(Set(answer["fired"] as? [String] ?? []) == ["vold-alvorlig", "vold-kff"])
+        // The answer names only those told now.
+        let notified = Set((answer["notified"] as? [[String: Any]] ?? []).compactMap { $0["person"] as? String })
+        #expect(notified.isDisjoint(with: Set(first.filter { $0.kind == "notification" }.map(\.person))))
+        let lines = try await server.outbox(until: { $0.contains { $0.roles.contains("kff-fritid") } })
+        let leisure = try #require(lines.first { $0.roles.contains("kff-fritid") })
+        #expect(leisure.text.contains("Alvorlig vold"))
+
+        // The serious guideline is not acknowledged by the club guideline's receipt, even once its
+        // escalation has gone out.
+        try await server.advance(to: "2026-11-30T18:17:00+01:00")
+        let incident = try await server.incident("akb:2026-1130-01", admin: admin)
+        #expect(incident["escalation"] as? String == "fired")
+        #expect(incident["acknowledged"] as? Bool == false)
+        // Past the old 30-minute delay, the leisure administration is not told a second time.
+        try await server.advance(to: "2026-11-30T18:30:00+01:00")
+        #expect(server.outbox.filter { $0.roles.contains("kff-fritid") && $0.kind == "notification" }.count == 1)
+    }
+
     @Test func updatesOfAMergedReportReachTheIncidentEveryoneFollows() async throws {
         let server = try Server(time: "2026-11-30T18:06:00+01:00")
         let politi = try server.token("politi")
@@ -179,11 +232,19 @@ extension [String: Any] {
         try await server.advance(to: "2026-11-30T18:10:00+01:00")
         try await server.advance(to: "2026-11-30T20:30:00+01:00")
         try await server.advance(to: "2026-12-01T12:00:00+01:00")
+        // A closed incident takes no more updates: nothing more is sent about it.
+        let afterwards = try await server.request(
+            "POST", "/api/v1/incidents/\(id)/updates", token: fsb,
+            body: Data(#"{"kind": "severity", "severity": "extreme", "text": "Alligevel skud"}"#.utf8))
+        #expect(afterwards.status == 409, "\(afterwards.body)")
+        try await server.advance(to: "2026-12-01T12:01:00+01:00")
         let later = server.outbox.dropFirst(sent.count)
         #expect(later.allSatisfy { $0.kind == "update" && $0.text.hasPrefix("AFBLÆST") }, "\(later.map(\.text))")
-        // To those already alerted, once each; never to the street team held back for ten minutes.
-        #expect(Set(later.map(\.person)) == alerted)
-        #expect(later.count == alerted.count)
+        // To those already alerted and the leaders asked about their institutions, once each; never
+        // to the street team held back for ten minutes.
+        let leaders = Set(sent.filter { $0.kind == "watch" }.map(\.person))
+        #expect(Set(later.map(\.person)) == alerted.union(leaders))
+        #expect(later.count == alerted.union(leaders).count)
         #expect(!server.outbox.contains { $0.roles.contains("gadeteam-vagt") })
     }
 
