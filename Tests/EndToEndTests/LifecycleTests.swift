@@ -39,6 +39,22 @@ extension Server {
         })
     }
 
+    /// The path of an outbox line's acknowledgement link on this server.
+    func linkPath(_ line: [String: Any]) -> String {
+        String((line["ack_link"] as? String ?? "").dropFirst(base.count))
+    }
+
+    /// Posts a report from `../shared/cases/lifecycle/` as `organisation`, expecting it accepted;
+    /// returns the intake answer and the outbox once everything due at `time` was written.
+    func report(
+        _ path: String, by organisation: String, at time: String, type: String = "application/json"
+    ) async throws -> (answer: [String: Any], outbox: [[String: Any]]) {
+        let created = try await request(
+            "POST", "/api/v1/incidents", token: try token(organisation), body: try lifecycleCase(path), type: type)
+        #expect(created.status == 201, "\(created.body)")
+        return (json(created.body), try await delivered(json(created.body), at: time))
+    }
+
     /// Moves the clock and gives the dispatcher (a pass at least every second) time to act on it.
     func advance(to time: String) async throws {
         try setClock(time)
@@ -137,7 +153,7 @@ extension [String: Any] {
         #expect(!first.contains { $0.roles.contains("kff-fritid") })
         // Someone responsible for the club guideline acknowledges it.
         let okf = try #require(first.first { $0.roles.contains("okf-sikker-by") && $0.kind == "notification" })
-        let okfLink = String((okf["ack_link"] as! String).dropFirst(server.base.count))
+        let okfLink = server.linkPath(okf)
         #expect(try await server.request("POST", okfLink).body.contains("eskaleringen er stoppet"))
 
         try server.setClock("2026-11-30T17:46:00+01:00")
@@ -272,15 +288,12 @@ extension [String: Any] {
 
     @Test func aReporterReceiptIsSeenAndTheEscalationGoesOn() async throws {
         let server = try Server(time: "2026-11-30T17:55:00+01:00")
-        let fsb = try server.token("fsb")
         let admin = try server.token("politi", role: "admin")
         let id = "fsb:2026-1130-ack"
-        let weapon = try await server.request(
-            "POST", "/api/v1/incidents", token: fsb, body: try lifecycleCase("ack-by-reporter/report-vaaben.json"))
-        #expect(weapon.status == 201, "\(weapon.body)")
-        let sent = try await server.delivered(json(weapon.body), at: "2026-11-30T17:55:00+01:00")
+        let (_, sent) = try await server.report(
+            "ack-by-reporter/report-vaaben.json", by: "fsb", at: "2026-11-30T17:55:00+01:00")
         let caretaker = try #require(sent.first { $0.roles == ["reporter"] })
-        let link = String((caretaker["ack_link"] as! String).dropFirst(server.base.count))
+        let link = server.linkPath(caretaker)
         let receipt = try await server.request("POST", link)
         #expect(receipt.status == 200)
         #expect(receipt.body.contains("set beskeden") && !receipt.body.contains("eskaleringen er stoppet"))
@@ -299,7 +312,7 @@ extension [String: Any] {
         // A police officer on duty acknowledges: that stops it, and the API says so without contradiction.
         let officer = try #require(
             server.outbox.first { $0.roles.contains("politi-vagt") && $0.kind == "notification" })
-        let officerLink = String((officer["ack_link"] as! String).dropFirst(server.base.count))
+        let officerLink = server.linkPath(officer)
         let acknowledged = try await server.request("POST", officerLink)
         #expect(acknowledged.body.contains("eskaleringen er stoppet"))
         incident = try await server.incident(id, admin: admin)
@@ -309,16 +322,13 @@ extension [String: Any] {
 
     @Test func aWatchFormWithoutAnAnswerIsRefusedAndStopsNothing() async throws {
         let server = try Server(time: "2026-11-30T17:54:00+01:00")
-        let fsb = try server.token("fsb")
         let admin = try server.token("politi", role: "admin")
         let id = "fsb:2026-1130-watchbtn"
-        let shooting = try await server.request(
-            "POST", "/api/v1/incidents", token: fsb, body: try lifecycleCase("ack-by-reporter/report-skud-prater.json"))
-        #expect(shooting.status == 201, "\(shooting.body)")
-        let sent = try await server.delivered(json(shooting.body), at: "2026-11-30T17:54:00+01:00")
+        let (_, sent) = try await server.report(
+            "ack-by-reporter/report-skud-prater.json", by: "fsb", at: "2026-11-30T17:54:00+01:00")
         let club = try #require(
             sent.first { $0.kind == "watch" && $0.text.contains("Klub Prater") } ?? sent.first { $0.kind == "watch" })
-        let link = String((club["ack_link"] as! String).dropFirst(server.base.count))
+        let link = server.linkPath(club)
         let form = "application/x-www-form-urlencoded"
 
         // From a program: a JSON 422 naming the missing field.
