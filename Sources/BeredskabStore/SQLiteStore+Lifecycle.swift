@@ -62,16 +62,16 @@ extension SQLiteStore {
                 severity > before ? severity.rawValue : nil,
             ])
         try audit(db, at, "engine", "report-merged", incident, text)
-        let all = try Row.fetchAll(
+        let delivered = try Row.fetchAll(
             db,
             sql: """
                 SELECT \(Self.notificationColumns) FROM notification
-                WHERE incident_id = ? AND kind IN ('notification', 'escalation') ORDER BY id
+                WHERE incident_id = ? AND kind IN ('notification', 'escalation') AND status = 'delivered' ORDER BY id
                 """,
             arguments: [incident]
         ).map(Self.notification)
         var seen = Set<String>()
-        let alerted = all.filter { $0.status == "delivered" && seen.insert($0.person).inserted }
+        let alerted = delivered.filter { seen.insert($0.person).inserted }
         for notification in notice(incident, alerted) {
             try insert(notification, kind: "update", incident: incident, purpose: "merged-\(report.id)", db)
         }
