@@ -16,18 +16,19 @@ extension CAPIncident {
         var xml = XMLWriter()
         xml.line("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
         xml.open("alert xmlns=\"\(CAP.namespace)\"")
+        let status = incident.capStatus.prefix(1).uppercased() + incident.capStatus.dropFirst()
         switch incident.status {
         case .open:
             xml.element("identifier", alertID)
             xml.element("sender", sender)
             xml.element("sent", CAP.dateTime(incident.sent))
-            xml.element("status", "Actual")
+            xml.element("status", status)
             xml.element("msgType", "Alert")
         case .closed(let at):
             xml.element("identifier", alertID + "-cancel")
             xml.element("sender", sender)
             xml.element("sent", CAP.dateTime(max(at, incident.sent)))
-            xml.element("status", "Actual")
+            xml.element("status", status)
             xml.element("msgType", "Cancel")
         }
         xml.element("scope", "Restricted")

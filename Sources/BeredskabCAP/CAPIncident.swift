@@ -54,6 +54,9 @@ public struct CAPIncident: Sendable, Equatable {
     public var sent: Instant
     /// Open, or closed at a time.
     public var status: Status
+    /// CAP's `status` of the alert it came from, in lower case (`actual`, `test`, `exercise`,
+    /// `system`, `draft`); the export keeps it, so a Test never comes back out as Actual.
+    public var capStatus: String = "actual"
     /// What kind of incident.
     public var category: Category
     /// How severe, as last given.

@@ -26,8 +26,17 @@ extension Routes {
             guard let report = alert.report else {
                 throw APIError(.unprocessableContent, "the alert has no info block to report")
             }
-            return try await accept(report, raw: report.prettyText, principal: principal)
+            return try await accept(
+                report, raw: report.prettyText, principal: principal, status: alert.status.rawValue)
         case .update, .cancel:
+            // A Test or Exercise message must never change what happens to a real incident.
+            guard alert.status == .actual else {
+                metrics.reportReceived("rejected")
+                throw APIError(
+                    .unprocessableContent,
+                    "only Actual Update and Cancel messages change incidents; this \(alert.status.rawValue.capitalized) message changes nothing",
+                    problems: [("/alert/status", "is \(alert.status.rawValue.capitalized), not Actual")])
+            }
             return try capUpdate(alert, principal: principal)
         case .ack, .error:
             metrics.reportReceived("rejected")
@@ -100,11 +109,13 @@ extension Routes {
         var alert = CAPIncident(
             report: report, area: incident.area, rules: engine.rules, sender: "beredskab@\(host)",
             sent: incident.receivedAt,
-            status: incident.closedAt.map { .closed(at: $0) } ?? .open,
+            // A recorded Test or Exercise message is closed at once; it goes out as the Alert it was.
+            status: incident.capStatus == "actual" ? incident.closedAt.map { .closed(at: $0) } ?? .open : .open,
             updates: try store.updates(incident: incident.id).filter { !$0.text.isEmpty }.map {
                 CAPIncident.Update(at: $0.at, text: $0.text)
             })
         alert.severity = incident.severity
+        alert.capStatus = incident.capStatus
         var headers = HTTPFields()
         headers[.contentType] = "application/cap+xml; charset=utf-8"
         return Response(

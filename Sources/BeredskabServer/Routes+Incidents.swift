@@ -193,7 +193,7 @@ extension Routes {
             ("merged_into", incident.mergedInto.map(JSONValue.string) ?? .null),
             ("closed_at", incident.closedAt.map { .string(Copenhagen.format($0)) } ?? .null),
             ("acknowledged", .bool(incident.acknowledged)), ("escalation", .string(incident.escalation)),
-            ("seen", .bool(incident.seen)),
+            ("seen", .bool(incident.seen)), ("cap_status", .string(incident.capStatus)),
             ("updates", .array(updates.map(Self.updateJSON))),
         ]
         if tier == .personal {

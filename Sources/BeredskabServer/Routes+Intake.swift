@@ -33,7 +33,12 @@ extension Routes {
     }
 
     /// Decodes, checks and durably accepts a report; the answer is the plan summary.
-    func accept(_ json: JSONValue, raw: String, principal: Principal) async throws -> Response {
+    /// `status` is CAP's for a report from a CAP alert: only `actual` (every JSON report) alerts anyone.
+    func accept(
+        _ json: JSONValue, raw: String, principal: Principal, status: String = "actual"
+    ) async throws
+        -> Response
+    {
         let engine = engine
         let report: IncidentReport
         switch IncidentReport.decode(json, rules: engine.rules, roster: engine.roster) {
@@ -51,16 +56,20 @@ extension Routes {
                 "this token belongs to '\(principal.organisation)', but the report names '\(report.reporter.organisation)' as reporter"
             )
         }
-        let outcome = try await acceptReport(report, raw: raw, organisation: report.reporter.organisation)
+        let outcome = try await acceptReport(
+            report, raw: raw, organisation: report.reporter.organisation, status: status)
         switch outcome {
         case .accepted(let incident):
-            metrics.reportReceived("accepted")
-            return Self.json(.created, Self.summary(incident), headers: [.location: "/api/v1/incidents/\(incident.id)"])
+            metrics.reportReceived(status == "actual" ? "accepted" : "recorded")
+            return Self.json(
+                .created, Self.summary(incident, status: status),
+                headers: [.location: "/api/v1/incidents/\(incident.id)"])
         case .replayed(let incident):
             metrics.reportReceived("replayed")
             var headers = HTTPFields()
             headers[HTTPField.Name("Idempotent-Replayed")!] = "true"
-            return Self.json(.ok, Self.summary(incident), headers: headers)
+            let stored = try store.incident(id: incident.id)?.capStatus ?? "actual"
+            return Self.json(.ok, Self.summary(incident, status: stored), headers: headers)
         case .idTaken:
             metrics.reportReceived("rejected")
             throw APIError(.conflict, "the id '\(report.id)' is already used by another organisation")
@@ -68,10 +77,12 @@ extension Routes {
     }
 
     /// Commits a decoded report with its plan (group commit) and rings the dispatcher.
-    func acceptReport(_ report: IncidentReport, raw: String, organisation: String) async throws -> AcceptOutcome {
+    func acceptReport(
+        _ report: IncidentReport, raw: String, organisation: String, status: String = "actual"
+    ) async throws -> AcceptOutcome {
         let now = clock()
         let engine = engine
-        let outcome = try await commits.accept(
+        var request =
             AcceptRequest(
                 report: report, raw: raw, organisation: organisation, at: now,
                 plan: { history in engine.evaluate(report, history: history, at: now) },
@@ -80,7 +91,9 @@ extension Routes {
                 },
                 mergeNotice: { incident, alerted in
                     Self.mergeNotice(engine, report, into: incident, alerted: alerted, at: now)
-                }))
+                })
+        request.status = status
+        let outcome = try await commits.accept(request)
         if case .accepted = outcome { doorbell?.ring() }
         return outcome
     }
@@ -128,7 +141,7 @@ extension Routes {
     }
 
     /// What the reporter hears back: the plan without personal details or message texts.
-    static func summary(_ incident: StoredIncident) -> JSONValue {
+    static func summary(_ incident: StoredIncident, status: String = "actual") -> JSONValue {
         let plan = (try? JSONValue.parse(Array(incident.planJSON.utf8))) ?? .null
         func count(_ key: String) -> JSONValue {
             if case .array(let items)? = plan[key] { return .number(Double(items.count)) }
@@ -136,6 +149,8 @@ extension Routes {
         }
         return .object([
             ("incident", .string(incident.id)), ("status", .string("accepted")),
+            // A CAP Test, Exercise, System or Draft message is recorded and alerts nobody.
+            ("cap_status", .string(status)), ("dispatched", .bool(status == "actual")),
             ("received_at", .string(Copenhagen.format(incident.receivedAt))),
             ("area", plan["incident"]?["area"] ?? .null), ("merged_into", plan["merged_into"] ?? .null),
             ("merge", plan["merge"] ?? .null), ("fired", plan["fired"] ?? .array([])),

@@ -135,6 +135,10 @@ public struct AcceptRequest: Sendable {
     /// For a report merged into an incident: the update telling those already alerted about that
     /// incident (their delivered notifications) what the report adds.
     public var mergeNotice: @Sendable (_ incident: String, _ alerted: [StoredNotification]) -> [PlannedNotification]
+    /// CAP's `status` of the message the report came from: `actual` (every JSON report, and CAP
+    /// Actual) is dispatched; `test`, `exercise`, `system` and `draft` are recorded and closed at
+    /// once, alert nobody, and are never merged, correlated or suppressed with real incidents.
+    public var status: String = "actual"
 
     /// Creates a request.
     public init(

@@ -31,6 +31,9 @@ public struct IncidentRecord: Sendable, Equatable {
     public var seen: Bool = false
     /// The incident's current flags: the report's, and those of reports merged into it.
     public var flags: Set<IncidentFlag> = []
+    /// CAP's `status` of the message it came from: `actual`, or `test`, `exercise`, `system`,
+    /// `draft` for one recorded without alerting anyone.
+    public var capStatus: String = "actual"
 }
 
 /// Which incidents to list.
@@ -112,7 +115,7 @@ extension SQLiteStore {
                     WHERE m.incident_id = incident.id AND m.ack_kind = 'acknowledged' AND h.value = g.value)))
             AS acknowledged,
         EXISTS (SELECT 1 FROM notification n WHERE n.incident_id = incident.id AND n.ack_kind = 'seen') AS seen,
-        flags,
+        flags, cap_status,
         (SELECT CASE WHEN SUM(e.status = 'fired') > 0 THEN 'fired' WHEN SUM(e.status = 'pending') > 0 THEN 'pending'
             ELSE 'none' END FROM escalation e WHERE e.incident_id = incident.id) AS escalation
         """
@@ -124,7 +127,8 @@ extension SQLiteStore {
             severity: IncidentSeverity(rawValue: row["severity"]) ?? .moderate, area: row["area"],
             reportJSON: row["report_json"], planJSON: row["plan_json"], mergedInto: row["merged_into"],
             closedAt: (row["closed_at"] as Int?).map(Instant.init(seconds:)), acknowledged: row["acknowledged"],
-            escalation: row["escalation"] ?? "none", seen: row["seen"], flags: flags(row["flags"]))
+            escalation: row["escalation"] ?? "none", seen: row["seen"], flags: flags(row["flags"]),
+            capStatus: row["cap_status"])
     }
 
     /// Incidents matching a filter, newest first.

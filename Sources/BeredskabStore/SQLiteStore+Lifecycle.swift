@@ -21,6 +21,38 @@ extension SQLiteStore {
                     CREATE INDEX incident_merged ON incident (merged_into);
                     """)
         }
+        migrator.registerMigration("v8: CAP Test, Exercise, System and Draft messages are recorded, not dispatched") {
+            db in
+            try db.execute(sql: "ALTER TABLE incident ADD COLUMN cap_status TEXT NOT NULL DEFAULT 'actual'")
+        }
+    }
+
+    /// Records a report from a CAP message that is not Actual (Test, Exercise, System, Draft): the
+    /// report and what the guidelines would have fired are kept, the incident is closed at once,
+    /// and nothing is sent, timed or watched. It sees no history and is never in anyone's history,
+    /// so it can neither merge with, correlate with nor suppress a real incident.
+    func record(
+        _ report: IncidentReport, raw: String, organisation: String, at: Instant, status: String,
+        plan makePlan: (_ history: [HistoryIncident]) -> Plan, _ db: Database
+    ) throws -> AcceptOutcome {
+        var plan = makePlan([])
+        (plan.notifications, plan.tasks, plan.watches, plan.escalations) = ([], [], [], [])
+        let planJSON = plan.json.text
+        try db.execute(
+            sql: """
+                INSERT INTO incident (id, organisation, received_at, occurred_at, category, severity, area,
+                    report_json, plan_json, merged_into, fired, flags, cap_status, closed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)
+                """,
+            arguments: [
+                report.id, organisation, at.seconds, report.occurredAt.seconds, report.category.rawValue,
+                report.severity.rawValue, plan.area, raw, planJSON, Self.json(plan.fired),
+                Self.json(report.flags.map(\.rawValue).sorted()), status, at.seconds,
+            ])
+        try audit(
+            db, at, "reporter:\(organisation)", "incident-recorded", report.id,
+            "CAP status \(status): recorded, nothing dispatched (would have fired \(plan.fired))")
+        return .accepted(StoredIncident(id: report.id, organisation: organisation, receivedAt: at, planJSON: planJSON))
     }
 
     /// A stored list of flag names as flags; unknown names are skipped.

@@ -181,7 +181,7 @@ public final class SQLiteStore: IncidentStore {
             try requests.map { r in
                 try accept(
                     db, r.report, raw: r.raw, organisation: r.organisation, at: r.at, plan: r.plan,
-                    watchRequest: r.watchRequest, mergeNotice: r.mergeNotice)
+                    watchRequest: r.watchRequest, mergeNotice: r.mergeNotice, status: r.status)
             }
         }
     }
@@ -192,7 +192,8 @@ public final class SQLiteStore: IncidentStore {
         watchRequest: (_ institution: String, _ watch: PlannedWatch, _ incident: String) -> PlannedNotification? = {
             _, _, _ in nil
         },
-        mergeNotice: (_ incident: String, _ alerted: [StoredNotification]) -> [PlannedNotification] = { _, _ in [] }
+        mergeNotice: (_ incident: String, _ alerted: [StoredNotification]) -> [PlannedNotification] = { _, _ in [] },
+        status: String = "actual"
     ) throws -> AcceptOutcome {
         if let row = try Row.fetchOne(
             db, sql: "SELECT id, organisation, received_at, plan_json FROM incident WHERE id = ?",
@@ -203,6 +204,9 @@ public final class SQLiteStore: IncidentStore {
                 planJSON: row["plan_json"])
             guard stored.organisation == organisation else { return .idTaken(byOrganisation: stored.organisation) }
             return .replayed(stored)
+        }
+        guard status == "actual" else {
+            return try record(report, raw: raw, organisation: organisation, at: at, status: status, plan: makePlan, db)
         }
         let history = try self.history(db, around: report.occurredAt, lookback: lookback, lookahead: lookahead)
         var plan = makePlan(history)
@@ -328,7 +332,8 @@ public final class SQLiteStore: IncidentStore {
             db,
             sql: """
                 SELECT id, category, area, occurred_at, fired, closed_at, severity, flags FROM incident
-                WHERE merged_into IS NULL AND occurred_at BETWEEN ? AND ? AND id != ? ORDER BY occurred_at
+                WHERE merged_into IS NULL AND cap_status = 'actual' AND occurred_at BETWEEN ? AND ? AND id != ?
+                ORDER BY occurred_at
                 """,
             arguments: [time.seconds - lookback, time.seconds + lookahead, excluding])
         return rows.compactMap { row in

@@ -89,8 +89,13 @@ import Testing
         for secret in ["Yusuf Demir", "Birthe Kjeldsen", "+45 01 00 00 55", "bent-iversen"] {
             #expect(!cap.text.contains(secret), "\(secret) in the CAP alert")
         }
+        try Self.expectSchemaValid(cap.text)
+    }
+
+    /// Checks a CAP document with xmllint against the OASIS schema.
+    static func expectSchemaValid(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("cap-\(UUID().uuidString).xml")
-        try cap.text.write(to: file, atomically: true, encoding: .utf8)
+        try text.write(to: file, atomically: true, encoding: .utf8)
         let xmllint = Process()
         xmllint.executableURL = URL(fileURLWithPath: "/usr/bin/xmllint")
         xmllint.arguments = [
@@ -101,6 +106,50 @@ import Testing
         try xmllint.run()
         xmllint.waitUntilExit()
         let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(xmllint.terminationStatus == 0, "\(said)")
+        #expect(xmllint.terminationStatus == 0, "\(said)", sourceLocation: sourceLocation)
+    }
+
+    /// A Test or Exercise alert never alerts anyone as if it were real (issue: Test/Exercise CAP
+    /// alerts went out as real): it is recorded and closed, alerts nobody, keeps its status in the
+    /// export, and neither merges with nor changes a real incident.
+    @Test(arguments: ["Test", "Exercise", "System", "Draft"])
+    func aNonActualAlertIsRecordedAndAlertsNobody(_ status: String) async throws {
+        var fixture = try APIFixture()
+        fixture.tokens["police"] = try fixture.store.createToken(
+            organisation: "politi", role: .reporter, person: nil, label: "", actor: "t", at: APIFixture.at
+        ).secret
+        let actual = try Self.fixture("alert-geocode.xml")
+        let drill = actual.replacingOccurrences(of: "<status>Actual</status>", with: "<status>\(status)</status>")
+            .replacingOccurrences(of: "politi-2026-004711</identifier>", with: "politi-2026-004700</identifier>")
+        let recorded = try await fixture.call(
+            .post, "/api/v1/incidents", as: "police", body: drill, type: "application/cap+xml")
+        #expect(recorded.status == 201, "\(recorded.text)")
+        #expect(recorded.json["dispatched"] == .bool(false))
+        #expect(recorded.json["cap_status"] == .string(status.lowercased()))
+        #expect(recorded.json["notified"] == .array([]))
+        #expect(try fixture.store.notifications(incident: "politi-2026-004700").isEmpty)
+        let stored = try #require(try fixture.store.incident(id: "politi-2026-004700"))
+        #expect(stored.closedAt != nil && stored.capStatus == status.lowercased())
+        let exported = try await fixture.call(.get, "/api/v1/incidents/politi-2026-004700/cap", as: "police")
+        #expect(
+            exported.text.contains("<status>\(status)</status>") && exported.text.contains("<msgType>Alert</msgType>"))
+        try Self.expectSchemaValid(exported.text)
+
+        // The real alert a minute later is an incident of its own that alerts people.
+        let real = try await fixture.call(
+            .post, "/api/v1/incidents", as: "police", body: actual, type: "application/cap+xml")
+        #expect(real.status == 201 && real.json["merged_into"] == .null && real.json["dispatched"] == .bool(true))
+        #expect(!(try fixture.store.notifications(incident: "politi-2026-004711").isEmpty))
+        // A Cancel that is not Actual changes nothing.
+        let cancel = try Self.fixture("cancel.xml")
+        let pattern = try Regex("<references>[^<]*</references>")
+        let drillCancel = cancel.replacing(
+            pattern,
+            with: "<references>vagtcentral@politi.example,politi-2026-004711,2026-11-21T22:15:00+01:00</references>"
+        ).replacingOccurrences(of: "<status>Actual</status>", with: "<status>\(status)</status>")
+        let refused = try await fixture.call(
+            .post, "/api/v1/incidents", as: "police", body: drillCancel, type: "application/cap+xml")
+        #expect(refused.status == 422, "\(refused.text)")
+        #expect(try fixture.store.incident(id: "politi-2026-004711")?.closedAt == nil)
     }
 }
