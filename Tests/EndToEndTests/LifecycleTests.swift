@@ -27,16 +27,24 @@ extension Server {
     }
 
     /// The outbox once every message an intake answer lists as due at `time` has been written,
-    /// with every watch request the plan made (`watches` counts guidelines, so at least one).
+    /// with the watch requests the plan made, and nothing more has come for a second.
     func delivered(_ intake: [String: Any], at time: String) async throws -> [[String: Any]] {
         let id = intake["incident"] as? String ?? ""
         let target = intake["merged_into"] as? String ?? id
         let due = (intake["notified"] as? [[String: Any]] ?? []).filter { $0["send_at"] as? String == time }.count
         let watches = (intake["watches"] as? Int ?? 0) > 0
-        return try await outbox(until: { lines in
+        var lines = try await outbox(until: { lines in
             lines.filter { $0.incident == target && $0.kind == "notification" }.count >= due
                 && (!watches || lines.contains { $0.incident == target && $0.kind == "watch" })
         })
+        // The dispatcher writes a pass's messages one by one: wait until a second passes with no more.
+        for _ in 0..<20 {
+            try await Task.sleep(for: .seconds(1))
+            let now = outbox
+            if now.count == lines.count { break }
+            lines = now
+        }
+        return lines
     }
 
     /// The path of an outbox line's acknowledgement link on this server.
