@@ -59,12 +59,13 @@ extension Routes {
                 }
             }
         }
-        guard let reported = found, let incident = try followMerge(reported) else {
+        guard let reported = found else {
             metrics.reportReceived("rejected")
             throw APIError(
                 .unprocessableContent, "the \(alert.messageType.rawValue) refers to no incident of yours",
                 problems: [("/alert/references", "name the original alert as sender,identifier,sent")])
         }
+        let incident = try followMerge(reported)
         let now = clock()
         if alert.messageType == .cancel {
             try addUpdate(

@@ -18,7 +18,8 @@ extension Routes {
         api.get(":id/status") { request, context in
             let (_, incident, notifications, _) = try visible(request, context)
             // A report merged into another incident follows that incident's alerts.
-            if let target = try followMerge(incident), target.id != incident.id {
+            let target = try followMerge(incident)
+            if target.id != incident.id {
                 return Self.json(.ok, statusJSON(target, try store.notifications(incident: target.id)))
             }
             return Self.json(.ok, statusJSON(incident, notifications))
@@ -330,8 +331,8 @@ extension Routes {
     }
 
     /// The incident a report ended up in: itself, or the incident it was merged into (followed
-    /// through a chain of merges); nil only if a merged-into incident is missing.
-    func followMerge(_ incident: IncidentRecord) throws -> IncidentRecord? {
+    /// through a chain of merges, stopping at the last one that exists).
+    func followMerge(_ incident: IncidentRecord) throws -> IncidentRecord {
         var current = incident
         var visited: Set<String> = [incident.id]
         while let next = current.mergedInto {
@@ -347,7 +348,7 @@ extension Routes {
     /// Returns the incident the update was applied to.
     @discardableResult
     func addUpdate(_ update: IncidentUpdate, to reported: IncidentRecord) throws -> IncidentRecord {
-        let incident = try followMerge(reported) ?? reported
+        let incident = try followMerge(reported)
         // After the all clear only the all clear itself goes out: a closed incident takes no more updates.
         if incident.closedAt != nil {
             throw APIError(

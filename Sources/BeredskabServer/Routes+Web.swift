@@ -167,7 +167,7 @@ extension Routes {
             var errors: [IncidentStatusPage.UpdateField: FieldProblem] = [:]
             if kind == .information && text.isEmpty { errors[.text] = .required }
             if text.codePointCount > 4000 { errors[.text] = .tooLong(maximum: 4000) }
-            if (try followMerge(incident) ?? incident).closedAt != nil {
+            if try followMerge(incident).closedAt != nil {
                 errors[.kind] = .custom(da: "Hændelsen er allerede afsluttet.", en: "The incident is already closed.")
             }
             guard errors.isEmpty else {
@@ -207,7 +207,7 @@ extension Routes {
         kind: String = "information", text: String = "", errors: [IncidentStatusPage.UpdateField: FieldProblem] = [:]
     ) throws -> Response {
         // A report merged into another incident shows that incident: its alerts, state and updates.
-        let followed = try followMerge(incident) ?? incident
+        let followed = try followMerge(incident)
         let notifications = followed.id == incident.id ? notifications : try store.notifications(incident: followed.id)
         let view = IncidentStatusPage(
             incident: incident.id, situation: situation(followed), receivedAt: incident.receivedAt,
