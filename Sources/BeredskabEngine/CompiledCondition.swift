@@ -135,16 +135,9 @@ enum Truth {
         return unknown ? nil : true
     }
 
-    /// True if any part is true, else unknown if any is unknown, else false.
+    /// True if any part is true, else unknown if any is unknown, else false: `not all not` (De
+    /// Morgan), stopping at the first true part.
     static func any<Part>(_ parts: [Part], _ value: (Part) -> Bool?) -> Bool? {
-        var unknown = false
-        for part in parts {
-            switch value(part) {
-            case true?: return true
-            case nil: unknown = true
-            case false?: continue
-            }
-        }
-        return unknown ? nil : false
+        all(parts) { value($0).map(!) }.map(!)
     }
 }
