@@ -90,14 +90,11 @@ extension [String: Any] {
 @Suite(.serialized) struct LifecycleTests {
     @Test func aSeriousReportMergedIntoAMinorOneAlertsThePoliceAndTellsThoseAlreadyAlerted() async throws {
         let server = try Server(time: "2026-11-30T17:41:00+01:00")
-        let akb = try server.token("akb")
         let fsb = try server.token("fsb")
         let admin = try server.token("politi", role: "admin")
-        let fight = try await server.request(
-            "POST", "/api/v1/incidents", token: akb, body: try lifecycleCase("merge-swallows/serve-report-1.json"))
-        #expect(fight.status == 201, "\(fight.body)")
-        let fightFired = json(fight.body)["fired"] as? [String] ?? []
-        let first = try await server.delivered(json(fight.body), at: "2026-11-30T17:41:00+01:00")
+        let (fight, first) = try await server.report(
+            "merge-swallows/serve-report-1.json", by: "akb", at: "2026-11-30T17:41:00+01:00")
+        let fightFired = fight["fired"] as? [String] ?? []
         let alerted = Set(first.filter { $0.kind == "notification" }.map(\.person))
         #expect(!fightFired.contains("vold-alvorlig") && !alerted.isEmpty)
 
@@ -150,14 +147,11 @@ extension [String: Any] {
         let server = try Server(
             rules: demoRules + ["--rules", extra.appendingPathComponent("zz-kff.rules").path],
             time: "2026-11-30T17:41:00+01:00")
-        let akb = try server.token("akb")
         let fsb = try server.token("fsb")
         let admin = try server.token("politi", role: "admin")
-        let fight = try await server.request(
-            "POST", "/api/v1/incidents", token: akb, body: try lifecycleCase("merge-swallows/serve-report-1.json"))
-        #expect(fight.status == 201, "\(fight.body)")
+        let (_, first) = try await server.report(
+            "merge-swallows/serve-report-1.json", by: "akb", at: "2026-11-30T17:41:00+01:00")
         // The club guideline tells the leisure administration only after 30 minutes.
-        let first = try await server.delivered(json(fight.body), at: "2026-11-30T17:41:00+01:00")
         #expect(!first.contains { $0.roles.contains("kff-fritid") })
         // Someone responsible for the club guideline acknowledges it.
         let okf = try #require(first.first { $0.roles.contains("okf-sikker-by") && $0.kind == "notification" })
@@ -239,11 +233,9 @@ extension [String: Any] {
     @Test func afterTheAllClearOnlyTheAllClearGoesOut() async throws {
         let server = try Server(time: "2026-11-30T17:57:00+01:00")
         let fsb = try server.token("fsb")
-        let shooting = try await server.request(
-            "POST", "/api/v1/incidents", token: fsb, body: try lifecycleCase("all-clear/report-skud.json"))
-        #expect(shooting.status == 201, "\(shooting.body)")
         let id = "fsb:2026-1130-allclear"
-        let sent = try await server.delivered(json(shooting.body), at: "2026-11-30T17:57:00+01:00")
+        let (_, sent) = try await server.report(
+            "all-clear/report-skud.json", by: "fsb", at: "2026-11-30T17:57:00+01:00")
         let alerted = Set(sent.filter { $0.kind == "notification" }.map(\.person))
         #expect(!sent.contains { $0.roles.contains("gadeteam-vagt") })
 
@@ -277,10 +269,8 @@ extension [String: Any] {
             demoRules + ["--rules", lifecycleCases.appendingPathComponent("all-clear/zz-kort-watch.rules").path]
         let server = try Server(rules: rules, time: "2026-11-30T17:57:30+01:00")
         let fsb = try server.token("fsb")
-        let report = try await server.request(
-            "POST", "/api/v1/incidents", token: fsb, body: try lifecycleCase("all-clear/report-other.json"))
-        #expect(report.status == 201, "\(report.body)")
-        let sent = try await server.delivered(json(report.body), at: "2026-11-30T17:57:30+01:00")
+        let (_, sent) = try await server.report(
+            "all-clear/report-other.json", by: "fsb", at: "2026-11-30T17:57:30+01:00")
         #expect(sent.contains { $0.roles.contains("hotspot-sekretariat") })
         let cancel = try await server.request(
             "POST", "/api/v1/incidents/fsb:2026-1130-kort/updates", token: fsb,
