@@ -391,12 +391,7 @@ extension Routes {
         let incident = try store.incident(id: n.incident)
         let message = n.message.replacingOccurrences(of: "{link}", with: "").trimmingCharacters(in: .whitespaces)
         if n.kind == "watch" {
-            let institution = n.roles.first.map { String($0.dropFirst("leder:".count)) } ?? ""
-            let view = WatchRequestPage(
-                token: token, incident: n.incident,
-                institutionName: engine.roster.institutions[institution]?.name ?? institution, message: message,
-                situation: incident.map(situation))
-            return page(request, nil, view)
+            return page(request, nil, watchPage(n, token: token, incident: incident))
         }
         var details: String?
         // The incident's personal details for an entitled recipient: those of this alert and of the
@@ -444,15 +439,23 @@ extension Routes {
                 .unprocessableContent, "the watch answer needs a status",
                 problems: [("status", "must be open, reduced or closed")])
         }
-        let engine = engine
+        let view = watchPage(
+            n, token: token, incident: try store.incident(id: n.incident), reopenAt: reopenAt ?? "",
+            errors: [.status: .required])
+        return page(request, nil, view)
+    }
+
+    /// The page behind a watch request's link: the leader's institution, the request and the situation.
+    func watchPage(
+        _ n: StoredNotification, token: String, incident: IncidentRecord?, reopenAt: String = "",
+        errors: [WatchRequestPage.Field: FieldProblem] = [:]
+    ) -> WatchRequestPage {
         let institution = n.roles.first.map { String($0.dropFirst("leder:".count)) } ?? ""
-        let view = WatchRequestPage(
+        return WatchRequestPage(
             token: token, incident: n.incident,
             institutionName: engine.roster.institutions[institution]?.name ?? institution,
             message: n.message.replacingOccurrences(of: "{link}", with: "").trimmingCharacters(in: .whitespaces),
-            situation: try store.incident(id: n.incident).map(situation), reopenAt: reopenAt ?? "",
-            errors: [.status: .required])
-        return page(request, nil, view)
+            situation: incident.map(situation), reopenAt: reopenAt, errors: errors)
     }
 
     func watchAnswer(_ request: Request, token: String, status: String, reopenAt: String?) throws -> Response {
