@@ -8,9 +8,11 @@ import Foundation
 //           for 100, 1,000 and 10,000 guidelines (or --guidelines N) with 5,000 persons.
 // `delivery`: the server and a webhook receiver on loopback: report → webhook latency, intake
 //           throughput with durable commits, and a fan-out of 1,000 webhooks.
+// `isolation`: 10 reports/s for --seconds (default 20) to a healthy webhook receiver, with and
+//           without a second receiver that hangs: report → healthy receiver p50/p99.
 
 var mode = "all"
-var options: [String: Int] = ["persons": 5_000, "runs": 7, "reports": 2_000]
+var options: [String: Int] = ["persons": 5_000, "runs": 7, "reports": 2_000, "seconds": 20, "rate": 10]
 var arguments = CommandLine.arguments.dropFirst()
 if let first = arguments.first, !first.hasPrefix("--") {
     mode = first
@@ -18,13 +20,13 @@ if let first = arguments.first, !first.hasPrefix("--") {
 }
 while let flag = arguments.popFirst() {
     let key = String(flag.dropFirst(2))
-    guard flag.hasPrefix("--"), ["guidelines", "persons", "runs", "reports"].contains(key),
+    guard flag.hasPrefix("--"), ["guidelines", "persons", "runs", "reports", "seconds", "rate"].contains(key),
         let value = arguments.popFirst().flatMap(Int.init), value > 0,
-        ["check", "engine", "delivery", "all"].contains(mode)
+        ["check", "engine", "delivery", "isolation", "all"].contains(mode)
     else {
         FileHandle.standardError.write(
             Data(
-                "usage: beredskab-bench [check|engine|all] [--guidelines N] [--persons N] [--runs N] [--reports N]\n"
+                "usage: beredskab-bench [check|engine|delivery|isolation|all] [--guidelines N] [--persons N] [--runs N] [--reports N] [--seconds N] [--rate N]\n"
                     .utf8))
         exit(64)
     }
@@ -53,5 +55,8 @@ if mode == "engine" || mode == "all" {
 }
 if mode == "delivery" || mode == "all" {
     ok = await runDeliveryBenchmark(reports: min(options["reports"]!, 1000)) && ok
+}
+if mode == "isolation" || mode == "all" {
+    ok = await runIsolationBenchmark(seconds: options["seconds"]!, rate: options["rate"]!) && ok
 }
 exit(ok ? 0 : 1)

@@ -1,5 +1,6 @@
 import BeredskabDelivery
 import BeredskabEngine
+import Foundation
 
 /// The server's transports and settings: a JSON file (`serve --config`), with secrets and the
 /// quick-start addresses from the environment. Never from the rules.
@@ -138,6 +139,20 @@ public final class CurlTransport: Transport, Sendable {
     }
 
     deinit { multi.shutdown() }
+
+    /// E-mail goes to the one SMTP server and SMS to the one gateway; a webhook to its URL's scheme,
+    /// host and port (the configured webhook URL when there is one).
+    public func destination(channel: String, address: String) -> String {
+        switch channel {
+        case "email": return "email " + (configuration.smtp?.url ?? "")
+        case "sms": return "sms " + (configuration.sms?.url ?? "")
+        case "webhook":
+            let url = configuration.webhookURL ?? address
+            guard let parts = URLComponents(string: url), let host = parts.host else { return "webhook " + url }
+            return "webhook \(parts.scheme ?? "http")://\(host):\(parts.port ?? (parts.scheme == "https" ? 443 : 80))"
+        default: return channel
+        }
+    }
 
     public func send(_ message: Outgoing) async -> SendResult {
         let n = message.notification

@@ -18,6 +18,8 @@ public struct Dispatcher: Sendable {
     let failureRole: String?
     /// Delivery counts and latency for `/metrics`.
     let metrics: ServerMetrics?
+    /// What is in flight, shared by every copy of this dispatcher.
+    let pipeline = DeliveryPipeline()
 
     /// Creates a dispatcher with fixed rules.
     public init(
@@ -43,9 +45,26 @@ public struct Dispatcher: Sendable {
         self.failureRole = failureRole
     }
 
-    /// One pass: escalations due by `now`, then up to `limit` due notifications. Returns how many were sent.
+    /// One pass at `now`: escalations, unanswered watches and overdue tasks due by then, then
+    /// deliveries of up to `limit` due notifications, waiting until each result is recorded and
+    /// starting more as places free up, until nothing more is due at `now` (for tests and tools; the
+    /// server runs the pipelined `run`). Returns how many deliveries it started.
     @discardableResult
     public func runOnce(now: Instant, limit: Int = 200) async throws -> Int {
+        try fireTimers(now: now)
+        // Round after round, as places free up, until nothing more is due at `now`.
+        var total = 0
+        while total < limit {
+            let started = try startDue(now: now, limit: limit - total, clock: { now }, wake: nil)
+            for task in started { await task.value }
+            if started.isEmpty { break }
+            total += started.count
+        }
+        return total
+    }
+
+    /// Fires the escalation timers, unanswered watches and overdue tasks due by `now`.
+    func fireTimers(now: Instant) throws {
         let engine = engine
         _ = try store.fireDueEscalations(at: now) { escalation in
             let title = engine.rules.guideline(escalation.guideline)?.title ?? escalation.guideline
@@ -71,28 +90,81 @@ public struct Dispatcher: Sendable {
                 to: task.escalateTo, guideline: task.guideline, incident: task.incident,
                 purpose: "task-overdue-\(task.id)", now: now)
         }
-        let due = try store.dueNotifications(at: now, limit: limit)
-        // All due messages at once, so one slow receiver cannot hold up the others; their attempts
-        // are recorded together in one transaction.
-        let attempts = await withTaskGroup(of: (DeliveryAttempt, NextStep, StoredNotification).self) { group in
+    }
+
+    /// Starts a delivery for each due notification not already in flight, up to `limit`, while its
+    /// destination has a free place (`policy.perDestinationLimit`) and the pipeline has room
+    /// (`policy.inFlightLimit`). Messages for a full destination are passed over, so those behind
+    /// them for other destinations still leave. Each delivery records its own result as it arrives
+    /// (see `DeliveryPipeline`) and then rings `wake`, so the next pass can start what waited.
+    func startDue(
+        now: Instant, limit: Int, clock: @escaping @Sendable () -> Instant, wake: Doorbell?
+    ) throws -> [Task<Void, Never>] {
+        var started: [Task<Void, Never>] = []
+        var cursor: (due: Instant, id: Int64)?
+        let page = 200
+        // Pages through what is due, oldest first; bounded so a long backlog for one full
+        // destination costs a pass at most this many rows.
+        var scanned = 0
+        while started.count < limit, scanned < 5_000, pipeline.hasRoom(policy) {
+            let due = try store.dueNotifications(
+                at: now, limit: page, after: cursor, excluding: pipeline.inFlightIDs)
             for notification in due {
-                group.addTask { await deliver(notification, now: now) }
+                cursor = (notification.dueAt, notification.id)
+                let destination = destination(of: notification)
+                guard pipeline.begin(notification.id, destination: destination, policy: policy) else { continue }
+                let task = Task {
+                    await deliverAndRecord(notification, destination: destination, clock: clock, wake: wake)
+                }
+                pipeline.attach(notification.id, task)
+                started.append(task)
+                if started.count >= limit { break }
             }
-            var attempts: [(DeliveryAttempt, NextStep, StoredNotification)] = []
-            for await attempt in group { attempts.append(attempt) }
-            return attempts
+            scanned += due.count
+            if due.count < page { break }
         }
-        try store.recordAttempts(attempts.map { ($0.0, $0.1) })
+        return started
+    }
+
+    /// The receiver the notification's current channel goes to.
+    func destination(of notification: StoredNotification) -> String {
+        guard notification.channelIndex < notification.channels.count else { return "none" }
+        let channel = notification.channels[notification.channelIndex]
+        return transport.destination(channel: channel.kind, address: channel.address)
+    }
+
+    /// Delivers one notification and records the result. A delivery cancelled by shutdown records
+    /// nothing: the notification stays pending and is sent after the restart (its idempotency key
+    /// lets the receiver recognise a repeat).
+    func deliverAndRecord(
+        _ notification: StoredNotification, destination: String, clock: @escaping @Sendable () -> Instant,
+        wake: Doorbell?
+    ) async {
+        let (attempt, next, _) = await deliver(notification, clock: clock)
+        guard !Task.isCancelled else {
+            pipeline.end(notification.id, destination: destination)
+            return
+        }
+        await pipeline.record(
+            DeliveryPipeline.Result(
+                attempt: attempt, next: next, notification: notification, destination: destination)
+        ) { results in
+            try store.recordAttempts(results.map { ($0.attempt, $0.next) })
+            for result in results { try afterRecording(result) }
+        }
+        wake?.ring()
+    }
+
+    /// Metrics and, once a person cannot be reached on any channel, the failure role.
+    func afterRecording(_ result: DeliveryPipeline.Result) throws {
+        let (attempt, next, notification) = (result.attempt, result.next, result.notification)
         if let metrics {
-            for (attempt, next, notification) in attempts {
-                let latency = next == .delivered ? Double(max(0, now.seconds - notification.sendAt.seconds)) : nil
-                metrics.delivery(channel: attempt.channel, outcome: attempt.outcome, latencySeconds: latency)
-            }
+            let latency = next == .delivered ? Double(max(0, attempt.at.seconds - notification.sendAt.seconds)) : nil
+            metrics.delivery(channel: attempt.channel, outcome: attempt.outcome, latencySeconds: latency)
         }
-        for (_, next, notification) in attempts where next == .failed {
-            try reportFailure(notification, now: now)
+        if policy.isUnreachable(after: next, notification: notification, channelCount: notification.channels.count) {
+            try reportFailure(notification, gaveUp: next == .failed, now: attempt.at)
         }
-        return due.count
     }
 
     /// Puts a situation-tier escalation message for whoever is on duty in `roles` into the outbox, once
@@ -106,8 +178,9 @@ public struct Dispatcher: Sendable {
         try store.enqueue(notifications, incident: incident, purpose: purpose, kind: "escalation")
     }
 
+    /// One attempt on the notification's current channel; `clock` is read when the answer is in.
     func deliver(
-        _ notification: StoredNotification, now: Instant
+        _ notification: StoredNotification, clock: @Sendable () -> Instant
     ) async -> (DeliveryAttempt, NextStep, StoredNotification) {
         let link = "\(publicURL)/ack/\(store.ackToken(forKey: notification.idempotencyKey))"
         var text = notification.message.replacingOccurrences(of: "{link}", with: link)
@@ -115,7 +188,7 @@ public struct Dispatcher: Sendable {
         if let details = notification.details { text += details }
         guard notification.channelIndex < notification.channels.count else {
             let attempt = DeliveryAttempt(
-                notification: notification.id, at: now, channel: "none", address: "", outcome: "failed",
+                notification: notification.id, at: clock(), channel: "none", address: "", outcome: "failed",
                 detail: "\(notification.name) has no channel left")
             return (attempt, .failed, notification)
         }
@@ -123,6 +196,7 @@ public struct Dispatcher: Sendable {
         let result = await transport.send(
             Outgoing(
                 notification: notification, channel: channel.kind, address: channel.address, text: text, ackLink: link))
+        let now = clock()
         let next = policy.next(
             after: result, notification: notification, channelCount: notification.channels.count, now: now,
             jitter: Double.random(in: 0...1))
@@ -138,13 +212,17 @@ public struct Dispatcher: Sendable {
         return (attempt, next, notification)
     }
 
-    /// Tells the configured duty role that a person could not be reached on any channel.
-    func reportFailure(_ notification: StoredNotification, now: Instant) throws {
+    /// Tells the configured duty role, once per notification, that a person could not be reached on
+    /// any channel: while Beredskab keeps trying, or (`gaveUp`) when every address refused it.
+    func reportFailure(_ notification: StoredNotification, gaveUp: Bool, now: Instant) throws {
         guard let failureRole, notification.kind != "delivery-problem",
             let guideline = notification.guidelines.first
         else { return }
+        let who = "\(notification.name) (\(notification.roles.joined(separator: ", ")))"
         let message =
-            "LEVERING MISLYKKEDES: \(notification.name) (\(notification.roles.joined(separator: ", "))) kunne ikke nås på nogen kanal om hændelse \(notification.incident). Ring til personen eller en stedfortræder. Kvittér: {link}"
+            gaveUp
+            ? "LEVERING MISLYKKEDES: \(who) kunne ikke nås om hændelse \(notification.incident): alle adresser afviste beskeden. Ring til personen eller en stedfortræder. Kvittér: {link}"
+            : "LEVERING VENTER: \(who) kan ikke nås på nogen kanal om hændelse \(notification.incident). Beredskab bliver ved med at prøve. Ring til personen eller en stedfortræder. Kvittér: {link}"
         let notifications = engine.notifications(
             roles: [failureRole], tier: .situation, at: now, guideline: guideline, message: message
         ).notifications
@@ -153,26 +231,30 @@ public struct Dispatcher: Sendable {
             kind: "delivery-problem")
     }
 
-    /// Runs passes until the task is cancelled: straight on while a pass finds a full batch, else
-    /// when the doorbell rings (intake committed something) or after `interval` at the latest, for
-    /// timers. A failing pass is logged and retried on the next one.
+    /// Runs until the task is cancelled, pipelined: each pass fires due timers and starts the due
+    /// deliveries that have a place, without waiting for those in flight; each delivery records its
+    /// result as it arrives and rings the doorbell, as intake does when it commits something. Passes
+    /// run when the doorbell rings, or after `interval` at the latest, for timers and retries. A
+    /// failing pass is logged and retried on the next one. On cancellation the deliveries in flight
+    /// are cancelled and left pending (nothing is lost; they go after a restart).
     public func run(
-        every interval: Duration = .seconds(1), doorbell: Doorbell? = nil, clock: @Sendable () -> Instant
+        every interval: Duration = .seconds(1), doorbell: Doorbell? = nil, clock: @escaping @Sendable () -> Instant
     ) async {
-        let batch = 200
+        let bell = doorbell ?? Doorbell()
         while !Task.isCancelled {
-            var sent = 0
             do {
-                sent = try await runOnce(now: clock(), limit: batch)
+                let now = clock()
+                try fireTimers(now: now)
+                _ = try startDue(now: now, limit: policy.inFlightLimit, clock: clock, wake: bell)
             } catch {
                 FileHandle.standardError.write(Data("dispatcher: \(error)\n".utf8))
             }
-            if sent >= batch { continue }
-            if let doorbell {
-                await doorbell.wait(upTo: interval)
-            } else {
-                try? await Task.sleep(for: interval)
+            await withTaskCancellationHandler {
+                await bell.wait(upTo: interval)
+            } onCancel: {
+                bell.ring()
             }
         }
+        pipeline.cancelAll()
     }
 }

@@ -27,6 +27,15 @@ public enum SendResult: Sendable, Equatable {
 public protocol Transport: Sendable {
     /// Attempts delivery of a message on its channel.
     func send(_ message: Outgoing) async -> SendResult
+    /// The receiver a message on `channel` to `address` goes to (an SMTP server, an SMS gateway, a
+    /// webhook's scheme, host and port): the dispatcher limits the messages in flight per destination,
+    /// so one that hangs holds up only its own.
+    func destination(channel: String, address: String) -> String
+}
+
+extension Transport {
+    /// By default each channel kind is one destination.
+    public func destination(channel: String, address: String) -> String { channel }
 }
 
 /// With no transport configured: writes each message it would send as a JSON line to a file, so the

@@ -31,8 +31,17 @@ public protocol IncidentStore: Sendable {
         ackToken: String, at: Instant, stops: (StoredNotification) -> Bool
     ) throws -> AcknowledgeOutcome
 
-    /// Notifications whose send time has come and that are not yet delivered or failed.
-    func dueNotifications(at: Instant, limit: Int) throws -> [StoredNotification]
+    /// Notifications whose send (or next attempt) time has come by `at`, not yet delivered, failed or
+    /// acknowledged, of incidents still open (updates such as the all clear go also after closing):
+    /// at most `limit`, ordered by that time and id, those after `after` and not in `excluding`
+    /// (the ones in flight).
+    func dueNotifications(
+        at: Instant, limit: Int, after: (due: Instant, id: Int64)?, excluding: Set<Int64>
+    ) throws -> [StoredNotification]
+    /// Pending notifications with at least one failed attempt, the longest waiting first.
+    func waitingNotifications(limit: Int) throws -> [WaitingNotification]
+    /// How many notifications wait after a failed attempt, by channel, and the longest wait in seconds.
+    func waitingCounts(at now: Instant) throws -> (byChannel: [String: Int], oldestSeconds: Int)
     /// Records delivery attempts, and what happens next to each notification, in one transaction.
     func recordAttempts(_ attempts: [(DeliveryAttempt, NextStep)]) throws
     /// Adds notifications made outside a plan (a delivery failure told to a duty role).
@@ -210,6 +219,14 @@ public struct StoredNotification: Sendable, Equatable {
     /// How the receipt counted: `acknowledged` (a responsible recipient: it stops escalations) or
     /// `seen` (anyone else); nil while there is no receipt.
     public var ackKind: String? = nil
+    /// Indices into `channels` of the addresses that refused the message permanently; they are not
+    /// tried again.
+    public var refusedChannels: [Int] = []
+    /// When the next attempt is due after a failed one (UTC seconds); nil before the first attempt.
+    public var nextAttemptAt: Instant? = nil
+
+    /// When the notification is due: its next attempt, or its send time.
+    public var dueAt: Instant { nextAttemptAt ?? sendAt }
 
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.id == rhs.id && lhs.status == rhs.status && lhs.acknowledgedAt == rhs.acknowledgedAt
@@ -232,9 +249,10 @@ public enum NextStep: Sendable, Equatable {
     case delivered
     /// Try the same channel again at this time.
     case retry(at: Instant)
-    /// Move on to the person's channel with this index, now.
-    case fallback(channel: Int)
-    /// No channel is left.
+    /// Move on to the person's channel with this index, first trying it at `at` (now for the next
+    /// channel, after a pause when a new round over the channels begins).
+    case fallback(channel: Int, at: Instant)
+    /// Every channel refused the message permanently.
     case failed
 }
 

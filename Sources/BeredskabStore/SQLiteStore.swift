@@ -124,6 +124,7 @@ public final class SQLiteStore: IncidentStore {
         }
         registerAccessMigration(&migrator)
         registerLifecycleMigration(&migrator)
+        registerDeliveryMigration(&migrator)
         return migrator
     }
 
@@ -350,7 +351,8 @@ public final class SQLiteStore: IncidentStore {
 
     static let notificationColumns = """
         id, incident_id, person, name, roles, tier, channels, send_at, idempotency_key, message, guidelines,
-        status, acknowledged_at, ack_expires_at, kind, channel_index, attempts, first_attempt_at, details, ack_kind
+        status, acknowledged_at, ack_expires_at, kind, channel_index, attempts, first_attempt_at, details, ack_kind,
+        refused_channels, next_attempt_at
         """
 
     static func notification(_ row: Row) -> StoredNotification {
@@ -371,7 +373,9 @@ public final class SQLiteStore: IncidentStore {
             ackExpiresAt: Instant(seconds: row["ack_expires_at"]), kind: row["kind"],
             channelIndex: row["channel_index"],
             attempts: row["attempts"], firstAttemptAt: (row["first_attempt_at"] as Int?).map(Instant.init(seconds:)),
-            details: row["details"], ackKind: row["ack_kind"])
+            details: row["details"], ackKind: row["ack_kind"],
+            refusedChannels: integers(row["refused_channels"]),
+            nextAttemptAt: (row["next_attempt_at"] as Int?).map(Instant.init(seconds:)))
     }
 
     public func notification(ackToken: String) throws -> StoredNotification? {
@@ -425,18 +429,23 @@ public final class SQLiteStore: IncidentStore {
 
     // MARK: Dispatch
 
-    public func dueNotifications(at: Instant, limit: Int) throws -> [StoredNotification] {
-        try pool.read { db in
+    public func dueNotifications(
+        at: Instant, limit: Int, after: (due: Instant, id: Int64)? = nil, excluding: Set<Int64> = []
+    ) throws -> [StoredNotification] {
+        let excluded = JSONValue.array(excluding.sorted().map { .number(Double($0)) }).text
+        return try pool.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT \(Self.notificationColumns) FROM notification
-                    WHERE status = 'pending' AND COALESCE(next_attempt_at, send_at) <= ?
+                    WHERE status = 'pending' AND acknowledged_at IS NULL AND COALESCE(next_attempt_at, send_at) <= ?
+                    AND (COALESCE(next_attempt_at, send_at), id) > (?, ?)
+                    AND id NOT IN (SELECT value FROM json_each(?))
                     AND (kind = 'update' OR NOT EXISTS (
                         SELECT 1 FROM incident i WHERE i.id = notification.incident_id AND i.closed_at IS NOT NULL))
                     ORDER BY COALESCE(next_attempt_at, send_at), id LIMIT ?
                     """,
-                arguments: [at.seconds, limit]
+                arguments: [at.seconds, after?.due.seconds ?? Int.min, after?.id ?? Int64.min, excluded, limit]
             ).map(Self.notification)
         }
     }
@@ -458,6 +467,14 @@ public final class SQLiteStore: IncidentStore {
                 attempt.detail,
             ])
         let id = attempt.notification
+        if attempt.outcome == "permanent" {
+            try db.execute(
+                sql: """
+                    UPDATE notification SET refused_channels = json_insert(refused_channels, '$[#]', channel_index)
+                    WHERE id = ?
+                    """,
+                arguments: [id])
+        }
         switch next {
         case .delivered:
             try db.execute(sql: "UPDATE notification SET status = 'delivered' WHERE id = ?", arguments: [id])
@@ -468,13 +485,13 @@ public final class SQLiteStore: IncidentStore {
                         first_attempt_at = COALESCE(first_attempt_at, ?) WHERE id = ?
                     """,
                 arguments: [at.seconds, attempt.at.seconds, id])
-        case .fallback(let channel):
+        case .fallback(let channel, let at):
             try db.execute(
                 sql: """
                     UPDATE notification SET channel_index = ?, attempts = 0, first_attempt_at = NULL,
                         next_attempt_at = ? WHERE id = ?
                     """,
-                arguments: [channel, attempt.at.seconds, id])
+                arguments: [channel, at.seconds, id])
         case .failed:
             try db.execute(sql: "UPDATE notification SET status = 'failed' WHERE id = ?", arguments: [id])
         }

@@ -60,26 +60,79 @@ final class Scripted: Transport, @unchecked Sendable {
         }
     }
 
-    @Test func fallsBackAfterTheAttemptsOrTheTimeLimitOrAPermanentFailureAndThenGivesUp() {
+    @Test func fallsBackAfterTheAttemptsOrTheTimeLimitOrAPermanentFailure() {
         #expect(
             policy.next(
                 after: .retry("x"), notification: notification(attempts: 4, first: now), channelCount: 2, now: now,
-                jitter: 0.5) == .fallback(channel: 1))
+                jitter: 0.5) == .fallback(channel: 1, at: now))
         #expect(
             policy.next(
                 after: .retry("x"), notification: notification(attempts: 1, first: now.adding(-600)), channelCount: 2,
                 now: now, jitter: 0.5)
-                == .fallback(channel: 1))
+                == .fallback(channel: 1, at: now))
         #expect(
             policy.next(after: .permanent("400"), notification: notification(), channelCount: 2, now: now, jitter: 0.5)
-                == .fallback(channel: 1))
-        #expect(
-            policy.next(
-                after: .permanent("400"), notification: notification(channel: 1), channelCount: 2, now: now, jitter: 0.5
-            ) == .failed)
+                == .fallback(channel: 1, at: now))
         #expect(
             policy.next(after: .delivered("250"), notification: notification(), channelCount: 2, now: now, jitter: 0.5)
                 == .delivered)
+    }
+
+    /// An outage never ends a notification: after the last channel it starts a new round from the
+    /// first, a minute later, and a channel alone is retried for ever with the back-off capped.
+    @Test func aTemporaryFailureOnTheLastChannelStartsANewRoundInsteadOfGivingUp() {
+        #expect(
+            policy.next(
+                after: .retry("timeout"), notification: notification(attempts: 4, channel: 1, first: now),
+                channelCount: 2, now: now, jitter: 0.5) == .fallback(channel: 0, at: now.adding(60)))
+        #expect(
+            policy.next(
+                after: .permanent("550"), notification: notification(channel: 1), channelCount: 2, now: now,
+                jitter: 0.5) == .fallback(channel: 0, at: now.adding(60)))
+        var only = notification(attempts: 40, first: now.adding(-3600))
+        only.channels = [("email", "p@example.org")]
+        guard
+            case .retry(let at) = policy.next(
+                after: .retry("421"), notification: only, channelCount: 1, now: now, jitter: 1)
+        else {
+            Issue.record("an e-mail-only notification was given up")
+            return
+        }
+        #expect(at.seconds - now.seconds == 72, "a minute, plus at most 20 % jitter")
+    }
+
+    /// Only a permanent refusal ends a channel, and only when every channel has refused does the
+    /// notification fail.
+    @Test func givesUpOnlyWhenEveryAddressRefusedPermanently() {
+        var refusedFirst = notification(channel: 1)
+        refusedFirst.refusedChannels = [0]
+        #expect(
+            policy.next(after: .permanent("410"), notification: refusedFirst, channelCount: 2, now: now, jitter: 0.5)
+                == .failed)
+        // A temporary failure on the only channel not refused stays on it.
+        guard
+            case .retry = policy.next(
+                after: .retry("503"),
+                notification: {
+                    var n = refusedFirst; n.attempts = 9; return n
+                }(),
+                channelCount: 2, now: now, jitter: 0.5)
+        else {
+            Issue.record("a refused channel was tried again")
+            return
+        }
+    }
+
+    @Test func thePersonIsReportedUnreachableOnceEveryChannelHasFailed() {
+        #expect(
+            !policy.isUnreachable(
+                after: .fallback(channel: 1, at: now), notification: notification(attempts: 4), channelCount: 2))
+        #expect(
+            policy.isUnreachable(
+                after: .fallback(channel: 0, at: now.adding(60)), notification: notification(attempts: 4, channel: 1),
+                channelCount: 2))
+        #expect(!policy.isUnreachable(after: .retry(at: now), notification: notification(attempts: 1), channelCount: 2))
+        #expect(policy.isUnreachable(after: .failed, notification: notification(), channelCount: 2))
     }
 }
 
@@ -104,7 +157,9 @@ final class Scripted: Transport, @unchecked Sendable {
         #expect(Set(statuses).isSubset(of: ["delivered", "failed"]))
     }
 
-    @Test func retriesWaitForTheBackOffAndUnreachablePersonsAreReportedToTheDutyRole() async throws {
+    /// A two-hour outage of every channel: nothing is given up, each unreachable person is reported
+    /// to the failure role once, and when the receivers come back everything is delivered.
+    @Test func anOutageDelaysButNeverLosesANotificationAndTheDutyRoleIsToldOnce() async throws {
         let fixture = try Fixture()
         let store = try SQLiteStore(path: fixture.path)
         _ = try fixture.accept(store, "skud-blaagaarden.json", at: at)
@@ -123,23 +178,98 @@ final class Scripted: Transport, @unchecked Sendable {
         // Nothing is due again before the back-off.
         try await dispatcher.runOnce(now: at.adding(1))
         #expect(transport.log.count == first)
-        // Walk time on until every channel of every person has failed.
+        // Two hours of outage, a pass every thirty seconds.
         var time = at
+        for _ in 0..<240 {
+            time = time.adding(30)
+            try await dispatcher.runOnce(now: time)
+        }
+        let queue = try DatabaseQueue(path: fixture.path)
+        func count(_ sql: String) async throws -> Int {
+            try await queue.read { try Int.fetchOne($0, sql: sql)! }
+        }
+        #expect(try await count("SELECT count(*) FROM notification WHERE status = 'failed'") == 0)
+        let firstIDs = try await queue.read {
+            try Int64.fetchAll(
+                $0,
+                sql: "SELECT id FROM notification WHERE kind = 'notification' AND send_at <= ? AND status = 'pending'",
+                arguments: [at.seconds])
+        }
+        #expect(firstIDs.count == 5)
+        // Still tried, about once a minute per channel round, not given up after the first round.
+        let late = try await count(
+            "SELECT count(*) FROM delivery_attempt WHERE attempted_at > \(time.adding(-600).seconds)")
+        #expect(late >= 5 * 5, "\(late) attempts in the last ten minutes")
+        // The failure role is told once per unreachable notification, not once per round (escalations
+        // fired meanwhile are unreachable too and reported on their own).
+        let problems = try await queue.read {
+            try Row.fetchAll($0, sql: "SELECT roles, idempotency_key FROM notification WHERE kind = 'delivery-problem'")
+        }
+        #expect(Set(problems.map { $0["roles"] as String }) == [#"["hotspot-sekretariat"]"#])
+        let reportedDuty = try #require(
+            problems.first.flatMap { ($0["idempotency_key"] as String).split(separator: "/").last })
+        for id in firstIDs {
+            #expect(
+                problems.filter { ($0["idempotency_key"] as String).hasSuffix("/failed-\(id)/\(reportedDuty)") }.count
+                    == 1, "notification \(id)")
+        }
+        let waiting = try store.waitingNotifications(limit: 100)
+        #expect(waiting.filter { $0.failedAttempts > 0 }.count >= 5)
+        #expect(waiting.allSatisfy { !$0.lastError.isEmpty })
+        // The receivers come back: everything waiting goes out.
+        transport.lock.withLock {
+            transport.script = [
+                "email": [.delivered("250 ok")], "sms": [.delivered("202")], "webhook": [.delivered("200")],
+            ]
+        }
         for _ in 0..<12 {
             time = time.adding(10)
             try await dispatcher.runOnce(now: time)
         }
-        let queue = try DatabaseQueue(path: fixture.path)
-        let failed = try await queue.read {
-            try Int.fetchOne(
-                $0, sql: "SELECT count(*) FROM notification WHERE status = 'failed' AND kind = 'notification'")!
-        }
-        #expect(failed == 5)
-        let problems = try await queue.read {
-            try String.fetchAll($0, sql: "SELECT DISTINCT roles FROM notification WHERE kind = 'delivery-problem'")
-        }
-        #expect(problems == [#"["hotspot-sekretariat"]"#])
+        #expect(
+            try await count("SELECT count(*) FROM notification WHERE status = 'pending' AND kind = 'notification'")
+                == 0)
+        #expect(try await count("SELECT count(*) FROM notification WHERE status = 'failed'") == 0)
+        #expect(try store.waitingNotifications(limit: 100).isEmpty)
         #expect(try store.audit(incident: "fsb:2026-000412").contains { $0.action == "delivery-fallback" })
+    }
+
+    /// An address refused for good is not tried again, and a notification refused by every address
+    /// fails and is reported as given up.
+    @Test func aRefusedAddressIsNotTriedAgain() async throws {
+        let fixture = try Fixture()
+        let store = try SQLiteStore(path: fixture.path)
+        _ = try fixture.accept(store, "skud-blaagaarden.json", at: at)
+        let transport = Scripted(["email": [.permanent("550 no such mailbox")], "sms": [.retry("Timeout")]])
+        let dispatcher = Dispatcher(
+            store: store, engine: Fixture.engine, transport: transport, publicURL: "http://x",
+            failureRole: "hotspot-sekretariat")
+        var time = at
+        for _ in 0..<60 {
+            try await dispatcher.runOnce(now: time)
+            time = time.adding(30)
+        }
+        let emails = transport.lock.withLock { transport.log.filter { $0 == ("bo-lund", "email") }.count }
+        #expect(emails == 1)
+        let sms = transport.lock.withLock { transport.log.filter { $0 == ("bo-lund", "sms") }.count }
+        #expect(sms > 5)
+    }
+
+    /// Trying stops once the notification is acknowledged or its incident is closed.
+    @Test func anAcknowledgedNotificationIsNotTriedAgain() async throws {
+        let fixture = try Fixture()
+        let store = try SQLiteStore(path: fixture.path)
+        _ = try fixture.accept(store, "skud-blaagaarden.json", at: at)
+        let transport = Scripted(["email": [.retry("down")], "sms": [.retry("down")], "webhook": [.retry("down")]])
+        let dispatcher = Dispatcher(store: store, engine: Fixture.engine, transport: transport, publicURL: "http://x")
+        try await dispatcher.runOnce(now: at)
+        let pending = try store.notifications(incident: "fsb:2026-000412").filter { $0.status == "pending" }
+        let acknowledged = try #require(pending.first { $0.sendAt <= at })
+        _ = try store.acknowledge(
+            ackToken: store.ackToken(forKey: acknowledged.idempotencyKey), at: at.adding(5), stops: { _ in true })
+        transport.lock.withLock { transport.log.removeAll() }
+        for n in 1...20 { try await dispatcher.runOnce(now: at.adding(n * 60)) }
+        #expect(transport.lock.withLock { !transport.log.contains { $0.0 == acknowledged.person } })
     }
 }
 

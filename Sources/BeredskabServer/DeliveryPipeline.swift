@@ -1,0 +1,114 @@
+import BeredskabStore
+import Foundation
+
+/// The dispatcher's deliveries in flight: which notifications, how many per destination, and the
+/// results waiting to be recorded.
+///
+/// A notification stays in flight from the start of its attempt until its result is committed, so
+/// no pass starts it twice. Results arriving together are committed in one transaction by whichever
+/// delivery finds no writer at work (as `GroupCommit` does for intake); a failing commit is tried
+/// again a second later with the notifications still in flight, so nothing is sent twice because a
+/// write failed (the disk full, the store read-only).
+public final class DeliveryPipeline: @unchecked Sendable {
+    /// One attempt's result, waiting to be recorded.
+    struct Result: Sendable {
+        var attempt: DeliveryAttempt
+        var next: NextStep
+        var notification: StoredNotification
+        var destination: String
+    }
+
+    private let lock = NSLock()
+    // Guarded by `lock`.
+    private var inFlight: Set<Int64> = []
+    private var perDestination: [String: Int] = [:]
+    private var tasks: [Int64: Task<Void, Never>] = [:]
+    private var results: [(Result, CheckedContinuation<Void, Never>)] = []
+    private var writing = false
+
+    /// Creates an empty pipeline.
+    public init() {}
+
+    /// The notifications in flight now.
+    var inFlightIDs: Set<Int64> { lock.withLock { inFlight } }
+
+    /// How many deliveries are in flight, over all destinations and by destination.
+    public var counts: (total: Int, byDestination: [String: Int]) {
+        lock.withLock { (inFlight.count, perDestination.filter { $0.value > 0 }) }
+    }
+
+    /// Whether another delivery may start at all.
+    func hasRoom(_ policy: DeliveryPolicy) -> Bool { lock.withLock { inFlight.count < policy.inFlightLimit } }
+
+    /// Takes a place for the notification if it is not in flight and its destination and the
+    /// pipeline have room.
+    func begin(_ id: Int64, destination: String, policy: DeliveryPolicy) -> Bool {
+        lock.withLock {
+            guard !inFlight.contains(id), inFlight.count < policy.inFlightLimit,
+                perDestination[destination, default: 0] < policy.perDestinationLimit
+            else { return false }
+            inFlight.insert(id)
+            perDestination[destination, default: 0] += 1
+            return true
+        }
+    }
+
+    /// Keeps the delivery's task, so shutdown can cancel it; not if it has already ended.
+    func attach(_ id: Int64, _ task: Task<Void, Never>) {
+        lock.withLock { if inFlight.contains(id) { tasks[id] = task } }
+    }
+
+    /// Gives the place back.
+    func end(_ id: Int64, destination: String) {
+        lock.withLock { release(id, destination) }
+    }
+
+    private func release(_ id: Int64, _ destination: String) {
+        guard inFlight.remove(id) != nil else { return }
+        tasks[id] = nil
+        perDestination[destination, default: 1] -= 1
+        if perDestination[destination] == 0 { perDestination[destination] = nil }
+    }
+
+    /// Cancels every delivery in flight (shutdown): their notifications stay pending.
+    func cancelAll() {
+        for task in lock.withLock({ Array(tasks.values) }) { task.cancel() }
+    }
+
+    /// Records a result with `commit`, together with any others waiting, and returns once it is
+    /// committed and its place given back.
+    func record(_ result: Result, commit: @escaping ([Result]) throws -> Void) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let startWriter = lock.withLock { () -> Bool in
+                results.append((result, continuation))
+                if writing { return false }
+                writing = true
+                return true
+            }
+            if startWriter { drain(commit) }
+        }
+    }
+
+    private func drain(_ commit: ([Result]) throws -> Void) {
+        while true {
+            let batch = lock.withLock { () -> [(Result, CheckedContinuation<Void, Never>)] in
+                let taken = results
+                results.removeAll()
+                if taken.isEmpty { writing = false }
+                return taken
+            }
+            if batch.isEmpty { return }
+            do {
+                try commit(batch.map(\.0))
+            } catch {
+                FileHandle.standardError.write(
+                    Data("dispatcher: cannot record \(batch.count) delivery results, trying again: \(error)\n".utf8))
+                lock.withLock { results.insert(contentsOf: batch, at: 0) }
+                Thread.sleep(forTimeInterval: 1)
+                continue
+            }
+            lock.withLock { for (result, _) in batch { release(result.notification.id, result.destination) } }
+            for (_, continuation) in batch { continuation.resume() }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import BeredskabEngine
+import BeredskabTime
+import Foundation
+import GRDB
+
+/// A notification still waiting after at least one failed attempt: what the board and `/metrics`
+/// show while a receiver is down.
+public struct WaitingNotification: Sendable, Equatable {
+    public var id: Int64
+    public var incident: String
+    public var person: String
+    public var name: String
+    /// The channel to be tried next (`email`, `sms`, `webhook`).
+    public var channel: String
+    /// Failed attempts so far, over all channels.
+    public var failedAttempts: Int
+    /// When the first attempt failed (UTC seconds).
+    public var waitingSince: Instant
+    /// When the next attempt is due (UTC seconds).
+    public var nextAttemptAt: Instant
+    /// The last attempt's outcome in the transport's words: why it is waiting.
+    public var lastError: String
+}
+
+/// Delivery bookkeeping: which channels refused a message for good, and what is waiting and why.
+extension SQLiteStore {
+    static func registerDeliveryMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v10: a notification waits through an outage; refused channels are not retried") {
+            db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE notification ADD COLUMN refused_channels TEXT NOT NULL DEFAULT '[]';
+                    CREATE INDEX IF NOT EXISTS delivery_attempt_notification ON delivery_attempt (notification_id, id);
+                    """)
+        }
+    }
+
+    static func integers(_ text: String) -> [Int] {
+        guard case .array(let items)? = try? JSONValue.parse(Array(text.utf8)) else { return [] }
+        return items.compactMap { if case .number(let n) = $0 { Int(exactly: n) } else { nil } }
+    }
+
+    /// Pending notifications with at least one failed attempt, the longest waiting first, at most
+    /// `limit` of them.
+    public func waitingNotifications(limit: Int = 200) throws -> [WaitingNotification] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT n.id, n.incident_id, n.person, n.name, n.channels, n.channel_index,
+                        COALESCE(n.next_attempt_at, n.send_at) AS next_at,
+                        COUNT(a.id) AS failures, MIN(a.attempted_at) AS since,
+                        (SELECT a2.channel || ': ' || a2.detail FROM delivery_attempt a2
+                            WHERE a2.notification_id = n.id ORDER BY a2.id DESC LIMIT 1) AS last_error
+                    FROM notification n JOIN delivery_attempt a ON a.notification_id = n.id
+                    WHERE n.status = 'pending' AND n.acknowledged_at IS NULL
+                    AND NOT EXISTS (SELECT 1 FROM incident i WHERE i.id = n.incident_id AND i.closed_at IS NOT NULL)
+                    GROUP BY n.id ORDER BY since, n.id LIMIT ?
+                    """,
+                arguments: [limit]
+            ).map { row in
+                let channels = Self.notification(channelsOnly: row["channels"])
+                let index: Int = row["channel_index"]
+                return WaitingNotification(
+                    id: row["id"], incident: row["incident_id"], person: row["person"], name: row["name"],
+                    channel: index < channels.count ? channels[index] : "none", failedAttempts: row["failures"],
+                    waitingSince: Instant(seconds: row["since"]), nextAttemptAt: Instant(seconds: row["next_at"]),
+                    lastError: row["last_error"] ?? "")
+            }
+        }
+    }
+
+    /// How many notifications wait after a failed attempt, by the channel tried next, and how long
+    /// the longest has waited in seconds at `now`.
+    public func waitingCounts(at now: Instant) throws -> (byChannel: [String: Int], oldestSeconds: Int) {
+        let waiting = try waitingNotifications(limit: 100_000)
+        var byChannel: [String: Int] = [:]
+        for item in waiting { byChannel[item.channel, default: 0] += 1 }
+        let oldest = waiting.map(\.waitingSince.seconds).min().map { max(0, now.seconds - $0) } ?? 0
+        return (byChannel, oldest)
+    }
+
+    static func notification(channelsOnly text: String) -> [String] {
+        guard case .array(let items)? = try? JSONValue.parse(Array(text.utf8)) else { return [] }
+        return items.map { if case .string(let kind)? = $0["kind"] { kind } else { "none" } }
+    }
+}
