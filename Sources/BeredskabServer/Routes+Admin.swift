@@ -26,8 +26,10 @@ extension Routes {
             let counts = try store.operationalCounts()
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            let waiting = try store.waitingCounts(at: clock())
             let text = metrics.render(
-                openIncidents: counts.openIncidents, unacknowledgedEscalations: counts.unacknowledgedEscalations)
+                openIncidents: counts.openIncidents, unacknowledgedEscalations: counts.unacknowledgedEscalations,
+                waiting: waiting.byChannel, oldestWaitingSeconds: waiting.oldestSeconds)
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         router.get("api/v1/openapi.json") { _, _ in

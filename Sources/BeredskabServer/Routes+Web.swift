@@ -501,7 +501,16 @@ extension Routes {
                 acknowledged: $0.acknowledged, escalation: BoardRow.Escalation(rawValue: $0.escalation) ?? .none,
                 link: "/incidents/\(HTML.pathSegment($0.id))")
         }
-        let view = BoardPage(rows: BoardPage.ordered(rows), updatedAt: now)
+        // Deliveries waiting through an outage, for the incidents this principal sees.
+        let visible = Set(rows.map(\.id))
+        let waiting = try store.waitingNotifications(limit: 200).filter { visible.contains($0.incident) }.map {
+            WaitingDelivery(
+                name: $0.name, incident: $0.incident, link: "/incidents/\(HTML.pathSegment($0.incident))",
+                channel: $0.channel, failedAttempts: $0.failedAttempts,
+                waitingMinutes: max(0, (now.seconds - $0.waitingSince.seconds) / 60), nextAttemptAt: $0.nextAttemptAt,
+                lastError: $0.lastError)
+        }
+        let view = BoardPage(rows: BoardPage.ordered(rows), updatedAt: now, waiting: waiting)
         return page(request, principal, view)
     }
 

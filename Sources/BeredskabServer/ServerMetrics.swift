@@ -37,8 +37,25 @@ public final class ServerMetrics: Sendable {
         }
     }
 
-    /// The exposition text, with the two gauges read now.
-    public func render(openIncidents: Int, unacknowledgedEscalations: Int) -> String {
+    /// The exposition text, with the gauges read now: open incidents, unacknowledged escalations,
+    /// notifications waiting after a failed attempt by the channel tried next, and how long the
+    /// longest has waited (seconds).
+    public func render(
+        openIncidents: Int, unacknowledgedEscalations: Int, waiting: [String: Int] = [:], oldestWaitingSeconds: Int = 0
+    ) -> String {
+        for channel in ["email", "sms", "webhook"] {
+            registry.makeGauge(
+                descriptor: Self.name(
+                    "notifications_waiting", "count",
+                    "Notifications not yet delivered after a failed attempt, by the channel tried next."),
+                labels: [("channel", channel)]
+            ).set(Double(waiting[channel] ?? 0))
+        }
+        registry.makeGauge(
+            descriptor: Self.name(
+                "notification_oldest_waiting", "seconds",
+                "Seconds since the first failed attempt of the longest-waiting notification; 0 when none waits.")
+        ).set(Double(oldestWaitingSeconds))
         registry.makeGauge(descriptor: Self.name("open_incidents", "count", "Incidents not closed by an all clear."))
             .set(Double(openIncidents))
         registry.makeGauge(

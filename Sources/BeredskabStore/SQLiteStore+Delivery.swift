@@ -73,11 +73,30 @@ extension SQLiteStore {
     /// How many notifications wait after a failed attempt, by the channel tried next, and how long
     /// the longest has waited in seconds at `now`.
     public func waitingCounts(at now: Instant) throws -> (byChannel: [String: Int], oldestSeconds: Int) {
-        let waiting = try waitingNotifications(limit: 100_000)
-        var byChannel: [String: Int] = [:]
-        for item in waiting { byChannel[item.channel, default: 0] += 1 }
-        let oldest = waiting.map(\.waitingSince.seconds).min().map { max(0, now.seconds - $0) } ?? 0
-        return (byChannel, oldest)
+        try pool.read { db in
+            let waiting = """
+                FROM notification n WHERE n.status = 'pending' AND n.acknowledged_at IS NULL
+                AND EXISTS (SELECT 1 FROM delivery_attempt a WHERE a.notification_id = n.id)
+                AND NOT EXISTS (SELECT 1 FROM incident i WHERE i.id = n.incident_id AND i.closed_at IS NOT NULL)
+                """
+            var byChannel: [String: Int] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT COALESCE(json_extract(n.channels, '$[' || n.channel_index || '].kind'), 'none') AS channel,
+                        COUNT(*) AS count \(waiting) GROUP BY channel
+                    """)
+            {
+                byChannel[row["channel"]] = row["count"]
+            }
+            let since = try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT MIN(a.attempted_at) FROM delivery_attempt a
+                    WHERE a.notification_id IN (SELECT n.id \(waiting))
+                    """)
+            return (byChannel, since.map { max(0, now.seconds - $0) } ?? 0)
+        }
     }
 
     static func notification(channelsOnly text: String) -> [String] {

@@ -10,12 +10,15 @@ public struct BoardPage: Sendable, Equatable {
     public var updatedAt: Instant
     /// Seconds between reloads (at least 5).
     public var refreshSeconds: Int
+    /// Notifications still waiting after a failed attempt (a receiver down), longest waiting first.
+    public var waiting: [WaitingDelivery]
 
     /// Creates the page.
-    public init(rows: [BoardRow], updatedAt: Instant, refreshSeconds: Int = 20) {
+    public init(rows: [BoardRow], updatedAt: Instant, refreshSeconds: Int = 20, waiting: [WaitingDelivery] = []) {
         self.rows = rows
         self.updatedAt = updatedAt
         self.refreshSeconds = refreshSeconds
+        self.waiting = waiting
     }
 
     /// Rows in board order: unacknowledged first, then severity (extreme first), then oldest
@@ -72,9 +75,75 @@ public struct BoardPage: Sendable, Equatable {
             }
             main += "</tbody>\n</table>\n</div>\n"
         }
+        main += waitingSection(t, lang)
         return Layout.page(
             context, title: title, main: main, mainAttributes: " data-refresh=\"\(max(5, refreshSeconds))\"", wide: true
         )
+    }
+}
+
+extension BoardPage {
+    /// The table of deliveries waiting, with why; nothing when none waits.
+    func waitingSection(_ t: Texts, _ lang: Language) -> String {
+        guard !waiting.isEmpty else { return "" }
+        let columns: [WebText] = [
+            .columnRecipient, .columnIncident, .columnChannel, .columnAttempts, .columnWaiting, .columnNextAttempt,
+            .columnLastError,
+        ]
+        var html = "<section class=\"delivery-waiting\" id=\"delivery-waiting\">\n"
+        html += "<h2>\(t[.deliveryWaitingTitle])</h2>\n<p class=\"hint\">\(t[.deliveryWaitingText])</p>\n"
+        html += "<div class=\"table-scroll\">\n<table class=\"board waiting\">\n"
+        html += "<thead><tr>" + columns.map { "<th scope=\"col\">\(t[$0])</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+        for item in waiting {
+            let cells = [
+                HTML.escape(item.name),
+                "<a href=\"\(HTML.escape(HTML.localPath(item.link)))\">\(HTML.escape(item.incident))</a>",
+                HTML.escape(item.channel), "\(item.failedAttempts)",
+                HTML.escape(WebTime.age(minutes: item.waitingMinutes, lang)), WebTime.element(item.nextAttemptAt, lang),
+                HTML.escape(item.lastError),
+            ]
+            html += "<tr>"
+            for (index, cell) in cells.enumerated() {
+                let tag = index == 0 ? "th scope=\"row\"" : "td"
+                html += "<\(tag) data-label=\"\(t[columns[index]])\">\(cell)</\(index == 0 ? "th" : "td")>"
+            }
+            html += "</tr>\n"
+        }
+        return html + "</tbody>\n</table>\n</div>\n</section>\n"
+    }
+}
+
+/// A notification waiting on the board after a failed attempt.
+public struct WaitingDelivery: Sendable, Equatable {
+    /// The recipient's name.
+    public var name: String
+    /// The incident's id, and where it links to (a local path).
+    public var incident: String
+    public var link: String
+    /// The channel tried next (`email`, `sms`, `webhook`).
+    public var channel: String
+    /// Failed attempts so far.
+    public var failedAttempts: Int
+    /// Minutes since the first failed attempt.
+    public var waitingMinutes: Int
+    /// When the next attempt is due.
+    public var nextAttemptAt: Instant
+    /// The last attempt's outcome in the transport's words.
+    public var lastError: String
+
+    /// Creates a row.
+    public init(
+        name: String, incident: String, link: String, channel: String, failedAttempts: Int, waitingMinutes: Int,
+        nextAttemptAt: Instant, lastError: String
+    ) {
+        self.name = name
+        self.incident = incident
+        self.link = link
+        self.channel = channel
+        self.failedAttempts = failedAttempts
+        self.waitingMinutes = waitingMinutes
+        self.nextAttemptAt = nextAttemptAt
+        self.lastError = lastError
     }
 }
 

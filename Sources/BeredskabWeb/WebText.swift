@@ -153,6 +153,14 @@ enum WebText: String, CaseIterable, Sendable {
     case boardNoScript
     case boardEmpty
     case boardCaption
+    case deliveryWaitingTitle
+    case deliveryWaitingText
+    case columnRecipient
+    case columnChannel
+    case columnAttempts
+    case columnWaiting
+    case columnNextAttempt
+    case columnLastError
     case columnIncident
     case columnAge
     case columnAcknowledged
@@ -626,6 +634,18 @@ enum WebText: String, CaseIterable, Sendable {
                 "{n} åbne hændelser, {waiting} afventer kvittering",
                 "{n} open incidents, {waiting} awaiting acknowledgement"
             )
+        case .deliveryWaitingTitle: ("Venter på levering", "Waiting for delivery")
+        case .deliveryWaitingText:
+            (
+                "Beskeder, der ikke er nået frem endnu. Beredskab bliver ved med at prøve på alle personens kanaler, til beskeden er leveret eller kvitteret, eller hændelsen er afblæst. Ring til personen, hvis det haster.",
+                "Messages that have not arrived yet. Beredskab keeps trying on all of the person's channels until the message is delivered or acknowledged, or the incident is called off. Call the person if it is urgent."
+            )
+        case .columnRecipient: ("Modtager", "Recipient")
+        case .columnChannel: ("Kanal", "Channel")
+        case .columnAttempts: ("Forsøg", "Attempts")
+        case .columnWaiting: ("Venter", "Waiting")
+        case .columnNextAttempt: ("Næste forsøg", "Next attempt")
+        case .columnLastError: ("Seneste fejl", "Last error")
         case .columnIncident: ("Hændelse", "Incident")
         case .columnAge: ("Alder", "Age")
         case .columnAcknowledged: ("Kvitteret", "Acknowledged")

@@ -213,9 +213,13 @@ final class Scripted: Transport, @unchecked Sendable {
                 problems.filter { ($0["idempotency_key"] as String).hasSuffix("/failed-\(id)/\(reportedDuty)") }.count
                     == 1, "notification \(id)")
         }
-        let waiting = try store.waitingNotifications(limit: 100)
+        let waiting = try store.waitingNotifications(limit: 1000)
         #expect(waiting.filter { $0.failedAttempts > 0 }.count >= 5)
         #expect(waiting.allSatisfy { !$0.lastError.isEmpty })
+        // What /metrics shows: how many wait, by channel, and for how long.
+        let counts = try store.waitingCounts(at: time)
+        #expect(counts.byChannel.values.reduce(0, +) == waiting.count)
+        #expect(counts.oldestSeconds >= 7_000, "\(counts.oldestSeconds)")
         // The receivers come back: everything waiting goes out.
         transport.lock.withLock {
             transport.script = [

@@ -34,6 +34,27 @@ import Testing
         #expect(html.contains("<caption>4 åbne hændelser, 3 afventer kvittering</caption>"))
     }
 
+    /// A receiver down: the board says who is still waiting for a message, on which channel, since
+    /// when, and the transport's own words for why.
+    @Test func deliveriesWaitingThroughAnOutageAreListedWithWhy() {
+        let waiting = WaitingDelivery(
+            name: "Bo <Lund>", incident: "fsb:2026-000412", link: "/incidents/fsb:2026-000412", channel: "email",
+            failedAttempts: 7, waitingMinutes: 12, nextAttemptAt: now.adding(60),
+            lastError: "email: Failed to connect to 127.0.0.1 port 2525")
+        let html = BoardPage(rows: boardRows(), updatedAt: now, waiting: [waiting]).render(
+            context("/board", user: reviewer))
+        let page = HTMLInspector(html)
+        #expect(page.nestingProblems().isEmpty && page.duplicateIDs().isEmpty, "\(page.nestingProblems())")
+        #expect(html.contains("<h2>Venter på levering</h2>"))
+        #expect(html.contains("<th scope=\"row\" data-label=\"Modtager\">Bo &lt;Lund&gt;</th>"))
+        #expect(html.contains("<td data-label=\"Forsøg\">7</td>"))
+        #expect(html.contains("<td data-label=\"Venter\">12 min</td>"))
+        #expect(html.contains("Failed to connect to 127.0.0.1 port 2525"))
+        #expect(
+            !BoardPage(rows: boardRows(), updatedAt: now).render(context("/board", user: reviewer)).contains(
+                "Venter på levering"))
+    }
+
     @Test func agesAsPeopleReadThem() {
         #expect(WebTime.age(minutes: 0, .da) == "0 min")
         #expect(WebTime.age(minutes: 12, .da) == "12 min")
