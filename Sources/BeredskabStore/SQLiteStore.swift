@@ -124,6 +124,7 @@ public final class SQLiteStore: IncidentStore {
         }
         registerAccessMigration(&migrator)
         registerLifecycleMigration(&migrator)
+        registerAuditChainMigration(&migrator)
         return migrator
     }
 
@@ -143,16 +144,6 @@ public final class SQLiteStore: IncidentStore {
     static func strings(_ text: String) -> [String] {
         guard case .array(let items)? = try? JSONValue.parse(Array(text.utf8)) else { return [] }
         return items.compactMap { if case .string(let s) = $0 { s } else { nil } }
-    }
-
-    func audit(
-        _ db: Database, _ at: Instant, _ actor: String, _ action: String, _ incident: String?, _ detail: String
-    )
-        throws
-    {
-        try db.execute(
-            sql: "INSERT INTO audit (at, actor, action, incident_id, detail) VALUES (?, ?, ?, ?, ?)",
-            arguments: [at.seconds, actor, action, incident, detail])
     }
 
     // MARK: Tokens
