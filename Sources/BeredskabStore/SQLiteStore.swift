@@ -16,12 +16,15 @@ public final class SQLiteStore: IncidentStore {
     let lookback: Int
     let lookahead: Int
     let secret: SymmetricKey
+    /// Held while the store is open, so `restore` can tell that a server is using the file.
+    let lock: StoreLock
 
     /// Opens (creating and migrating as needed) the database at a path. History for a new report
     /// is read from `lookback` seconds before it to `lookahead` after (`Engine.lookback`, `Engine.lookahead`).
     public init(path: String, lookback: Int = 90 * 86_400, lookahead: Int = 86_400) throws {
         self.lookback = lookback
         self.lookahead = lookahead
+        lock = try StoreLock(store: path, exclusive: false)
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
