@@ -114,9 +114,10 @@ extension SQLiteStore {
     }
 
     /// Appends an entry to the audit log. Every entry is written here: it takes the last entry's
-    /// sequence number and hash inside the caller's write transaction (so concurrent writers cannot
-    /// fork the chain; `audit_seq` is unique besides), chains the new entry to it, and records the new
-    /// head in `audit_head`.
+    /// sequence number and hash inside the caller's write transaction, which GRDB begins IMMEDIATE:
+    /// SQLite's write lock is held from the start, so no other connection or process (a CLI command
+    /// beside the server) can append in between and fork the chain (`audit_seq` is unique besides).
+    /// It then chains the new entry to it and records the new head in `audit_head`.
     func audit(
         _ db: Database, _ at: Instant, _ actor: String, _ action: String, _ incident: String?, _ detail: String
     ) throws {
