@@ -16,12 +16,15 @@ public final class SQLiteStore: IncidentStore {
     let lookback: Int
     let lookahead: Int
     let secret: SymmetricKey
+    /// Held while the store is open, so `restore` can tell that a server is using the file.
+    let lock: StoreLock
 
     /// Opens (creating and migrating as needed) the database at a path. History for a new report
     /// is read from `lookback` seconds before it to `lookahead` after (`Engine.lookback`, `Engine.lookahead`).
     public init(path: String, lookback: Int = 90 * 86_400, lookahead: Int = 86_400) throws {
         self.lookback = lookback
         self.lookahead = lookahead
+        lock = try StoreLock(store: path, exclusive: false)
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -124,6 +127,7 @@ public final class SQLiteStore: IncidentStore {
         }
         registerAccessMigration(&migrator)
         registerLifecycleMigration(&migrator)
+        registerAuditChainMigration(&migrator)
         registerDeliveryMigration(&migrator)
         return migrator
     }
@@ -144,16 +148,6 @@ public final class SQLiteStore: IncidentStore {
     static func strings(_ text: String) -> [String] {
         guard case .array(let items)? = try? JSONValue.parse(Array(text.utf8)) else { return [] }
         return items.compactMap { if case .string(let s) = $0 { s } else { nil } }
-    }
-
-    func audit(
-        _ db: Database, _ at: Instant, _ actor: String, _ action: String, _ incident: String?, _ detail: String
-    )
-        throws
-    {
-        try db.execute(
-            sql: "INSERT INTO audit (at, actor, action, incident_id, detail) VALUES (?, ?, ?, ?, ?)",
-            arguments: [at.seconds, actor, action, incident, detail])
     }
 
     // MARK: Tokens

@@ -6,6 +6,10 @@ struct Beredskab: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "beredskab",
         abstract: "Executable crisis guidelines for Copenhagen's housing areas.",
-        subcommands: [Check.self, Simulate.self, Test.self, Serve.self, Token.self, Closures.self, ReviewCommand.self]
+        subcommands: [
+            Check.self, Simulate.self, Test.self, Serve.self, Token.self, Closures.self, ReviewCommand.self,
+            Backup.self,
+            Restore.self, Audit.self,
+        ]
     )
 }

@@ -50,12 +50,13 @@ final class Server {
 
     /// Starts a server whose clock stands at `time` (RFC 3339) until `setClock` moves it. By default
     /// a Saturday evening, the day after the demo shooting `skud-blaagaarden.json`, when the police
-    /// officer on duty (Jens Kragh, by the daily rota) takes alerts by webhook.
+    /// officer on duty (Jens Kragh, by the daily rota) takes alerts by webhook. With `data` it runs
+    /// on the store already in that folder.
     init(
         environment: [String: String] = [:], rules: [String] = demoRules,
-        time: String = "2026-03-14T21:48:00+01:00"
+        time: String = "2026-03-14T21:48:00+01:00", data folder: URL? = nil
     ) throws {
-        data = try temporaryFolder([:])
+        data = try folder ?? temporaryFolder([:])
         self.rules = rules
         try Data(time.utf8).write(to: data.appendingPathComponent("clock"))
         process.executableURL = Run.binary
