@@ -71,6 +71,24 @@ import Testing
         #expect(Set(ids) == Set((0..<10).map { "<inc-1=2Fp\($0)=2Femail@beredskab>" }))
     }
 
+    /// One connection carries several messages to the same server, one after the other: the
+    /// multi handle keeps the SMTP connection open for the next message instead of a new TCP (and
+    /// TLS) handshake and greeting each time.
+    @Test func messagesOneAfterAnotherReuseTheConnection() async throws {
+        let sink = try await SinkProcess.start("smtp_sink.py")
+        defer { sink.stop() }
+        let multi = CurlMulti()
+        defer { multi.shutdown() }
+        let transport = SMTPTransport(config: config("smtp://127.0.0.1:\(sink.port)"))
+        for i in 0..<5 {
+            let outcome = await transport.send(danishMessage(key: "inc-1/p\(i)/email"), via: multi)
+            #expect(outcome.isDelivered, "\(outcome)")
+        }
+        let peers = try sink.records().compactMap { $0["peer"] as? [Any] }.map { "\($0)" }
+        #expect(peers.count == 5)
+        #expect(Set(peers).count == 1, "connections: \(Set(peers))")
+    }
+
     @Test func refusedRecipientIsPermanentAndBusyMailboxIsRetried() async throws {
         let sink = try await SinkProcess.start("smtp_sink.py")
         defer { sink.stop() }

@@ -42,6 +42,8 @@ class Sink:
         parsed = email.message_from_bytes(raw, policy=email.policy.default)
         record = {
             "mail_from": envelope.mail_from,
+            # The client's address and port: one per connection, so reused connections show.
+            "peer": list(session.peer) if session.peer else None,
             "rcpt_tos": envelope.rcpt_tos,
             "tls": session.ssl is not None or server.transport.get_extra_info("sslcontext") is not None,
             "authenticated": bool(session.authenticated),
