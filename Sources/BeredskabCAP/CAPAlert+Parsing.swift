@@ -3,9 +3,12 @@ import BeredskabRules
 
 extension CAPAlert {
     /// Reads and checks a CAP 1.2 alert from XML bytes and maps it to a report of `organisation`
-    /// (the sending token's organisation), checking the area against `rules`. Pure: reads no DTD or
-    /// entity, no file, no clock.
-    public static func parse(_ bytes: [UInt8], organisation: String, rules: RuleSet) -> Result<CAPAlert, CAPError> {
+    /// (the sending token's organisation), checking the area against `rules`. A `<severity>` of
+    /// `Unknown` becomes `unknownSeverity` (the deployment's `cap.unknown_severity`, by default
+    /// moderate) and is noted in `notes`. Pure: reads no DTD or entity, no file, no clock.
+    public static func parse(
+        _ bytes: [UInt8], organisation: String, rules: RuleSet, unknownSeverity: IncidentSeverity = .moderate
+    ) -> Result<CAPAlert, CAPError> {
         let root: XMLElementTree
         switch XMLElementTree.parse(bytes) {
         case .success(let tree):
@@ -17,7 +20,7 @@ extension CAPAlert {
                     kind: .malformed, message: message, problems: [ReportProblem("/", message)], line: error.line,
                     column: error.column))
         }
-        var reader = CAPReader(organisation: organisation, rules: rules)
+        var reader = CAPReader(organisation: organisation, rules: rules, unknownSeverity: unknownSeverity)
         if let alert = reader.read(root), reader.problems.isEmpty { return .success(alert) }
         let problems = reader.problems
         let message =

@@ -47,6 +47,8 @@ public struct CAPAlert: Sendable, Equatable {
     /// The report in Beredskab's JSON format (docs/report.md), for `IncidentReport.decode`;
     /// nil for Cancel, Ack and Error, which carry no report.
     public var report: JSONValue?
+    /// What was read other than as written (a severity of Unknown), for the plan's problems.
+    public var notes: [String] = []
 
     /// Creates an alert.
     public init(

@@ -8,7 +8,11 @@ import BeredskabTime
 struct CAPReader {
     let organisation: String
     let rules: RuleSet
+    /// What `<severity>Unknown</severity>` becomes.
+    var unknownSeverity: IncidentSeverity = .moderate
     var problems: [ReportProblem] = []
+    /// What was read other than as written, for the plan's problems.
+    var notes: [String] = []
 
     static let flagNames = IncidentFlag.allCases.map { CAP.prefix + $0.rawValue }
     static let maxDescription = 4000
@@ -45,7 +49,8 @@ struct CAPReader {
         }
 
         var references: [CAPAlert.Reference] = []
-        if let text = root.value("references") {
+        // An empty <references/> is as good as none.
+        if let text = root.value("references"), text.contains(where: { !$0.isWhitespace }) {
             references = readReferences(text)
         } else if type == .update || type == .cancel {
             let kind = type == .update ? "an Update" : "a Cancel"
@@ -67,9 +72,11 @@ struct CAPReader {
             }
         }
         guard problems.isEmpty, let sent, let status, let type else { return nil }
-        return CAPAlert(
+        var alert = CAPAlert(
             identifier: identifier, sender: sender, sent: sent, messageType: type, status: status,
             references: references, language: language, report: report)
+        alert.notes = notes
+        return alert
     }
 
     /// The info block to read: the first in Danish (`da`, `da-DK`), else the first.
@@ -211,21 +218,23 @@ struct CAPReader {
         if let text = info.value("severity") {
             severity = CAP.severities.first { $0.cap == text }?.ours
             if text == "Unknown" {
-                let mapping = CAP.severities.map { "\($0.cap) → \($0.ours.rawValue)" }.joined(separator: ", ")
-                problem(
-                    "\(path)/severity",
-                    "Unknown cannot be mapped to a Beredskab severity; give one of \(mapping)")
+                severity = unknownSeverity
+                notes.append(
+                    "CAP severity Unknown was taken as \(unknownSeverity.rawValue) (cap.unknown_severity); "
+                        + "set the severity when it is known")
             }
         }
         let occurred = info.value("onset").flatMap(CAP.instant) ?? info.value("effective").flatMap(CAP.instant) ?? sent
         let location = readLocation(info, path: path)
         let flags = readFlags(info, path: path)
-        let text = [info.value("description"), info.value("instruction")].compactMap { $0 }.filter { !$0.isEmpty }
+        // The headline stands in for a missing description; the instruction follows either.
+        let description = info.value("description").flatMap { $0.isEmpty ? nil : $0 } ?? info.value("headline")
+        let text = [description, info.value("instruction")].compactMap { $0 }.filter { !$0.isEmpty }
             .joined(separator: "\n\n")
         if text.codePointCount > Self.maxDescription {
             problem(
                 "\(path)/description",
-                "description and instruction together must be at most \(Self.maxDescription) characters "
+                "description (or headline) and instruction together must be at most \(Self.maxDescription) characters "
                     + "(they are \(text.codePointCount))")
         }
         guard let category, let severity, let location else { return nil }

@@ -123,7 +123,6 @@ import Testing
         ("invalid/wrong-namespace.xml", "/alert", "namespace urn:oasis:names:tc:emergency:cap:1.2"),
         ("invalid/missing-identifier.xml", "/alert/identifier", "is required"),
         ("invalid/bad-severity.xml", "/alert/info[1]/severity", "did you mean 'Severe'?"),
-        ("invalid/unknown-severity.xml", "/alert/info[1]/severity", "Severe → severe"),
         ("invalid/unknown-area.xml", "/alert/info[1]/area[1]/geocode[1]/value", "did you mean 'mjolnerparken'?"),
         ("invalid/bad-references.xml", "/alert/references", "sender,identifier,sent"),
         ("invalid/no-info.xml", "/alert/info", "is required for an Alert or Update"),
@@ -141,7 +140,7 @@ import Testing
     @Test func theFixturesAgreeWithOASISsSchema() throws {
         let schemaValid = [
             "alert-geocode.xml", "alert-polygon.xml", "update.xml", "cancel.xml", "bilingual.xml",
-            "invalid/unknown-severity.xml", "invalid/unknown-area.xml", "invalid/bad-references.xml",
+            "unknown-severity.xml", "invalid/unknown-area.xml", "invalid/bad-references.xml",
             "invalid/no-info.xml", "invalid/bad-identifier.xml",
         ]
         let schemaInvalid = [
@@ -174,6 +173,42 @@ import Testing
         case .success: return []
         case .failure(let error): return error.problems.map(\.description)
         }
+    }
+
+    /// `Unknown` is the commonest severity of real alerts: it becomes the deployment's default
+    /// (moderate unless configured) and the plan says so, instead of refusing the alert.
+    @Test func anUnknownSeverityTakesTheConfiguredDefaultAndIsNoted() throws {
+        let alert = try accepted("unknown-severity.xml")
+        #expect(alert.report?["severity"] == .string("moderate"))
+        #expect(alert.notes.count == 1 && alert.notes[0].contains("Unknown was taken as moderate"), "\(alert.notes)")
+        let configured = try CAPAlert.parse(
+            try fixture("unknown-severity.xml"), organisation: "politi", rules: demo.rules, unknownSeverity: .severe
+        ).get()
+        #expect(configured.report?["severity"] == .string("severe"))
+        #expect(try parse(Self.alert(severity: "Minor")).get().notes.isEmpty)
+    }
+
+    /// A headline is the text when there is no description; the instruction follows either.
+    @Test func theHeadlineStandsInForAMissingDescription() throws {
+        func description(_ info: String) throws -> JSONValue? {
+            try parse(Self.alert(info: info)).get().report?["description"]
+        }
+        #expect(try description("<headline>Skud ved skolen</headline>") == .string("Skud ved skolen"))
+        #expect(
+            try description("<headline>Skud</headline><instruction>Hold jer inde</instruction>")
+                == .string("Skud\n\nHold jer inde"))
+        #expect(
+            try description("<headline>Skud</headline><description>To skud affyret</description>")
+                == .string("To skud affyret"))
+        #expect(try description("<instruction>Hold jer inde</instruction>") == .string("Hold jer inde"))
+    }
+
+    /// An empty `<references/>` is as good as none: fine on an Alert, still missing on a Cancel.
+    @Test func anEmptyReferencesElementIsTreatedAsAbsent() throws {
+        #expect(try parse(Self.alert(references: "<references/>")).get().references.isEmpty)
+        #expect(try parse(Self.alert(references: "<references>  </references>")).get().references.isEmpty)
+        let cancel = Self.problems(Self.alert(msgType: "Cancel", references: "<references/>"))
+        #expect(cancel == ["/alert/references: is required for a Cancel: it names the alert it changes"], "\(cancel)")
     }
 
     @Test func theSmallestAlertIsAccepted() throws {
@@ -288,7 +323,7 @@ import Testing
         let text = String(repeating: "x", count: 3000)
         #expect(
             Self.problems(Self.alert(info: "<description>\(text)</description><instruction>\(text)</instruction>"))
-                .first?.hasPrefix("/alert/info[1]/description: description and instruction together") == true)
+                .first?.hasPrefix("/alert/info[1]/description: description (or headline) and instruction together") == true)
     }
 
     @Test func doctypesAreRefusedBeforeParsing() throws {
@@ -307,7 +342,7 @@ import Testing
     }
 
     @Test func allProblemsAreListedNotJustTheFirst() throws {
-        let text = String(decoding: Self.alert(severity: "Unknown"), as: UTF8.self)
+        let text = String(decoding: Self.alert(severity: "Critical"), as: UTF8.self)
             .replacingOccurrences(of: "<status>Actual</status>", with: "<status>Real</status>")
             .replacingOccurrences(of: "<category>Other</category>", with: "<category>Crime</category>")
         let paths = Self.problems(Array(text.utf8)).map { String($0.prefix { $0 != ":" }) }
