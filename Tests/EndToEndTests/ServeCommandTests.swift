@@ -53,7 +53,7 @@ final class Server {
     /// officer on duty (Jens Kragh, by the daily rota) takes alerts by webhook.
     init(
         environment: [String: String] = [:], rules: [String] = demoRules,
-        time: String = "2026-03-14T21:48:00+01:00"
+        time: String = "2026-03-14T21:48:00+01:00", arguments: [String] = []
     ) throws {
         data = try temporaryFolder([:])
         self.rules = rules
@@ -62,7 +62,7 @@ final class Server {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.arguments =
             ["serve", "--port", "0", "--data", data.path, "--test-clock", data.appendingPathComponent("clock").path]
-            + rules
+            + arguments + rules
         process.standardOutput = out
         let log = data.appendingPathComponent("server.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
