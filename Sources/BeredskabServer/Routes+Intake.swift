@@ -21,6 +21,12 @@ extension Routes {
                 .unsupportedMediaType,
                 "send the report as application/json (docs/report.md) or a CAP 1.2 alert as application/cap+xml")
         }
+        if let declared = request.headers[.contentType] {
+            do { try Self.refuseCharset(declared) } catch {
+                metrics.reportReceived("rejected")
+                throw error
+            }
+        }
         let bytes = try await Self.body(&request, limit: Self.maximumBody)
         let json: JSONValue
         do {
@@ -40,6 +46,10 @@ extension Routes {
         -> Response
     {
         let engine = engine
+        do { try Self.refuseControlCharacters(json) } catch {
+            metrics.reportReceived("rejected")
+            throw error
+        }
         let report: IncidentReport
         switch IncidentReport.decode(json, rules: engine.rules, roster: engine.roster) {
         case .success(let decoded): report = decoded
