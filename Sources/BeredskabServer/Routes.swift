@@ -72,14 +72,19 @@ public struct Routes: Sendable {
 
     /// A router with every route.
     public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+        // HEAD is answered on every GET route, as GET without the body.
+        let router = Router(options: .autoGenerateHeadEndpoints)
+        let methods = RouteMethods()
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorMiddleware { request, error in errorPage(request, error) })
+        router.add(middleware: MethodNotAllowedMiddleware(routes: methods))
         addOperationRoutes(router)
         addIncidentRoutes(router)
         addAdminRoutes(router)
         addClosureRoutes(router)
         addWebRoutes(router)
+        let routes = router.routes.map { (path: $0.path.description, method: $0.method) }
+        methods.set(routes + routes.filter { $0.method == .get }.map { (path: $0.path, method: .head) })
         return router
     }
 
