@@ -387,7 +387,7 @@ extension Routes {
             guard let n = try store.notification(ackToken: token) else {
                 return page(request, nil, ResponderMessagePage(kind: .unknown))
             }
-            if n.acknowledgedAt == nil && clock() > n.ackExpiresAt {
+            if clock() > n.ackExpiresAt {
                 return page(request, nil, ResponderMessagePage(kind: .expired))
             }
             // Only the tasks of the roles this alert was for, as the page shows them.
@@ -406,7 +406,9 @@ extension Routes {
             return page(request, nil, ResponderMessagePage(kind: .unknown))
         }
         let now = clock()
-        if n.acknowledgedAt == nil && now > n.ackExpiresAt {
+        // Seven days after it was sent a link shows nothing, acknowledged or not: personal details
+        // (§115) must not stay behind a link that may sit in a forwarded mail or an old phone.
+        if now > n.ackExpiresAt {
             return page(request, nil, ResponderMessagePage(kind: .expired))
         }
         let engine = engine
