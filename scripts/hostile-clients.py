@@ -2,14 +2,14 @@
 """Hostile clients against a running `beredskab serve`: one client opens thousands of half-sent requests.
 
 Starts the server with a 2 s header timeout and the default per-client limit (64), then from
-127.0.0.2 opens --connections connections, each sending half a request line and headers, and
-keeps them. Meanwhile /healthz is asked from 127.0.0.1 every 20 ms. Prints the /healthz latencies
+127.0.0.2 opens --connections connections (--rate a second), each sending half a request's
+headers, and keeps them. Meanwhile /healthz is asked from 127.0.0.1 every 20 ms. Prints the /healthz latencies
 (median, 99th percentile, worst) and how many of the attacker's connections the server closed;
 exits 1 if /healthz ever took 100 ms or more, failed, or a half-sent request was left open.
 Timing here is real time on purpose: it measures sockets, not incidents.
 """
 
-import argparse, http.client, json, os, resource, selectors, socket, statistics, subprocess, sys, tempfile, threading, time
+import argparse, http.client, json, multiprocessing, os, resource, socket, statistics, subprocess, sys, tempfile, threading, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -17,6 +17,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def parse():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--connections", type=int, default=20000)
+    p.add_argument("--rate", type=int, default=1000, help="connections opened per second")
     p.add_argument("--binary", default=os.path.join(ROOT, ".build", "debug", "beredskab"))
     return p.parse_args()
 
@@ -39,9 +40,17 @@ def start(binary, data):
     raise SystemExit("the server did not start")
 
 
-def attack(port, count, sockets, done):
-    """Opens `count` connections from 127.0.0.2, each with half a request, and keeps them."""
+def attack(port, count, rate, report):
+    """Opens `count` connections from 127.0.0.2, each with half a request, and keeps them; then
+    waits past the header timeout and reports how many were opened and how many are still open.
+    A process of its own, so that it does not slow the /healthz measurement down."""
+    sockets = []
+    began = time.monotonic()
     for i in range(count):
+        # Paced: a flood of SYNs faster than any server accepts is for the firewall; this is about holding.
+        ahead = began + i / rate - time.monotonic()
+        if ahead > 0:
+            time.sleep(ahead)
         s = socket.socket()
         try:
             s.bind(("127.0.0.2", 0))
@@ -52,7 +61,12 @@ def attack(port, count, sockets, done):
             sockets.append(s)
         except OSError:
             s.close()
-    done.set()
+    report.send(len(sockets))
+    # Every half-sent request is closed: at once beyond the client's share, the rest after the header timeout.
+    time.sleep(5)
+    report.send(sum(1 for s in sockets if not closed(s)))
+    for s in sockets:
+        s.close()
 
 
 def closed(s):
@@ -73,12 +87,12 @@ def main():
     data = tempfile.mkdtemp(prefix="beredskab-hostile-")
     proc, port = start(args.binary, data)
     try:
-        sockets, done = [], threading.Event()
-        attacker = threading.Thread(target=attack, args=(port, count, sockets, done), daemon=True)
-        started = time.monotonic()
+        ours, theirs = multiprocessing.Pipe()
+        attacker = multiprocessing.Process(target=attack, args=(port, count, args.rate, theirs))
         attacker.start()
-        latencies, failures = [], 0
-        while not done.is_set() or time.monotonic() - started < 3:
+        latencies, failures, opened = [], 0, None
+        started = time.monotonic()
+        while opened is None or time.monotonic() - started < 3:
             t = time.monotonic()
             try:
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
@@ -89,16 +103,14 @@ def main():
                 ok = False
             latencies.append((time.monotonic() - t) * 1000)
             failures += 0 if ok else 1
+            if opened is None and ours.poll():
+                opened = ours.recv()
             time.sleep(0.02)
+        open_left = ours.recv()
         attacker.join()
-        # Every half-sent request is closed: at once beyond the client's share, the rest after the header timeout.
-        time.sleep(3)
-        open_left = sum(1 for s in sockets if not closed(s))
-        for s in sockets:
-            s.close()
         latencies.sort()
         p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-        print(f"attacker connections opened: {len(sockets)} of {count}; still open after the header timeout: {open_left}")
+        print(f"attacker connections opened: {opened} of {count}; still open after the header timeout: {open_left}")
         print(f"/healthz meanwhile: {len(latencies)} requests, {failures} failed, "
               f"median {statistics.median(latencies):.1f} ms, p99 {p99:.1f} ms, worst {latencies[-1]:.1f} ms")
         if failures or latencies[-1] >= 100 or open_left:

@@ -169,10 +169,13 @@ extension HTTPServerBuilder {
 }
 
 extension ApplicationConfiguration {
-    /// Listens on `address`, accepting at most `limits.maximumConnections` connections at a time.
+    /// Listens on `address` with an accept queue of 4096, accepting at most
+    /// `limits.maximumConnections` connections at a time.
     public static func guarded(_ address: BindAddress, serverName: String, limits: ConnectionLimits) -> Self {
+        // A deeper accept queue than Hummingbird's 256, so that a flood of connections does not
+        // make the kernel drop the SYN of an honest one (a second's retransmit for /healthz).
         .init(
-            address: address, serverName: serverName,
+            address: address, serverName: serverName, backlog: 4096,
             availableConnectionsDelegate: MaximumAvailableConnections(limits.maximumConnections))
     }
 }
