@@ -223,7 +223,7 @@ public struct Routes: Sendable {
     static let freeTextKeys: Set<String> = ["description", "text", "reason_text", "label"]
 
     /// A 422 naming each string (by its JSON path) that holds a control character: U+0000–U+001F,
-    /// U+007F–U+009F, U+2028 and U+2029, except line feed and tab in free text (`freeTextKeys`).
+    /// U+007F–U+009F, U+2028 and U+2029, except line breaks and tabs in free text (`freeTextKeys`).
     /// A NUL would cut the stored text and a CR or LF could start a new header in a message.
     static func refuseControlCharacters(_ json: JSONValue) throws {
         var problems: [(String, String)] = []
@@ -237,7 +237,8 @@ public struct Routes: Sendable {
                             path,
                             "contains the control character U+\(String(repeating: "0", count: max(0, 4 - code.count)))\(code); "
                                 + (freeText
-                                    ? "only line feeds and tabs are allowed" : "control characters are not allowed")
+                                    ? "only line breaks (LF or CR LF) and tabs are allowed"
+                                    : "control characters are not allowed")
                         ))
                 }
             case .array(let items):
@@ -259,13 +260,20 @@ public struct Routes: Sendable {
         }
     }
 
-    /// The first control character of `text`, allowing line feed and tab in free text.
+    /// The first control character of `text`, allowing line breaks (LF, or CR LF as docs/report.md
+    /// counts them) and tabs in free text.
     static func firstControlCharacter(_ text: String, freeText: Bool) -> Unicode.Scalar? {
-        text.unicodeScalars.first { scalar in
-            if freeText && (scalar == "\n" || scalar == "\t") { return false }
-            return scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028
+        let scalars = Array(text.unicodeScalars)
+        for (index, scalar) in scalars.enumerated() {
+            if freeText && (scalar == "\n" || scalar == "\t") { continue }
+            if freeText && scalar == "\r" && index + 1 < scalars.count && scalars[index + 1] == "\n" { continue }
+            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028
                 || scalar.value == 0x2029
+            {
+                return scalar
+            }
         }
+        return nil
     }
 
     /// A form body (`application/x-www-form-urlencoded`): each field's values. A browser sends

@@ -55,7 +55,7 @@ import Testing
                 }
             ),
             ("$.description", { r in r["description"] = "Skud\u{0} gerningsmanden er stadig bevæbnet" }),
-            ("$.description", { r in r["description"] = "Skud\r\nBcc: x" }),
+            ("$.description", { r in r["description"] = "Skud\rBcc: x" }),
             (
                 "$.reporter.person",
                 { r in r["reporter"] = ["organisation": "fsb", "person": "Bent\u{1b}[2J Iversen"] }
@@ -74,9 +74,15 @@ import Testing
         // Line breaks and tabs in free text are legitimate.
         let multiline = try report {
             $0["id"] = "fsb:multiline"
-            $0["description"] = "Skud på pladsen.\n\tTo gerningsmænd flygtede."
+            $0["description"] = "Skud på pladsen.\n\tTo gerningsmænd flygtede.\r\nDe kørte mod Nørrebrogade."
         }
         #expect(try await fixture.call(.post, "/api/v1/incidents", as: "reporter", body: multiline).status == 201)
+        // The boundary example with a CR LF line break (docs/report.md) is still a valid report.
+        let crlf = try String(
+            contentsOf: Fixture.root.appendingPathComponent("examples/reports/graense-beskrivelse-crlf.json"),
+            encoding: .utf8)
+        let answer = try await fixture.call(.post, "/api/v1/incidents", as: "reporter", body: crlf)
+        #expect(answer.status == 201, "\(answer.text)")
     }
 
     @Test func aControlCharacterInUpdatesTasksClosuresAndTokensIsRefusedNamingTheField() async throws {
