@@ -85,7 +85,8 @@ def main():
                 template = rng.choice(templates)
                 counter += 1
                 report = dict(template)
-                report["id"] = f"kill-{args.seed}-{counter}"
+                # Ids belong to the reporter's organisation (docs/report.md), so they are stored as sent.
+                report["id"] = f"{report['reporter']['organisation']}:kill-{args.seed}-{counter}"
                 # Spread occurrence times so most reports are incidents of their own.
                 moment = now - rng.randint(0, 30 * 86400)
                 report["occurred_at"] = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(moment))

@@ -65,7 +65,7 @@ public struct WebhookTransport: Sendable {
                 "Idempotency-Key: " + headerSafe(message.idempotencyKey),
                 "\(Self.signatureHeader): " + Self.signature(body: body, secret: config.secret),
                 "User-Agent: Beredskab",
-            ] + config.headers
+            ] + config.headers.map(headerSafe)
         return CurlRequest(
             url: config.url, method: "POST", headers: headers, body: body, caFile: config.caFile,
             connectTimeout: config.connectTimeout, timeout: config.timeout, allowedProtocols: "http,https")

@@ -1,4 +1,7 @@
+import BeredskabDelivery
 import BeredskabEngine
+import BeredskabReview
+import BeredskabWeb
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -80,12 +83,18 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 /// Headers on every answer: no framing, no sniffing, no referrer (links carry tokens), and only
 /// Beredskab's own scripts and styles.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Scripts and styles only from Beredskab's own files: no inline style attributes or scripts.
+    /// The one exception is the review page's own `<style>`, allowed by its hash so that page
+    /// stays one self-contained file.
+    static var policy: String {
+        "default-src 'self'; img-src 'self' data:; style-src 'self' '\(reviewStyleHash)'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"
+    }
+
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var response = try await next(request, context)
-        response.headers[.contentSecurityPolicy] =
-            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"
+        response.headers[.contentSecurityPolicy] = Self.policy
         response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
@@ -93,3 +102,6 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         return response
     }
 }
+
+/// The CSP source for the review page's `<style>` text: `sha256-` and its digest in Base64.
+let reviewStyleHash = "sha256-" + Data(SHA256.hash(Review.style)).base64EncodedString()

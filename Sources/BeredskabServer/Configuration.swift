@@ -10,7 +10,9 @@ import Foundation
 ///   "sms": { "url": "https://gateway.example.org/send", "headers": { "Authorization": "$BEREDSKAB_SMS_TOKEN" },
 ///            "body": "{\"to\": \"{to}\", \"text\": \"{text}\"}", "format": "json", "max_segments": 3 },
 ///   "webhook": { "timeout_seconds": 15 },
-///   "failure_role": "hotspot-sekretariat", "public_url": "https://beredskab.example.org" }
+///   "failure_role": "hotspot-sekretariat", "public_url": "https://beredskab.example.org",
+///   "http": { "header_timeout_seconds": 10, "body_timeout_seconds": 30, "idle_timeout_seconds": 60,
+///             "max_connections": 4096, "max_connections_per_client": 64 } }
 /// ```
 /// Environment: `BEREDSKAB_SMTP_URL`, `BEREDSKAB_SMS_URL` and `BEREDSKAB_WEBHOOK_URL` override the
 /// file's addresses (the last sends every webhook to one receiver); `BEREDSKAB_SMTP_PASSWORD` and
@@ -27,6 +29,8 @@ public struct ServerConfiguration: Sendable {
     public var publicURL: String?
     /// Rule roles whose holders are reviewers when signed in to the web.
     public var reviewerRoles: Set<String> = ["okf-sikker-by", "hotspotchef"]
+    /// Timeouts and connection limits of the HTTP server (`http` in the file).
+    public var connections = ConnectionLimits()
 
     /// An empty configuration: no transport.
     public init() {}
@@ -114,6 +118,22 @@ public struct ServerConfiguration: Sendable {
         c.webhookTimeout = seconds(json?["webhook"]?["timeout_seconds"], "$.webhook.timeout_seconds", default: 15)
         c.failureRole = string(json?["failure_role"], "$.failure_role")
         c.publicURL = string(json?["public_url"], "$.public_url")
+        func count(_ value: JSONValue?, _ path: String, default fallback: Int) -> Int {
+            guard let value else { return fallback }
+            guard case .number(let n) = value, n >= 1, n <= 1_000_000, n == n.rounded() else {
+                problems.append(ReportProblem(path, "must be a whole number from 1 to 1000000"))
+                return fallback
+            }
+            return Int(n)
+        }
+        let http = json?["http"]
+        c.connections.headerTimeout = seconds(
+            http?["header_timeout_seconds"], "$.http.header_timeout_seconds", default: 10)
+        c.connections.bodyTimeout = seconds(http?["body_timeout_seconds"], "$.http.body_timeout_seconds", default: 30)
+        c.connections.idleTimeout = seconds(http?["idle_timeout_seconds"], "$.http.idle_timeout_seconds", default: 60)
+        c.connections.maximumConnections = count(http?["max_connections"], "$.http.max_connections", default: 4096)
+        c.connections.maximumConnectionsPerClient = count(
+            http?["max_connections_per_client"], "$.http.max_connections_per_client", default: 64)
         if let roles = json?["reviewer_roles"] {
             if case .array(let items) = roles {
                 c.reviewerRoles = Set(items.compactMap { if case .string(let s) = $0 { s } else { nil } })

@@ -51,7 +51,9 @@ extension Routes {
     func capUpdate(_ alert: CAPAlert, principal: Principal) throws -> Response {
         var found: IncidentRecord?
         for reference in alert.references {
-            for candidate in [reference.identifier, Self.incidentID(fromCAP: reference.identifier)] {
+            let own = Self.incidentID(fromCAP: reference.identifier)
+            // An identifier another organisation also uses is stored behind the reporter's prefix.
+            for candidate in [reference.identifier, own, "\(principal.organisation):\(own)"] {
                 if let incident = try store.incident(id: candidate),
                     incident.organisation == principal.organisation || principal.can(.admin)
                 {

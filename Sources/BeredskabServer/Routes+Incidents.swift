@@ -77,6 +77,12 @@ extension Routes {
             var request = request
             let (principal, incident, notifications, _) = try visible(request, context, roles: [.responder, .admin])
             let body = try await Self.jsonBody(&request)
+            // Like every other body: a field Beredskab does not know is refused, not ignored.
+            if case .object(let pairs) = body, let unknown = pairs.first(where: { $0.0 != "status" }) {
+                throw APIError(
+                    .unprocessableContent, "the task update is invalid",
+                    problems: [("$.\(unknown.0)", "unknown field; a task update has only \"status\"")])
+            }
             guard case .string(let status)? = body["status"], status == "done" || status == "open" else {
                 throw APIError(
                     .unprocessableContent, "say whether the task is done",

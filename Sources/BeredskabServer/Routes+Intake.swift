@@ -21,6 +21,12 @@ extension Routes {
                 .unsupportedMediaType,
                 "send the report as application/json (docs/report.md) or a CAP 1.2 alert as application/cap+xml")
         }
+        if let declared = request.headers[.contentType] {
+            do { try Self.refuseCharset(declared) } catch {
+                metrics.reportReceived("rejected")
+                throw error
+            }
+        }
         let bytes = try await Self.body(&request, limit: Self.maximumBody)
         let json: JSONValue
         do {
@@ -40,6 +46,20 @@ extension Routes {
         -> Response
     {
         let engine = engine
+        do { try Self.refuseControlCharacters(json) } catch {
+            metrics.reportReceived("rejected")
+            throw error
+        }
+        var json = json
+        var raw = raw
+        if case .string(let id)? = json["id"], case .string(let organisation)? = json["reporter"]?["organisation"] {
+            let scoped = try scopedID(id, organisation: organisation, organisations: engine.roster.organisations.keys)
+            if scoped != id, case .object(var pairs) = json {
+                pairs = pairs.map { $0.0 == "id" ? ("id", .string(scoped)) : $0 }
+                json = .object(pairs)
+                raw = json.prettyText
+            }
+        }
         let report: IncidentReport
         switch IncidentReport.decode(json, rules: engine.rules, roster: engine.roster) {
         case .success(let decoded): report = decoded
@@ -71,9 +91,28 @@ extension Routes {
             let stored = try store.incident(id: incident.id)?.capStatus ?? "actual"
             return Self.json(.ok, Self.summary(incident, status: stored), headers: headers)
         case .idTaken:
+            // Only for an id stored before ids were scoped; says nothing about whose it is.
             metrics.reportReceived("rejected")
-            throw APIError(.conflict, "the id '\(report.id)' is already used by another organisation")
+            throw APIError(
+                .conflict,
+                "the id '\(report.id)' cannot be used; start your ids with '\(report.reporter.organisation):'")
         }
+    }
+
+    /// The organisation an id belongs to: the longest organisation id it starts with, followed by
+    /// ':' or '-' (`fsb:2026-000412`, `natteravnene-20260314-2305`); nil for none.
+    static func owner(ofID id: String, organisations: some Sequence<String>) -> String? {
+        organisations.filter { id.hasPrefix($0 + ":") || id.hasPrefix($0 + "-") }.max { $0.count < $1.count }
+    }
+
+    /// The id a report of `organisation` is stored under, so two organisations never share one:
+    /// the sent id when it belongs to the organisation (``owner(ofID:organisations:)``) or the
+    /// organisation stored it before ids were scoped; otherwise the id behind `<organisation>:`.
+    /// Which ids other organisations use is never looked at.
+    func scopedID(_ id: String, organisation: String, organisations: some Sequence<String>) throws -> String {
+        if Self.owner(ofID: id, organisations: organisations) == organisation { return id }
+        if let stored = try store.incident(id: id), stored.organisation == organisation { return id }
+        return "\(organisation):\(id)"
     }
 
     /// Commits a decoded report with its plan (group commit) and rings the dispatcher.

@@ -114,6 +114,7 @@ extension Routes {
             return page(request, nil, SignInPage(step: .confirm(token: token)))
         }
         router.post("login/:token") { request, context in
+            try refuseCrossSite(request)
             guard
                 case .signedIn(let secret, _) = try store.finishSignIn(
                     token: context.parameters.get("token") ?? "", at: clock())
@@ -132,6 +133,27 @@ extension Routes {
             }
             return Self.redirect("/login", cookies: ["beredskab_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"])
         }
+    }
+
+    /// A 403 for a form posted from another site: the browser's `Sec-Fetch-Site` when it sends one
+    /// (only `same-origin` and `none`, a typed address, pass), else its `Origin`, which must be this
+    /// server (its public address or the `Host` asked for). A sign-in link pressed on another
+    /// site's page would otherwise start a session in the victim's browser (login CSRF).
+    func refuseCrossSite(_ request: Request) throws {
+        let refusal = APIError(.forbidden, "this form may only be sent from Beredskab's own pages")
+        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!]?.lowercased() {
+            guard site == "same-origin" || site == "none" else { throw refusal }
+        }
+        guard let origin = request.headers[HTTPField.Name("Origin")!]?.lowercased() else { return }
+        // The public address's origin: scheme and authority, without a path.
+        let address = options.publicURL.value.lowercased()
+        let start = address.range(of: "://")?.upperBound ?? address.startIndex
+        let own = [
+            String(address[..<(address[start...].firstIndex(of: "/") ?? address.endIndex)]),
+            request.head.authority.map { "http://\($0.lowercased())" },
+            request.head.authority.map { "https://\($0.lowercased())" },
+        ]
+        guard own.contains(origin) else { throw refusal }
     }
 
     // MARK: Reporting and the reporter's status page
@@ -365,7 +387,7 @@ extension Routes {
             guard let n = try store.notification(ackToken: token) else {
                 return page(request, nil, ResponderMessagePage(kind: .unknown))
             }
-            if n.acknowledgedAt == nil && clock() > n.ackExpiresAt {
+            if clock() > n.ackExpiresAt {
                 return page(request, nil, ResponderMessagePage(kind: .expired))
             }
             // Only the tasks of the roles this alert was for, as the page shows them.
@@ -384,7 +406,9 @@ extension Routes {
             return page(request, nil, ResponderMessagePage(kind: .unknown))
         }
         let now = clock()
-        if n.acknowledgedAt == nil && now > n.ackExpiresAt {
+        // Seven days after it was sent a link shows nothing, acknowledged or not: personal details
+        // (§115) must not stay behind a link that may sit in a forwarded mail or an old phone.
+        if now > n.ackExpiresAt {
             return page(request, nil, ResponderMessagePage(kind: .expired))
         }
         let engine = engine

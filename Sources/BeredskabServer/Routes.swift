@@ -72,14 +72,19 @@ public struct Routes: Sendable {
 
     /// A router with every route.
     public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+        // HEAD is answered on every GET route, as GET without the body.
+        let router = Router(options: .autoGenerateHeadEndpoints)
+        let methods = RouteMethods()
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorMiddleware { request, error in errorPage(request, error) })
+        router.add(middleware: MethodNotAllowedMiddleware(routes: methods))
         addOperationRoutes(router)
         addIncidentRoutes(router)
         addAdminRoutes(router)
         addClosureRoutes(router)
         addWebRoutes(router)
+        let routes = router.routes.map { (path: $0.path.description, method: $0.method) }
+        methods.set(routes + routes.filter { $0.method == .get }.map { (path: $0.path, method: .head) })
         return router
     }
 
@@ -177,23 +182,120 @@ public struct Routes: Sendable {
         }
     }
 
-    /// A JSON body: 415 unless sent as JSON, 413 if too large, 400 if not JSON.
+    /// A JSON body: 415 unless sent as UTF-8 JSON, 413 if too large, 400 if not JSON, 422 if a
+    /// string holds a control character (``refuseControlCharacters(_:)``).
     static func jsonBody(_ request: inout Request, limit: Int = maximumSmallBody) async throws -> JSONValue {
-        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
-            throw APIError(.unsupportedMediaType, "send the body as application/json")
+        if let type = request.headers[.contentType] {
+            guard type.lowercased().hasPrefix("application/json") else {
+                throw APIError(.unsupportedMediaType, "send the body as application/json")
+            }
+            try refuseCharset(type)
         }
         let bytes = try await body(&request, limit: limit)
+        let json: JSONValue
         do {
-            return try JSONValue.parse(bytes)
+            json = try JSONValue.parse(bytes)
         } catch {
             throw APIError(.badRequest, "not valid JSON: \(error)", problems: [("$", "not valid JSON: \(error)")])
         }
+        try refuseControlCharacters(json)
+        return json
     }
 
-    /// A form body (`application/x-www-form-urlencoded`): each field's values.
+    /// A 415 for a `charset` parameter other than UTF-8: bodies are read as UTF-8 only, so text
+    /// declared as Latin-1 would be read wrongly rather than refused.
+    static func refuseCharset(_ contentType: String) throws {
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1).map {
+                $0.trimmingCharacters(in: .whitespaces).lowercased()
+            }
+            guard pair.count == 2, pair[0] == "charset" else { continue }
+            let charset = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            guard charset == "utf-8" || charset == "utf8" else {
+                throw APIError(
+                    .unsupportedMediaType, "only UTF-8 is accepted; this body says charset=\(charset)",
+                    problems: [("Content-Type", "send the body as UTF-8, with charset=utf-8 or no charset")])
+            }
+        }
+    }
+
+    /// Keys whose strings are free text, where a line break or a tab is legitimate.
+    static let freeTextKeys: Set<String> = ["description", "text", "reason_text", "label"]
+
+    /// A 422 naming each string (by its JSON path) that holds a control character: U+0000–U+001F,
+    /// U+007F–U+009F, U+2028 and U+2029, except line breaks and tabs in free text (`freeTextKeys`).
+    /// A NUL would cut the stored text and a CR or LF could start a new header in a message.
+    static func refuseControlCharacters(_ json: JSONValue) throws {
+        var problems: [(String, String)] = []
+        func visit(_ value: JSONValue, _ path: String, freeText: Bool) {
+            switch value {
+            case .string(let text):
+                if let scalar = firstControlCharacter(text, freeText: freeText) {
+                    let code = String(scalar.value, radix: 16, uppercase: true)
+                    problems.append(
+                        (
+                            path,
+                            "contains the control character U+\(String(repeating: "0", count: max(0, 4 - code.count)))\(code); "
+                                + (freeText
+                                    ? "only line breaks (LF or CR LF) and tabs are allowed"
+                                    : "control characters are not allowed")
+                        ))
+                }
+            case .array(let items):
+                for (index, item) in items.enumerated() { visit(item, "\(path)[\(index)]", freeText: freeText) }
+            case .object(let pairs):
+                for (key, item) in pairs {
+                    if firstControlCharacter(key, freeText: false) != nil {
+                        problems.append((path, "a key contains a control character"))
+                    }
+                    visit(item, "\(path).\(key)", freeText: freeTextKeys.contains(key))
+                }
+            default: break
+            }
+        }
+        visit(json, "$", freeText: false)
+        guard problems.isEmpty else {
+            throw APIError(
+                .unprocessableContent, "the body contains control characters", problems: problems)
+        }
+    }
+
+    /// The first control character of `text`, allowing line breaks (LF, or CR LF as docs/report.md
+    /// counts them) and tabs in free text.
+    static func firstControlCharacter(_ text: String, freeText: Bool) -> Unicode.Scalar? {
+        let scalars = Array(text.unicodeScalars)
+        for (index, scalar) in scalars.enumerated() {
+            if freeText && (scalar == "\n" || scalar == "\t") { continue }
+            if freeText && scalar == "\r" && index + 1 < scalars.count && scalars[index + 1] == "\n" { continue }
+            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028
+                || scalar.value == 0x2029
+            {
+                return scalar
+            }
+        }
+        return nil
+    }
+
+    /// A form body (`application/x-www-form-urlencoded`): each field's values. A browser sends
+    /// line breaks as CR LF; they become LF. A control character elsewhere is a 422 naming the field.
     static func formBody(_ request: inout Request) async throws -> [String: [String]] {
+        if let type = request.headers[.contentType] { try refuseCharset(type) }
         let bytes = try await body(&request, limit: maximumSmallBody)
-        return Form.parse(String(decoding: bytes, as: UTF8.self))
+        var fields = Form.parse(String(decoding: bytes, as: UTF8.self))
+        var problems: [(String, String)] = []
+        for (name, values) in fields {
+            let normalised = values.map { $0.replacingOccurrences(of: "\r\n", with: "\n") }
+            fields[name] = normalised
+            // The report form's persons are one a line.
+            let freeText = freeTextKeys.contains(name) || name == "persons"
+            if normalised.contains(where: { firstControlCharacter($0, freeText: freeText) != nil }) {
+                problems.append((name, "contains a control character"))
+            }
+        }
+        guard problems.isEmpty else {
+            throw APIError(.unprocessableContent, "the form contains control characters", problems: problems)
+        }
+        return fields
     }
 }
 

@@ -36,8 +36,9 @@ extension SQLiteStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    r.institution, r.from.seconds, r.to?.seconds, r.partial, r.reason.rawValue, r.reasonText,
-                    r.decidedBy,
+                    r.institution, r.from.seconds, r.to?.seconds, r.partial, r.reason.rawValue,
+                    Self.whole(r.reasonText),
+                    Self.whole(r.decidedBy),
                     Self.json(r.incidents), r.vital, Self.json(r.mitigations.map(\.rawValue)), r.nearMiss, at.seconds,
                 ])
             let id = db.lastInsertedRowID

@@ -288,7 +288,7 @@ extension SQLiteStore {
                 sql:
                     "INSERT INTO incident_update (incident_id, at, actor, kind, text, severity) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [
-                    incident, update.at.seconds, update.actor, update.kind.rawValue, update.text,
+                    incident, update.at.seconds, update.actor, update.kind.rawValue, Self.whole(update.text),
                     update.severity?.rawValue,
                 ])
             switch update.kind {

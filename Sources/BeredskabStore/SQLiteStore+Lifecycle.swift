@@ -90,7 +90,7 @@ extension SQLiteStore {
         try db.execute(
             sql: "INSERT INTO incident_update (incident_id, at, actor, kind, text, severity) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [
-                incident, at.seconds, "reporter:\(report.reporter.organisation)", "report", text,
+                incident, at.seconds, "reporter:\(report.reporter.organisation)", "report", Self.whole(text),
                 severity > before ? severity.rawValue : nil,
             ])
         try audit(db, at, "engine", "report-merged", incident, text)

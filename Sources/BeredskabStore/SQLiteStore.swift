@@ -300,6 +300,18 @@ public final class SQLiteStore: IncidentStore {
         }
     }
 
+    /// Text as SQLite keeps it whole. GRDB hands Swift strings to SQLite as C strings
+    /// (`sqlite3_bind_text` with length -1) and reads them back with `String(cString:)`, so
+    /// everything after a U+0000 would be lost without a word: an update "…\u{0} the shooter is
+    /// still armed" would go out without its second half. The API refuses control characters;
+    /// should one come another way, it becomes U+FFFD and the rest of the text is kept.
+    static func whole(_ text: String) -> String {
+        text.contains("\u{0}") ? text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : text
+    }
+
+    /// ``whole(_:)`` for an optional text.
+    static func whole(_ text: String?) -> String? { text.map { whole($0) } }
+
     func insert(_ n: PlannedNotification, kind: String, incident: String, purpose: String, _ db: Database) throws {
         let key = "\(incident)/\(purpose)/\(n.person)"
         let channels = JSONValue.array(
@@ -312,9 +324,9 @@ public final class SQLiteStore: IncidentStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                incident, n.person, n.name, Self.json(n.roles), n.tier.rawValue, channels, n.sendAt.seconds, key,
-                n.message, Self.json(n.guidelines), kind, Self.hash(ackToken(forKey: key)),
-                n.sendAt.seconds + ackValidity, n.details,
+                incident, n.person, Self.whole(n.name), Self.json(n.roles), n.tier.rawValue, channels,
+                n.sendAt.seconds, key, Self.whole(n.message), Self.json(n.guidelines), kind,
+                Self.hash(ackToken(forKey: key)), n.sendAt.seconds + ackValidity, Self.whole(n.details),
             ])
     }
 

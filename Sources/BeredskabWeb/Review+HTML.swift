@@ -52,21 +52,27 @@ extension Review {
             <!doctype html>
             <html lang="da"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>Lukninger \(HTML.escape(from)) – \(HTML.escape(to))</title>
-            <style>
-            body{font-family:"DejaVu Sans",system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#111}
-            h1{margin-bottom:0}.period{color:#444;margin-top:.2rem}
-            .headline{border:3px solid;border-radius:.5rem;padding:.5rem 1rem;margin:1rem 0;display:flex;gap:1rem;align-items:center}
-            .headline.good{border-color:#0a6b2d}.headline.bad{border-color:#a40000}
-            .big{font-size:3rem;font-weight:bold;margin:0}
-            dl{display:grid;grid-template-columns:max-content auto;gap:.3rem 1.5rem}dt{font-weight:bold}dd{margin:0}
-            table{border-collapse:collapse}td,th{border-bottom:1px solid #999;padding:.2rem .8rem;text-align:left}
-            svg text{font-family:"DejaVu Sans",sans-serif;font-size:13px;fill:#111}
-            @media print{body{margin:0;max-width:none}section{break-inside:avoid}}
-            </style></head><body>
+            <style>\(Self.style)</style></head><body>
             \(body)</body></html>
 
             """
     }
+
+    /// The review page's own style sheet, inline so the page stands alone (a saved or printed
+    /// file); the server allows exactly this text by its SHA-256 in `Content-Security-Policy`.
+    public static let style = """
+
+        body{font-family:"DejaVu Sans",system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#111}
+        h1{margin-bottom:0}.period{color:#444;margin-top:.2rem}
+        .headline{border:3px solid;border-radius:.5rem;padding:.5rem 1rem;margin:1rem 0;display:flex;gap:1rem;align-items:center}
+        .headline.good{border-color:#0a6b2d}.headline.bad{border-color:#a40000}
+        .big{font-size:3rem;font-weight:bold;margin:0}
+        dl{display:grid;grid-template-columns:max-content auto;gap:.3rem 1.5rem}dt{font-weight:bold}dd{margin:0}
+        table{border-collapse:collapse}td,th{border-bottom:1px solid #999;padding:.2rem .8rem;text-align:left}
+        svg text{font-family:"DejaVu Sans",sans-serif;font-size:13px;fill:#111}
+        @media print{body{margin:0;max-width:none}section{break-inside:avoid}}
+
+        """
 
     /// Closed hours summed by owning administration.
     func closedHoursByAdministration(_ roster: Roster) -> [String: Double] {

@@ -137,8 +137,9 @@ struct Serve: AsyncParsableCommand {
         defer { hangup.cancel() }
         let dispatching = DispatchTask()
         let app = Application(
-            router: routes.router(),
-            configuration: .init(address: .hostname(host, port: port), serverName: "Beredskab"),
+            router: routes.router(), server: .guarded(settings.connections),
+            configuration: .guarded(
+                .hostname(host, port: port), serverName: "Beredskab", limits: settings.connections),
             onServerRunning: { [settings, options] channel in
                 // Start working the outbox once the real address is known, for the links in messages.
                 let bound = channel.localAddress?.port ?? port

@@ -1,0 +1,181 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
+
+/// How long a client may take and how much of the server it may hold, so that a slow or hostile
+/// client (thousands of half-sent requests) cannot starve everyone else of connections.
+/// Timeouts are real time (seconds), not the server's clock: they guard sockets, not incidents.
+public struct ConnectionLimits: Sendable, Equatable {
+    /// From the connection being opened until its first request's headers are complete.
+    public var headerTimeout: Duration = .seconds(10)
+    /// From a request's headers until its body is complete.
+    public var bodyTimeout: Duration = .seconds(30)
+    /// A kept-alive connection with nothing read or written for this long is closed.
+    public var idleTimeout: Duration = .seconds(60)
+    /// Open connections in all; beyond it the server stops accepting until one closes.
+    public var maximumConnections = 4096
+    /// Open connections from one IP address; a further one is closed at once.
+    public var maximumConnectionsPerClient = 64
+
+    /// The defaults above.
+    public init() {}
+}
+
+/// Open connections per client address, shared by every connection's ``ConnectionGuard``.
+final class ClientConnections: @unchecked Sendable {
+    private let lock = NSLock()
+    private var open: [String: Int] = [:]
+    let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Counts a new connection from `client`; false (and not counted) when it already has `limit`.
+    func admit(_ client: String) -> Bool {
+        lock.withLock {
+            let count = open[client, default: 0]
+            guard count < limit else { return false }
+            open[client] = count + 1
+            return true
+        }
+    }
+
+    /// Forgets a connection `admit` counted.
+    func release(_ client: String) {
+        lock.withLock {
+            let count = open[client, default: 1] - 1
+            open[client] = count > 0 ? count : nil
+        }
+    }
+}
+
+/// Sits between the HTTP/1 decoder and the conversion to HTTP types: closes a connection whose
+/// headers or body do not arrive in time, refuses a client holding too many connections, and
+/// marks an HTTP/1.0 request without keep-alive `Connection: close` so the server closes the
+/// connection after answering it.
+final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+
+    let limits: ConnectionLimits
+    let clients: ClientConnections
+    private var client: String?
+    private var deadline: Scheduled<Void>?
+
+    init(limits: ConnectionLimits, clients: ClientConnections) {
+        self.limits = limits
+        self.clients = clients
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
+        guard clients.admit(address) else {
+            context.close(promise: nil)
+            return
+        }
+        client = address
+        arm(context, limits.headerTimeout)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        deadline = nil
+        if let client { clients.release(client) }
+        client = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        deadline = nil
+        if let client { clients.release(client) }
+        client = nil
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(var head):
+            // The body must follow in time; waiting for the next request is the idle timeout's.
+            arm(context, limits.bodyTimeout)
+            if head.version.major == 1, head.version.minor == 0, !head.isKeepAlive {
+                head.headers.replaceOrAdd(name: "connection", value: "close")
+            }
+            context.fireChannelRead(wrapInboundOut(.head(head)))
+        case .body:
+            context.fireChannelRead(data)
+        case .end:
+            deadline?.cancel()
+            deadline = nil
+            context.fireChannelRead(data)
+        }
+    }
+
+    private func arm(_ context: ChannelHandlerContext, _ timeout: Duration) {
+        deadline?.cancel()
+        let channel = context.channel
+        deadline = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout.nanoseconds))) {
+            channel.close(promise: nil)
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds.
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
+
+/// HTTP/1.1 as Hummingbird's own `HTTP1Channel` sets it up, with a ``ConnectionGuard`` and an
+/// idle timeout.
+struct GuardedHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
+    typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
+
+    let responder: HTTPChannelHandler.Responder
+    let limits: ConnectionLimits
+    let clients: ClientConnections
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
+                withEncoderConfiguration: .init(), withDecoderLimitConfiguration: .init())
+            try channel.pipeline.syncOperations.addHandler(ConnectionGuard(limits: limits, clients: clients))
+            try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+            try channel.pipeline.syncOperations.addHandler(
+                HTTPConnectionStateHandler(idleTimeout: limits.idleTimeout, logger: logger))
+            return try NIOAsyncChannel(
+                wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
+        }
+    }
+
+    func handle(value asyncChannel: Value, logger: Logger) async {
+        await handleHTTP(asyncChannel: asyncChannel, logger: logger)
+    }
+}
+
+extension HTTPServerBuilder {
+    /// HTTP/1.1 with Beredskab's ``ConnectionLimits``: header, body and idle timeouts and a limit
+    /// of connections per client address (the total is `ApplicationConfiguration`'s).
+    public static func guarded(_ limits: ConnectionLimits) -> HTTPServerBuilder {
+        let clients = ClientConnections(limit: limits.maximumConnectionsPerClient)
+        return .init { responder in GuardedHTTP1Channel(responder: responder, limits: limits, clients: clients) }
+    }
+}
+
+extension ApplicationConfiguration {
+    /// Listens on `address` with an accept queue of 4096, accepting at most
+    /// `limits.maximumConnections` connections at a time.
+    public static func guarded(_ address: BindAddress, serverName: String, limits: ConnectionLimits) -> Self {
+        // A deeper accept queue than Hummingbird's 256, so that a flood of connections does not
+        // make the kernel drop the SYN of an honest one (a second's retransmit for /healthz).
+        .init(
+            address: address, serverName: serverName, backlog: 4096,
+            availableConnectionsDelegate: MaximumAvailableConnections(limits.maximumConnections))
+    }
+}
