@@ -120,7 +120,14 @@ public struct PlannedEscalation: Sendable, Equatable {
 
 /// Something the duty officer must see.
 public struct PlanProblem: Sendable, Equatable {
-    /// `unplaced`, `nobody-on-duty`, `no-channel`, `no-key-persons`, `no-leader`.
+    /// `unplaced`, `nobody-on-duty`, `no-channel`, `no-key-persons`, `no-leader`, or `cap` (how a CAP
+    /// alert was read other than as written).
     public var kind: String
     public var message: String
+
+    /// Creates a problem.
+    public init(kind: String, message: String) {
+        self.kind = kind
+        self.message = message
+    }
 }

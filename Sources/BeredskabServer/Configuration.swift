@@ -1,5 +1,6 @@
 import BeredskabDelivery
 import BeredskabEngine
+import BeredskabRules
 import Foundation
 
 /// The server's transports and settings: a JSON file (`serve --config`), with secrets and the
@@ -29,6 +30,8 @@ public struct ServerConfiguration: Sendable {
     public var publicURL: String?
     /// Rule roles whose holders are reviewers when signed in to the web.
     public var reviewerRoles: Set<String> = ["okf-sikker-by", "hotspotchef"]
+    /// What a CAP `<severity>Unknown</severity>` becomes (`cap.unknown_severity`; default moderate).
+    public var capUnknownSeverity: IncidentSeverity = .moderate
     /// Timeouts and connection limits of the HTTP server (`http` in the file).
     public var connections = ConnectionLimits()
 
@@ -134,6 +137,14 @@ public struct ServerConfiguration: Sendable {
         c.connections.maximumConnections = count(http?["max_connections"], "$.http.max_connections", default: 4096)
         c.connections.maximumConnectionsPerClient = count(
             http?["max_connections_per_client"], "$.http.max_connections_per_client", default: 64)
+        if let value = json?["cap"]?["unknown_severity"] {
+            if case .string(let name) = value, let severity = IncidentSeverity(rawValue: name) {
+                c.capUnknownSeverity = severity
+            } else {
+                problems.append(
+                    ReportProblem("$.cap.unknown_severity", "must be one of minor, moderate, severe, extreme"))
+            }
+        }
         if let roles = json?["reviewer_roles"] {
             if case .array(let items) = roles {
                 c.reviewerRoles = Set(items.compactMap { if case .string(let s) = $0 { s } else { nil } })

@@ -13,7 +13,10 @@ extension Routes {
     func capIntake(_ bytes: [UInt8], principal: Principal) async throws -> Response {
         let engine = engine
         let alert: CAPAlert
-        switch CAPAlert.parse(bytes, organisation: principal.organisation, rules: engine.rules) {
+        switch CAPAlert.parse(
+            bytes, organisation: principal.organisation, rules: engine.rules,
+            unknownSeverity: options.capUnknownSeverity)
+        {
         case .success(let parsed): alert = parsed
         case .failure(let error):
             metrics.reportReceived("rejected")
@@ -26,8 +29,18 @@ extension Routes {
             guard let report = alert.report else {
                 throw APIError(.unprocessableContent, "the alert has no info block to report")
             }
+            // One of our own exports (`beredskab-<id>`) posted back is that incident, not a new one.
+            if alert.identifier.hasPrefix("beredskab-"),
+                let incident = try ownIncident(identifier: alert.identifier, principal: principal)
+            {
+                metrics.reportReceived("replayed")
+                var headers = HTTPFields()
+                headers[HTTPField.Name("Idempotent-Replayed")!] = "true"
+                return Self.json(
+                    .ok, try incidentJSON(incident, tier: .situation, principal: principal), headers: headers)
+            }
             return try await accept(
-                report, raw: report.prettyText, principal: principal, status: alert.status.rawValue)
+                report, raw: report.prettyText, principal: principal, status: alert.status.rawValue, notes: alert.notes)
         case .update, .cancel:
             // A Test or Exercise message must never change what happens to a real incident.
             guard alert.status == .actual else {
@@ -37,7 +50,7 @@ extension Routes {
                     "only Actual Update and Cancel messages change incidents; this \(alert.status.rawValue.capitalized) message changes nothing",
                     problems: [("/alert/status", "is \(alert.status.rawValue.capitalized), not Actual")])
             }
-            return try capUpdate(alert, principal: principal)
+            return try await capUpdate(alert, principal: principal)
         case .ack, .error:
             metrics.reportReceived("rejected")
             throw APIError(
@@ -48,50 +61,93 @@ extension Routes {
     }
 
     /// An Update (new severity or description) or a Cancel (the all clear) of a referenced incident.
-    func capUpdate(_ alert: CAPAlert, principal: Principal) throws -> Response {
-        var found: IncidentRecord?
+    func capUpdate(_ alert: CAPAlert, principal: Principal) async throws -> Response {
+        // Every referenced incident of the sender's is acted on, each once (a merged report's
+        // incident counts as the incident it was merged into); the rest are named in the answer.
+        var targets: [IncidentRecord] = []
+        var notFound: [String] = []
         for reference in alert.references {
-            let own = Self.incidentID(fromCAP: reference.identifier)
-            // An identifier another organisation also uses is stored behind the reporter's prefix.
-            for candidate in [reference.identifier, own, "\(principal.organisation):\(own)"] {
-                if let incident = try store.incident(id: candidate),
-                    incident.organisation == principal.organisation || principal.can(.admin)
+            guard let incident = try ownIncident(identifier: reference.identifier, principal: principal) else {
+                notFound.append("\(reference.sender),\(reference.identifier),\(Copenhagen.format(reference.sent))")
+                continue
+            }
+            let target = try followMerge(incident)
+            if !targets.contains(where: { $0.id == target.id }) { targets.append(target) }
+        }
+        guard !targets.isEmpty else {
+            // A receiver that joins a feed in the middle has not seen the original Alert: an Update
+            // is then a report of its own, keeping its references in the plan's problems.
+            if alert.messageType == .update, let report = alert.report {
+                let note =
+                    "CAP Update \(alert.identifier) refers to alerts not seen here (\(notFound.joined(separator: " "))); "
+                    + "taken as a report of its own"
+                return try await accept(
+                    report, raw: report.prettyText, principal: principal, status: alert.status.rawValue,
+                    notes: alert.notes + [note])
+            }
+            metrics.reportReceived("rejected")
+            throw APIError(
+                .unprocessableContent,
+                "the Cancel refers to no incident of yours: none of its \(notFound.count) references was reported with your token",
+                problems: notFound.map {
+                    (
+                        "/alert/references",
+                        "'\($0)' names no incident of yours; a reference is the original alert's sender,identifier,sent"
+                    )
+                })
+        }
+        let now = clock()
+        for incident in targets {
+            if alert.messageType == .cancel {
+                guard incident.closedAt == nil else { continue }
+                try addUpdate(
+                    IncidentUpdate(
+                        at: now, actor: principal.actor, kind: .allClear, text: "CAP Cancel \(alert.identifier)"),
+                    to: incident)
+            } else if let report = alert.report {
+                if case .string(let name)? = report["severity"], let severity = IncidentSeverity(rawValue: name),
+                    severity != incident.severity
                 {
-                    found = incident
+                    try addUpdate(
+                        IncidentUpdate(
+                            at: now, actor: principal.actor, kind: .severity, text: "CAP Update \(alert.identifier)",
+                            severity: severity),
+                        to: incident)
+                }
+                if case .string(let text)? = report["description"] {
+                    try addUpdate(
+                        IncidentUpdate(at: now, actor: principal.actor, kind: .information, text: text), to: incident)
                 }
             }
         }
-        guard let reported = found else {
-            metrics.reportReceived("rejected")
-            throw APIError(
-                .unprocessableContent, "the \(alert.messageType.rawValue) refers to no incident of yours",
-                problems: [("/alert/references", "name the original alert as sender,identifier,sent")])
-        }
-        let incident = try followMerge(reported)
-        let now = clock()
-        if alert.messageType == .cancel {
-            try addUpdate(
-                IncidentUpdate(
-                    at: now, actor: principal.actor, kind: .allClear, text: "CAP Cancel \(alert.identifier)"),
-                to: reported)
-        } else if let report = alert.report {
-            if case .string(let name)? = report["severity"], let severity = IncidentSeverity(rawValue: name),
-                severity != incident.severity
-            {
-                try addUpdate(
-                    IncidentUpdate(
-                        at: now, actor: principal.actor, kind: .severity, text: "CAP Update \(alert.identifier)",
-                        severity: severity),
-                    to: reported)
-            }
-            if case .string(let text)? = report["description"] {
-                try addUpdate(
-                    IncidentUpdate(at: now, actor: principal.actor, kind: .information, text: text), to: reported)
-            }
-        }
         metrics.reportReceived("updated")
-        let updated = try store.incident(id: incident.id) ?? incident
-        return Self.json(.ok, try incidentJSON(updated, tier: .situation, principal: principal))
+        let first = try store.incident(id: targets[0].id) ?? targets[0]
+        guard case .object(var pairs) = try incidentJSON(first, tier: .situation, principal: principal) else {
+            return Self.json(.ok, try incidentJSON(first, tier: .situation, principal: principal))
+        }
+        pairs.append(
+            (
+                "cap_references",
+                .object([
+                    ("updated", .array(targets.map { .string($0.id) })),
+                    ("not_found", .array(notFound.map(JSONValue.string))),
+                ])
+            ))
+        return Self.json(.ok, .object(pairs))
+    }
+
+    /// The sender's incident a CAP identifier names: the identifier itself, our own export's
+    /// `beredskab-<id>`, or the id behind the sender's prefix (ids are scoped by organisation).
+    func ownIncident(identifier: String, principal: Principal) throws -> IncidentRecord? {
+        let own = Self.incidentID(fromCAP: identifier)
+        for candidate in [identifier, own, "\(principal.organisation):\(own)"] {
+            if let incident = try store.incident(id: candidate),
+                incident.organisation == principal.organisation || principal.can(.admin)
+            {
+                return incident
+            }
+        }
+        return nil
     }
 
     /// Our alerts are `beredskab-<id>`; a reference to one of them names that incident.

@@ -41,7 +41,7 @@ extension Routes {
     /// Decodes, checks and durably accepts a report; the answer is the plan summary.
     /// `status` is CAP's for a report from a CAP alert: only `actual` (every JSON report) alerts anyone.
     func accept(
-        _ json: JSONValue, raw: String, principal: Principal, status: String = "actual"
+        _ json: JSONValue, raw: String, principal: Principal, status: String = "actual", notes: [String] = []
     ) async throws
         -> Response
     {
@@ -77,7 +77,7 @@ extension Routes {
             )
         }
         let outcome = try await acceptReport(
-            report, raw: raw, organisation: report.reporter.organisation, status: status)
+            report, raw: raw, organisation: report.reporter.organisation, status: status, notes: notes)
         switch outcome {
         case .accepted(let incident):
             metrics.reportReceived(status == "actual" ? "accepted" : "recorded")
@@ -116,15 +116,20 @@ extension Routes {
     }
 
     /// Commits a decoded report with its plan (group commit) and rings the dispatcher.
+    /// `notes` (how a CAP alert was read) join the plan's problems, kind `cap`.
     func acceptReport(
-        _ report: IncidentReport, raw: String, organisation: String, status: String = "actual"
+        _ report: IncidentReport, raw: String, organisation: String, status: String = "actual", notes: [String] = []
     ) async throws -> AcceptOutcome {
         let now = clock()
         let engine = engine
         var request =
             AcceptRequest(
                 report: report, raw: raw, organisation: organisation, at: now,
-                plan: { history in engine.evaluate(report, history: history, at: now) },
+                plan: { history in
+                    var plan = engine.evaluate(report, history: history, at: now)
+                    plan.problems += notes.map { PlanProblem(kind: "cap", message: $0) }
+                    return plan
+                },
                 watchRequest: { institution, watch, incident in
                     Self.watchRequest(engine, institution, watch, incident: incident, at: now)
                 },

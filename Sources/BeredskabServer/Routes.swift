@@ -1,4 +1,5 @@
 import BeredskabEngine
+import BeredskabRules
 import BeredskabStore
 import BeredskabTime
 import Foundation
@@ -40,6 +41,8 @@ public struct Routes: Sendable {
         /// Requests per token: burst and steady rate per second.
         public var rateBurst = 200
         public var ratePerSecond = 10.0
+        /// What a CAP `<severity>Unknown</severity>` becomes (`cap.unknown_severity`, docs/cap.md).
+        public var capUnknownSeverity: IncidentSeverity = .moderate
 
         /// Default options.
         public init() {}

@@ -129,6 +129,7 @@ struct Serve: AsyncParsableCommand {
         let metrics = ServerMetrics()
         var options = Routes.Options()
         options.reviewerRoles = settings.reviewerRoles
+        options.capUnknownSeverity = settings.capUnknownSeverity
         options.transport = transport
         options.publicURL = PublicURL(settings.publicURL ?? "http://\(host):\(port)")
         let routes = Routes(

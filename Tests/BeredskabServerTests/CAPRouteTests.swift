@@ -51,10 +51,87 @@ import Testing
         #expect(cancelled.status == 200, "\(cancelled.text)")
         #expect(cancelled.json["status"] == .string("closed"))
 
-        // Another organisation cannot update or cancel it.
+        // Another organisation cannot update or cancel it: its Update is a report of its own, its
+        // Cancel is refused, and the police incident is untouched.
+        let before = try fixture.store.updates(incident: "politi-2026-004711").count
         let foreign = try await fixture.call(
             .post, "/api/v1/incidents", as: "reporter", body: update, type: "application/cap+xml")
-        #expect(foreign.status == 422)
+        #expect(foreign.status == 201, "\(foreign.text)")
+        #expect(foreign.json["incident"] != .string("politi-2026-004711"))
+        let foreignCancel = try await fixture.call(
+            .post, "/api/v1/incidents", as: "reporter",
+            body: cancel.replacing(pattern, with: "<references>\(references)</references>"), type: "application/cap+xml"
+        )
+        #expect(foreignCancel.status == 422)
+        #expect(foreignCancel.text.contains("names no incident of yours"), "\(foreignCancel.text)")
+        #expect(try fixture.store.updates(incident: "politi-2026-004711").count == before)
+    }
+
+    /// A Cancel naming several alerts closes each of the sender's incidents and says which
+    /// references it did not find; an Update of an alert never seen is a report of its own.
+    @Test func aCancelActsOnEveryReferenceAndAnUnknownUpdateIsAReport() async throws {
+        var fixture = try APIFixture()
+        fixture.tokens["police"] = try fixture.store.createToken(
+            organisation: "politi", role: .reporter, person: nil, label: "", actor: "t", at: APIFixture.at
+        ).secret
+        let alert = try Self.fixture("alert-geocode.xml")
+        // Two days apart, so the second is an incident of its own, not a duplicate of the first.
+        for (id, onset) in [("politi-2026-004711", "2026-11-21"), ("politi-2026-004712", "2026-11-19")] {
+            let created = try await fixture.call(
+                .post, "/api/v1/incidents", as: "police",
+                body: alert.replacingOccurrences(of: "politi-2026-004711</identifier>", with: "\(id)</identifier>")
+                    .replacingOccurrences(of: "<onset>2026-11-21", with: "<onset>\(onset)"),
+                type: "application/cap+xml")
+            #expect(created.status == 201 && created.json["merged_into"] == .null, "\(created.text)")
+        }
+        let references = [
+            "vagtcentral@politi.example,politi-2026-004711,2026-11-21T22:15:00+01:00",
+            "vagtcentral@politi.example,politi-2026-009999,2026-11-21T22:15:00+01:00",
+            "vagtcentral@politi.example,politi-2026-004712,2026-11-21T22:16:00+01:00",
+        ]
+        let cancel = try Self.fixture("cancel.xml").replacing(
+            try Regex("<references>[^<]*</references>"),
+            with: "<references>\(references.joined(separator: " "))</references>")
+        let cancelled = try await fixture.call(
+            .post, "/api/v1/incidents", as: "police", body: cancel, type: "application/cap+xml")
+        #expect(cancelled.status == 200, "\(cancelled.text)")
+        #expect(
+            cancelled.json["cap_references"]?["updated"]
+                == .array([.string("politi-2026-004711"), .string("politi-2026-004712")]))
+        #expect(cancelled.json["cap_references"]?["not_found"] == .array([.string(references[1])]))
+        for id in ["politi-2026-004711", "politi-2026-004712"] {
+            #expect(try fixture.store.incident(id: id)?.closedAt != nil, "\(id) is still open")
+        }
+
+        // A receiver that joined the feed late: the Update of an alert it never saw is a report.
+        let update = try Self.fixture("update.xml").replacingOccurrences(
+            of: "politi-2026-004711,", with: "politi-2026-007777,")
+        let joined = try await fixture.call(
+            .post, "/api/v1/incidents", as: "police", body: update, type: "application/cap+xml")
+        #expect(joined.status == 201, "\(joined.text)")
+        let id = try #require(joined.json["incident"].flatMap { if case .string(let s) = $0 { s } else { nil } })
+        let plan = try #require(try fixture.store.incident(id: id)).planJSON
+        #expect(plan.contains("politi-2026-007777") && plan.contains("taken as a report of its own"), "\(plan)")
+    }
+
+    /// One of our own exports posted back is that incident, not a new one.
+    @Test func anExportedAlertPostedBackIsRecognised() async throws {
+        var fixture = try APIFixture()
+        fixture.tokens["police"] = try fixture.store.createToken(
+            organisation: "politi", role: .reporter, person: nil, label: "", actor: "t", at: APIFixture.at
+        ).secret
+        let created = try await fixture.call(
+            .post, "/api/v1/incidents", as: "police", body: try Self.fixture("alert-geocode.xml"),
+            type: "application/cap+xml")
+        #expect(created.status == 201)
+        let exported = try await fixture.call(.get, "/api/v1/incidents/politi-2026-004711/cap", as: "police")
+        #expect(exported.text.contains("<identifier>beredskab-politi-2026-004711</identifier>"), "\(exported.text)")
+        let again = try await fixture.call(
+            .post, "/api/v1/incidents", as: "police", body: exported.text, type: "application/cap+xml")
+        #expect(again.status == 200, "\(again.text)")
+        #expect(again.json["id"] == .string("politi-2026-004711"))
+        #expect(try fixture.store.incident(id: "politi:beredskab-politi-2026-004711") == nil)
+        #expect(try fixture.store.incident(id: "beredskab-politi-2026-004711") == nil)
     }
 
     @Test func invalidCAPIsA400OrA422WithTheProblems() async throws {
@@ -76,8 +153,12 @@ import Testing
             .post, "/api/v1/incidents", as: "reporter",
             body: try Self.fixture("alert-geocode.xml", replacing: [("<severity>Severe", "<severity>Unknown")]),
             type: "application/cap+xml")
-        #expect(unknownSeverity.status == 422)
-        #expect(unknownSeverity.text.contains("/alert/info[1]/severity"))
+        // Unknown is taken as the configured default and noted in the plan.
+        #expect(unknownSeverity.status == 201, "\(unknownSeverity.text)")
+        let id = try #require(
+            unknownSeverity.json["incident"].flatMap { if case .string(let s) = $0 { s } else { nil } })
+        let plan = try #require(try fixture.store.incident(id: id)?.planJSON)
+        #expect(plan.contains("\"cap\"") && plan.contains("Unknown was taken as moderate"), "\(plan)")
     }
 
     @Test func anIncidentAsCAPValidatesAgainstTheOASISSchemaAndHasNoPersonalDetails() async throws {

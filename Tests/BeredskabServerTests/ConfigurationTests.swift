@@ -26,4 +26,14 @@ import Testing
         }
         #expect(invalid.problems.map(\.path) == ["$.sms.max_segments"])
     }
+
+    @Test func capUnknownSeverityDefaultsToModerateAndIsRead() throws {
+        #expect(try Self.read("{}").get().capUnknownSeverity == .moderate)
+        #expect(try Self.read(#"{"cap": {"unknown_severity": "severe"}}"#).get().capUnknownSeverity == .severe)
+        guard case .failure(let invalid) = Self.read(#"{"cap": {"unknown_severity": "Unknown"}}"#) else {
+            Issue.record("a severity that is not ours was taken")
+            return
+        }
+        #expect(invalid.problems.map(\.path) == ["$.cap.unknown_severity"])
+    }
 }
