@@ -323,7 +323,8 @@ import Testing
         let text = String(repeating: "x", count: 3000)
         #expect(
             Self.problems(Self.alert(info: "<description>\(text)</description><instruction>\(text)</instruction>"))
-                .first?.hasPrefix("/alert/info[1]/description: description (or headline) and instruction together") == true)
+                .first?.hasPrefix("/alert/info[1]/description: description (or headline) and instruction together")
+                == true)
     }
 
     @Test func doctypesAreRefusedBeforeParsing() throws {
