@@ -29,8 +29,8 @@ struct CAPReader {
             let found = root.namespace.map { " in namespace \($0)" } ?? " in no namespace"
             problem(
                 "/\(root.name)",
-                "not a CAP 1.2 alert: the root element must be 'alert' in namespace \(CAP.namespace), not '\(root.name)'"
-                    + found)
+                "not a CAP 1.2 alert: " + (Self.recognised(root).map { $0 + "; " } ?? "")
+                    + "the root element must be 'alert' in namespace \(CAP.namespace), not '\(root.name)'" + found)
             return nil
         }
         problems += CAPSchema.check(alert: root)
@@ -77,6 +77,26 @@ struct CAPReader {
             references: references, language: language, report: report)
         alert.notes = notes
         return alert
+    }
+
+    /// What a root that is not a CAP 1.2 alert is, when it is something alerting systems send: an
+    /// older CAP version, or a wrapper around alerts (Atom, RSS, EDXL-DE).
+    static func recognised(_ root: XMLElementTree) -> String? {
+        let namespace = root.namespace ?? ""
+        switch (root.name, namespace) {
+        case ("alert", "urn:oasis:names:tc:emergency:cap:1.1"):
+            return "this is a CAP 1.1 alert; Beredskab takes CAP 1.2 only (send it as 1.2)"
+        case ("alert", "http://www.incident.com/cap/1.0"), ("alert", "urn:oasis:names:tc:emergency:cap:1.0"):
+            return "this is a CAP 1.0 alert; Beredskab takes CAP 1.2 only (send it as 1.2)"
+        case ("feed", "http://www.w3.org/2005/Atom"):
+            return "this is an Atom feed; post each entry's CAP 1.2 alert on its own"
+        case ("rss", _):
+            return "this is an RSS feed; post each item's CAP 1.2 alert on its own"
+        case ("EDXLDistribution", _):
+            return "this is an EDXL-DE envelope; post the CAP 1.2 alert from its contentObject on its own"
+        default:
+            return nil
+        }
     }
 
     /// The info block to read: the first in Danish (`da`, `da-DK`), else the first.
