@@ -25,6 +25,8 @@ private struct RosterBuilder {
     var persons = SymbolTable<PersonSyntax>(kind: "person")
     var rotaIDs = SymbolTable<Span>(kind: "rota")
     var institutions = SymbolTable<Institution>(kind: "institution")
+    /// The roles each person holds, so adding a holder is not a search through all of a role's holders.
+    var held: [String: Set<String>] = [:]
 
     init(rules: RuleSet) {
         self.rules = rules
@@ -86,7 +88,7 @@ private struct RosterBuilder {
     }
 
     mutating func addHolder(_ person: String, of role: String) {
-        if !roster.holders[role, default: []].contains(person) { roster.holders[role, default: []].append(person) }
+        if held[person, default: []].insert(role).inserted { roster.holders[role, default: []].append(person) }
     }
 
     mutating func buildPerson(_ syntax: PersonSyntax) {
@@ -257,7 +259,7 @@ private struct RosterBuilder {
         }
         // The substitute takes over every role of the absent person, so §115 applies to them too.
         if let absent = roster.persons[syntax.absent.value], roster.persons[syntax.substitute.value] != nil {
-            let roles = roster.holders.filter { $0.value.contains(absent.id.value) }.keys.sorted()
+            let roles = held[absent.id.value, default: []].sorted()
             for role in roles {
                 checkAuthority(person: syntax.substitute, role: Name(role, syntax.substitute.span), how: "would cover")
             }
