@@ -45,7 +45,7 @@ import Testing
 
     @Test func fiveThousandUnknownParents() {
         var text = ""
-        for index in 0..<5_000 { text += "area a\(index) \"A\" { within b\(index) }\n" }
+        for index in 0..<5_000 { text += "area a\(index) \"A\" { within a\(index + 1)y }\n" }
         let result = check([("a.rules", text)])
         let unknown = Self.errors(result, containing: "unknown area")
         #expect(unknown.count == 5_000)
