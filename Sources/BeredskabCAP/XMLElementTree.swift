@@ -112,6 +112,11 @@ struct XMLElementTree: Sendable {
                 guard let close = find(Array(end.utf8), in: bytes, from: index + start.utf8.count) else {
                     return nil  // unfinished: the parser says so
                 }
+                // FoundationXML reads a processing instruction's data as a C string, which is NULL when
+                // there is none: `<?target?>` crashed the process (found by scripts/fuzz cap).
+                if start == "<?", !hasData(bytes[(index + 2)..<close]) {
+                    return at(index, "a processing instruction needs data after its target, as in <?target data?>")
+                }
                 index = close + end.utf8.count
                 break
             }
@@ -182,6 +187,13 @@ struct XMLElementTree: Sendable {
         }
         if colons > 1 || afterColon { return .some("a name may hold one ':', between a prefix and a local name") }
         return .some(nil)
+    }
+
+    /// Whether the inside of a processing instruction has a target, white space and then data.
+    static func hasData(_ inside: ArraySlice<UInt8>) -> Bool {
+        guard let space = inside.firstIndex(where: { [32, 9, 10, 13].contains($0) }), space > inside.startIndex
+        else { return false }
+        return inside[space...].contains { ![32, 9, 10, 13].contains($0) }
     }
 
     /// The offset of the first occurrence of `needle` in `bytes` at or after `from`.

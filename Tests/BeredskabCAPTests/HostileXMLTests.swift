@@ -41,6 +41,12 @@ import Testing
         #expect(Self.malformed(bytes)?.message.contains("is not UTF-8") == true)
     }
 
+    @Test(arguments: ["<?x?><a/>", "<a><?x ?></a>", "<?x\n?><a/>", "<?ergency:c?>xmldi"])
+    func processingInstructionsWithoutDataAreRefused(_ text: String) {
+        // FoundationXML read the missing data as a C string from NULL (found by scripts/fuzz cap).
+        #expect(Self.malformed(Array(text.utf8))?.message.contains("processing instruction needs data") == true)
+    }
+
     @Test func badNamesAreRefused() {
         #expect(Self.malformed(Array("<a$b/>".utf8))?.message.contains("a name may hold") == true)
         #expect(Self.malformed(Array("<a:b:c/>".utf8))?.message.contains("one ':'") == true)
