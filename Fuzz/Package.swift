@@ -1,16 +1,15 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// libFuzzer targets, one per parser that faces untrusted input. Built only by scripts/fuzz, with
-// -sanitize=fuzzer,address; the main package never builds them (its replay test runs the same entries).
-let targets = ["rules", "roster", "report", "cap"]
-
+// Builds the fuzz entry points of the main package with -sanitize=fuzzer,address, apart from the normal
+// build (in Fuzz/.build). scripts/fuzz links each libFuzzer target (Targets/fuzz-*/Fuzz.swift) against
+// them with swiftc: a SwiftPM executable would bring its own `main`, and libFuzzer must bring its own.
 let package = Package(
     name: "BeredskabFuzzers",
     dependencies: [.package(name: "Beredskab", path: "..")],
-    targets: targets.map { name in
-        .executableTarget(
-            name: "fuzz-\(name)", dependencies: [.product(name: "BeredskabFuzz", package: "Beredskab")],
-            path: "Targets/fuzz-\(name)", swiftSettings: [.unsafeFlags(["-parse-as-library"])])
-    }
+    targets: [
+        .target(
+            name: "FuzzDependencies", dependencies: [.product(name: "BeredskabFuzz", package: "Beredskab")],
+            path: "Dependencies")
+    ]
 )
