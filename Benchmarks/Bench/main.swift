@@ -8,6 +8,7 @@ import Foundation
 //           for 100, 1,000 and 10,000 guidelines (or --guidelines N) with 5,000 persons.
 // `delivery`: the server and a webhook receiver on loopback: report → webhook latency, intake
 //           throughput with durable commits, and a fan-out of 1,000 webhooks.
+// `hostile`: check and render the generated files that crashed or stalled the checker (issue 15).
 
 var mode = "all"
 var options: [String: Int] = ["persons": 5_000, "runs": 7, "reports": 2_000]
@@ -20,7 +21,7 @@ while let flag = arguments.popFirst() {
     let key = String(flag.dropFirst(2))
     guard flag.hasPrefix("--"), ["guidelines", "persons", "runs", "reports"].contains(key),
         let value = arguments.popFirst().flatMap(Int.init), value > 0,
-        ["check", "engine", "delivery", "all"].contains(mode)
+        ["check", "engine", "delivery", "hostile", "all"].contains(mode)
     else {
         FileHandle.standardError.write(
             Data(
@@ -53,5 +54,8 @@ if mode == "engine" || mode == "all" {
 }
 if mode == "delivery" || mode == "all" {
     ok = await runDeliveryBenchmark(reports: min(options["reports"]!, 1000)) && ok
+}
+if mode == "hostile" {
+    ok = runHostileBenchmark() && ok
 }
 exit(ok ? 0 : 1)
