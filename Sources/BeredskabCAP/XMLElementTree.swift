@@ -54,6 +54,8 @@ struct XMLElementTree: Sendable {
 
     /// The most bytes a document may have (1 MiB); a CAP alert is a few kilobytes.
     static let maximumBytes = 1 << 20
+    /// The most processing instructions (`<?…?>`, the XML declaration included) a document may have.
+    static let maximumInstructions = 8
     /// The most levels elements may nest; CAP 1.2 needs five (alert, info, area, geocode, value).
     static let maximumDepth = 32
 
@@ -64,7 +66,8 @@ struct XMLElementTree: Sendable {
     /// that are not valid UTF-8 (RFC 3629: no overlong forms, surrogates or code points past U+10FFFF);
     /// any markup declaration (`<!DOCTYPE`, `<!ENTITY`, `<!ELEMENT`, `<!ATTLIST`, `<!NOTATION`) anywhere;
     /// element and attribute names that are not XML names (with at most one `:` between a prefix and a
-    /// local name); and elements nested deeper than `maximumDepth`.
+    /// local name); elements nested deeper than `maximumDepth`; and a processing instruction without data
+    /// or more than `maximumInstructions` of them.
     static func screen(_ bytes: [UInt8]) -> SyntaxError? {
         func at(_ offset: Int, _ message: String) -> SyntaxError {
             let line = 1 + bytes[..<offset].count { $0 == 10 }
@@ -102,6 +105,24 @@ struct XMLElementTree: Sendable {
                 return at(found, "a document type or entity declaration (\(declaration)) is not allowed")
             }
         }
+        // FoundationXML reads a processing instruction's data as a C string, which is NULL when there is
+        // none: `<?target?>` crashed the process (found by scripts/fuzz cap). Every `<?` is checked, not
+        // only those the walk below sees as markup, as libxml2 may recover from an error and read on
+        // where the walk would not.
+        var question = 0
+        var instructions = 0
+        while let found = find(Array("<?".utf8), in: bytes, from: question) {
+            // A document has one or two; the bound keeps this linear however many `<?` there are.
+            instructions += 1
+            if instructions > maximumInstructions {
+                return at(found, "more than \(maximumInstructions) processing instructions")
+            }
+            guard let close = find(Array("?>".utf8), in: bytes, from: found + 2), hasData(bytes[(found + 2)..<close])
+            else {
+                return at(found, "a processing instruction needs data after its target, as in <?target data?>")
+            }
+            question = found + 2
+        }
         // Walk the markup: names and depth. Text, comments, CDATA and processing instructions are skipped.
         var depth = 0
         while let open = bytes[index...].firstIndex(of: UInt8(ascii: "<")) {
@@ -111,11 +132,6 @@ struct XMLElementTree: Sendable {
             where rest.starts(with: Array(start.utf8)) {
                 guard let close = find(Array(end.utf8), in: bytes, from: index + start.utf8.count) else {
                     return nil  // unfinished: the parser says so
-                }
-                // FoundationXML reads a processing instruction's data as a C string, which is NULL when
-                // there is none: `<?target?>` crashed the process (found by scripts/fuzz cap).
-                if start == "<?", !hasData(bytes[(index + 2)..<close]) {
-                    return at(index, "a processing instruction needs data after its target, as in <?target data?>")
                 }
                 index = close + end.utf8.count
                 break
