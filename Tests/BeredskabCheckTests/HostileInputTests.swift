@@ -82,4 +82,20 @@ import Testing
         let first = result.diagnostics.first.map { $0.rendered(in: result.sources) } ?? ""
         #expect(first.utf8.count < 2000)
     }
+
+    @Test func aLongChainOfOverridesAndOneCircle() {
+        let count = 20_000
+        var contacts = "organisation o \"O\" { kind authority }\n"
+        for index in 0..<count { contacts += "person p\(index) { organisation o\n email \"p@example.org\" }\n" }
+        let period = "from \"2026-12-23 08:00\" to \"2027-01-02 08:00\""
+        for index in 0..<(count - 4) { contacts += "override p\(index + 1) covers p\(index) \(period)\n" }
+        // The last three cover each other in a circle.
+        let (a, b, c) = (count - 3, count - 2, count - 1)
+        contacts += "override p\(a) covers p\(b) \(period)\noverride p\(b) covers p\(c) \(period)\n"
+        contacts += "override p\(c) covers p\(a) \(period)\n"
+        let result = check([("a.contacts", contacts)])
+        let circles = Self.errors(result, containing: "in a circle")
+        #expect(circles.count == 1)
+        #expect(result.errorCount == 1)
+    }
 }
