@@ -9,6 +9,8 @@ let package = Package(
     products: [
         .executable(name: "beredskab", targets: ["beredskab"]),
         .library(name: "BeredskabCheck", targets: ["BeredskabCheck"]),
+        // For Fuzz/Package.swift: the entry points its libFuzzer targets share with the replay test.
+        .library(name: "BeredskabFuzz", targets: ["BeredskabFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -88,6 +90,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The fuzzers' entry points: any bytes through the rules, roster, report and CAP parsers (scripts/fuzz).
+        .target(
+            name: "BeredskabFuzz",
+            dependencies: ["BeredskabCheck", "BeredskabEngine", "BeredskabCAP", "BeredskabRoster"],
+            path: "Fuzz/Entries"),
         // Heap figures for the benchmark (glibc's mallinfo2).
         .target(name: "CHeap", path: "Benchmarks/CHeap"),
         .executableTarget(
@@ -122,5 +129,7 @@ let package = Package(
             name: "BeredskabCAPTests", dependencies: ["BeredskabCAP", "BeredskabCheck"], exclude: ["Fixtures"]),
         .testTarget(name: "BeredskabWebTests", dependencies: ["BeredskabWeb", "BeredskabReview"]),
         .testTarget(name: "EndToEndTests", dependencies: ["beredskab"]),
+        // Replays Fuzz/corpus and Fuzz/regressions through the fuzzers' entry points, without the fuzzer.
+        .testTarget(name: "BeredskabFuzzTests", dependencies: ["BeredskabFuzz"]),
     ]
 )

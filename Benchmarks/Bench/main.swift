@@ -10,6 +10,7 @@ import Foundation
 //           throughput with durable commits, and a fan-out of 1,000 webhooks.
 // `isolation`: 10 reports/s for --seconds (default 20) to a healthy webhook receiver, with and
 //           without a second receiver that hangs: report → healthy receiver p50/p99.
+// `hostile`: check and render the generated files that crashed or stalled the checker (issue 15).
 
 var mode = "all"
 var options: [String: Int] = ["persons": 5_000, "runs": 7, "reports": 2_000, "seconds": 20, "rate": 10]
@@ -22,11 +23,11 @@ while let flag = arguments.popFirst() {
     let key = String(flag.dropFirst(2))
     guard flag.hasPrefix("--"), ["guidelines", "persons", "runs", "reports", "seconds", "rate"].contains(key),
         let value = arguments.popFirst().flatMap(Int.init), value > 0,
-        ["check", "engine", "delivery", "isolation", "all"].contains(mode)
+        ["check", "engine", "delivery", "isolation", "hostile", "all"].contains(mode)
     else {
         FileHandle.standardError.write(
             Data(
-                "usage: beredskab-bench [check|engine|delivery|isolation|all] [--guidelines N] [--persons N] [--runs N] [--reports N] [--seconds N] [--rate N]\n"
+                "usage: beredskab-bench [check|engine|delivery|isolation|hostile|all] [--guidelines N] [--persons N] [--runs N] [--reports N] [--seconds N] [--rate N]\n"
                     .utf8))
         exit(64)
     }
@@ -58,5 +59,8 @@ if mode == "delivery" || mode == "all" {
 }
 if mode == "isolation" || mode == "all" {
     ok = await runIsolationBenchmark(seconds: options["seconds"]!, rate: options["rate"]!) && ok
+}
+if mode == "hostile" {
+    ok = runHostileBenchmark() && ok
 }
 exit(ok ? 0 : 1)

@@ -253,12 +253,33 @@ public struct Engine: Sendable {
     ) -> (fired: [Int], suppressed: [(Int, Int)]) {
         let matchedSet = Set(matched)
         var firing: [Int: Bool] = [:]
-        func fires(_ index: Int) -> Bool {
-            if let known = firing[index] { return known }
-            firing[index] = true  // suppression has no cycles (the checker refuses them)
-            let result = matchedSet.contains(index) && suppressedBy(index) == nil
-            firing[index] = result
-            return result
+        // Whether a guideline fires: matched and not silenced by a suppressor that fires or was active.
+        // Worked out with an explicit stack, so a chain of thousands of suppressions cannot exhaust the stack.
+        func fires(_ root: Int) -> Bool {
+            if let known = firing[root] { return known }
+            firing[root] = true  // suppression has no cycles (the checker refuses them)
+            var stack = [(index: root, next: 0)]
+            while let top = stack.last {
+                let list = suppressors[top.index]
+                guard matchedSet.contains(top.index), top.next < list.count else {
+                    firing[top.index] = matchedSet.contains(top.index)
+                    stack.removeLast()
+                    continue
+                }
+                let suppressor = list[top.next]
+                guard let known = firing[suppressor] else {
+                    firing[suppressor] = true
+                    stack.append((suppressor, 0))
+                    continue
+                }
+                if known || activeEarlier(suppressor) {
+                    firing[top.index] = false
+                    stack.removeLast()
+                } else {
+                    stack[stack.count - 1].next += 1
+                }
+            }
+            return firing[root]!
         }
         func activeEarlier(_ index: Int) -> Bool {
             let guideline = rules.guidelines[index]

@@ -42,6 +42,10 @@ extension IncidentReport {
 /// Reads JSON into typed values, collecting every problem with its path.
 struct JSONFields {
     var problems: [ReportProblem] = []
+    /// How many "did you mean" suggestions were made; after `suggestionLimit` no more are looked for,
+    /// so a report with thousands of unknown keys is refused in linear time.
+    var suggestions = 0
+    static let suggestionLimit = 20
 
     mutating func problem(_ path: String, _ message: String) {
         problems.append(ReportProblem(path, message))
@@ -63,9 +67,13 @@ struct JSONFields {
             problem(path, "must be an object")
             return nil
         }
-        for (key, _) in pairs where !keys.contains(key) {
+        let known = Set(keys)
+        for (key, _) in pairs where !known.contains(key) {
             var message = "unknown field"
-            if let guess = closest(to: key, in: keys) { message += "; did you mean '\(guess)'?" }
+            if suggestions < Self.suggestionLimit {
+                suggestions += 1
+                if let guess = closest(to: key, in: keys) { message += "; did you mean '\(guess)'?" }
+            }
             problem("\(path).\(key)", message)
         }
         return value

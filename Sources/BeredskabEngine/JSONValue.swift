@@ -111,6 +111,7 @@ struct JSONTextParser {
         case UInt8(ascii: "{"):
             index += 1
             var pairs: [(String, JSONValue)] = []
+            var keys: Set<String> = []
             skipSpace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1
@@ -122,7 +123,7 @@ struct JSONTextParser {
                     throw error("expected a key in quotes")
                 }
                 let key = try string()
-                if pairs.contains(where: { $0.0 == key }) { throw error("the key \"\(key)\" appears twice") }
+                if !keys.insert(key).inserted { throw error("the key \"\(key)\" appears twice") }
                 skipSpace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
                 index += 1
@@ -211,14 +212,20 @@ struct JSONTextParser {
     }
 
     mutating func string() throws(JSONSyntaxError) -> String {
+        let start = index
         index += 1
         var out: [UInt8] = []
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
+                // Text that is not UTF-8 is refused, not silently repaired with U+FFFD.
+                guard let text = String(validating: out, as: UTF8.self) else {
+                    index = start
+                    throw error("this string is not UTF-8; send the report as UTF-8")
+                }
                 index += 1
-                return String(decoding: out, as: UTF8.self)
+                return text
             case UInt8(ascii: "\\"):
                 guard index + 1 < bytes.count else { throw error("unterminated string") }
                 let escape = bytes[index + 1]

@@ -25,6 +25,8 @@ private struct RosterBuilder {
     var persons = SymbolTable<PersonSyntax>(kind: "person")
     var rotaIDs = SymbolTable<Span>(kind: "rota")
     var institutions = SymbolTable<Institution>(kind: "institution")
+    /// The roles each person holds, so adding a holder is not a search through all of a role's holders.
+    var held: [String: Set<String>] = [:]
 
     init(rules: RuleSet) {
         self.rules = rules
@@ -86,7 +88,7 @@ private struct RosterBuilder {
     }
 
     mutating func addHolder(_ person: String, of role: String) {
-        if !roster.holders[role, default: []].contains(person) { roster.holders[role, default: []].append(person) }
+        if held[person, default: []].insert(role).inserted { roster.holders[role, default: []].append(person) }
     }
 
     mutating func buildPerson(_ syntax: PersonSyntax) {
@@ -257,7 +259,7 @@ private struct RosterBuilder {
         }
         // The substitute takes over every role of the absent person, so §115 applies to them too.
         if let absent = roster.persons[syntax.absent.value], roster.persons[syntax.substitute.value] != nil {
-            let roles = roster.holders.filter { $0.value.contains(absent.id.value) }.keys.sorted()
+            let roles = held[absent.id.value, default: []].sorted()
             for role in roles {
                 checkAuthority(person: syntax.substitute, role: Name(role, syntax.substitute.span), how: "would cover")
             }
@@ -286,7 +288,13 @@ private struct RosterBuilder {
                 guard o.from <= moment, moment < o.to, o.substitute.value != o.absent.value else { continue }
                 coveringFor[o.absent.value, default: []].append(index)
             }
-            for start in coveringFor.values.joined().sorted() {
+            // Only overrides between people on some cycle of cover can be in a circle; a long chain of
+            // overrides (a covers b, b covers c, …) is not searched from each of its links.
+            let onCycles = Self.peopleOnCycles(coveringFor, overrides)
+            for start in coveringFor.values.joined().sorted()
+            where onCycles.contains(overrides[start].absent.value)
+                && onCycles.contains(overrides[start].substitute.value)
+            {
                 // Circles through `start` of overrides declared after it, so each is found from its first;
                 // one for each way out of `start`, so two overrides covering the same person both show.
                 for first in coveringFor[overrides[start].substitute.value, default: []] where first > start {
@@ -297,26 +305,84 @@ private struct RosterBuilder {
         }
     }
 
+    /// The people on a cycle of cover (each covering for the next, the last for the first), by Tarjan's
+    /// strongly connected components, with its own stack so that long chains cannot exhaust the thread's.
+    static func peopleOnCycles(_ coveringFor: [String: [Int]], _ overrides: [Override]) -> Set<String> {
+        var index: [String: Int] = [:]
+        var low: [String: Int] = [:]
+        var stack: [String] = []
+        var onStack: Set<String> = []
+        var result: Set<String> = []
+        func enter(_ person: String) {
+            index[person] = index.count
+            low[person] = index[person]
+            stack.append(person)
+            onStack.insert(person)
+        }
+        for root in coveringFor.keys.sorted() where index[root] == nil {
+            enter(root)
+            var work: [(person: String, edge: Int)] = [(root, 0)]
+            while let (person, edge) = work.last {
+                let edges = coveringFor[person, default: []]
+                if edge < edges.count {
+                    work[work.count - 1].edge += 1
+                    let next = overrides[edges[edge]].substitute.value
+                    if index[next] == nil {
+                        enter(next)
+                        work.append((next, 0))
+                    } else if onStack.contains(next) {
+                        low[person] = min(low[person]!, index[next]!)
+                    }
+                    continue
+                }
+                work.removeLast()
+                if let parent = work.last?.person { low[parent] = min(low[parent]!, low[person]!) }
+                guard low[person] == index[person] else { continue }
+                var component: [String] = []
+                while let top = stack.popLast() {
+                    onStack.remove(top)
+                    component.append(top)
+                    if top == person { break }
+                }
+                if component.count > 1 { result.formUnion(component) }
+            }
+        }
+        return result
+    }
+
     /// `path` extended by overrides declared after its first, each covering the previous one's
     /// substitute, until it comes back to the first one's absent person; nil if it cannot.
+    /// Depth first with its own stack, so a long chain of overrides cannot exhaust the thread's.
     func circle(from path: [Int], coveringFor: [String: [Int]]) -> [Int]? {
         let overrides = roster.overrides
         let start = path[0]
         let target = overrides[start].absent.value
         var path = path
         var visited = Set(path.map { overrides[$0].substitute.value })
-        func extend() -> Bool {
-            let person = overrides[path.last!].substitute.value
-            if person == target { return true }
-            for next in coveringFor[person, default: []] where next > start {
-                guard visited.insert(overrides[next].substitute.value).inserted else { continue }
+        if overrides[path.last!].substitute.value == target { return path }
+        // For each step from the given path on, how many of the ways on from it were tried.
+        var tried: [Int] = [0]
+        while let count = tried.last {
+            let options = coveringFor[overrides[path.last!].substitute.value, default: []]
+            var next: Int?
+            var index = count
+            while index < options.count, next == nil {
+                let option = options[index]
+                index += 1
+                if option > start, visited.insert(overrides[option].substitute.value).inserted { next = option }
+            }
+            tried[tried.count - 1] = index
+            if let next {
                 path.append(next)
-                if extend() { return true }
+                if overrides[next].substitute.value == target { return path }
+                tried.append(0)
+            } else {
+                tried.removeLast()
+                if tried.isEmpty { return nil }
                 path.removeLast()
             }
-            return false
         }
-        return extend() ? path : nil
+        return nil
     }
 
     mutating func reportCircle(_ path: [Int]) {

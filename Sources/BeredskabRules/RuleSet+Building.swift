@@ -87,28 +87,38 @@ private struct Builder {
         rules.windows = windowTable.byID
     }
 
+    /// Reports unknown parents and each nesting cycle once, at the cycle's first declared area.
+    ///
+    /// Each area is walked up once (areas already walked are not walked again), so deep nesting and
+    /// long chains cost linear time.
     mutating func checkAreas() {
-        var onReportedCycle: Set<String> = []
-        for id in areaTable.order where !onReportedCycle.contains(id) {
-            guard let parent = rules.areas[id]?.parent else { continue }
-            guard rules.areas[parent.value] != nil else {
-                diagnostics.unknown("area", parent, among: areaTable.order.filter { $0 != id })
-                continue
+        var orderIndex: [String: Int] = [:]
+        for (index, id) in areaTable.order.enumerated() { orderIndex[id] = index }
+        for id in areaTable.order {
+            guard let parent = rules.areas[id]?.parent, rules.areas[parent.value] == nil else { continue }
+            diagnostics.unknown("area", parent, among: areaTable.order.lazy.filter { $0 != id })
+        }
+        var state: [String: Int] = [:]  // 1 on the path being walked, 2 walked
+        for id in areaTable.order where state[id] == nil {
+            var path: [String] = []
+            var current: String? = id
+            while let area = current, rules.areas[area] != nil, state[area] == nil {
+                state[area] = 1
+                path.append(area)
+                current = rules.areas[area]?.parent?.value
             }
-            var path = [id]
-            var current = parent.value
-            while let next = rules.areas[current] {
-                if current == id {
-                    onReportedCycle.formUnion(path)
+            if let area = current, state[area] == 1, let back = path.lastIndex(of: area) {
+                // The walk came back to an area on it: a cycle. Tell it from its first declared area.
+                let cycle = Array(path[back...])
+                let first = cycle.indices.min { orderIndex[cycle[$0]]! < orderIndex[cycle[$1]]! }!
+                let start = cycle[first]
+                let told = Array(cycle[first...] + cycle[..<first]) + [start]
+                if let parent = rules.areas[start]?.parent {
                     diagnostics.error(
-                        "area '\(id)' is nested in itself: \((path + [id]).joined(separator: " → "))", at: parent.span)
-                    break
+                        "area '\(start)' is nested in itself: \(told.joined(separator: " → "))", at: parent.span)
                 }
-                if path.count > areaTable.order.count { break }
-                path.append(current)
-                guard let up = next.parent?.value else { break }
-                current = up
             }
+            for area in path { state[area] = 2 }
         }
     }
 
@@ -477,7 +487,7 @@ private struct Builder {
         case .named(let name):
             if let window = rules.windows[name.value] { return window.weekly }
             var notes: [Diagnostic.Note] = []
-            if let guess = closest(to: name.value, in: windowTable.order) {
+            if let guess = diagnostics.suggestion(for: name.value, among: windowTable.order) {
                 notes.append(.init("did you mean '\(guess)'?"))
             } else if Weekday.days(name.value) != nil {
                 notes.append(.init("to write days in place, put them in brackets: [\(name.value)]"))
@@ -488,33 +498,45 @@ private struct Builder {
     }
 
     /// Reports each suppression cycle once, at the first suppression on it.
+    ///
+    /// A depth-first walk with its own stack, not recursion, so a chain of thousands of suppressions
+    /// cannot exhaust the thread's stack.
     mutating func checkSuppressionCycles() {
         var state: [String: Int] = [:]  // 1 visiting, 2 done
-        var stack: [String] = []
-        func visit(_ id: String, _ builder: inout Builder) {
-            state[id] = 1
-            stack.append(id)
-            guard let guideline = builder.rules.guideline(id) else { return }
-            for target in guideline.suppresses where target.value != id {
-                guard builder.rules.guideline(target.value) != nil else { continue }
+        var path: [String] = []
+        var place: [String: Int] = [:]  // where each visiting guideline is on the path
+        var frames: [(id: String, next: Int)] = []
+        for root in guidelineTable.order where state[root] == nil {
+            state[root] = 1
+            place[root] = 0
+            path.append(root)
+            frames.append((root, 0))
+            while let frame = frames.last {
+                let targets = rules.guideline(frame.id)?.suppresses ?? []
+                guard frame.next < targets.count else {
+                    frames.removeLast()
+                    path.removeLast()
+                    state[frame.id] = 2
+                    continue
+                }
+                frames[frames.count - 1].next += 1
+                let target = targets[frame.next]
+                guard target.value != frame.id, rules.guideline(target.value) != nil else { continue }
                 switch state[target.value] {
                 case 1:
-                    let cycle = stack.drop(while: { $0 != target.value }) + [target.value]
-                    builder.diagnostics.error(
+                    let cycle = path[place[target.value]!...] + [target.value]
+                    diagnostics.error(
                         "suppression cycle: \(cycle.joined(separator: " → ")); a guideline cannot be silenced by one it silences",
                         at: target.span)
                 case nil:
-                    visit(target.value, &builder)
+                    state[target.value] = 1
+                    place[target.value] = path.count
+                    path.append(target.value)
+                    frames.append((target.value, 0))
                 default:
                     break
                 }
             }
-            stack.removeLast()
-            state[id] = 2
-        }
-        let order = guidelineTable.order
-        for id in order where state[id] == nil {
-            visit(id, &self)
         }
     }
 }

@@ -56,6 +56,10 @@ public struct Diagnostic: Sendable {
 public struct Diagnostics: Sendable {
     /// Everything reported, in order.
     public private(set) var all: [Diagnostic] = []
+    /// How many "did you mean" suggestions `unknown(_:_:among:)` has computed so far.
+    var suggestionsMade = 0
+    /// The most "did you mean" suggestions one collection computes (each compares a name with every candidate).
+    public static let suggestionLimit = 50
 
     /// Creates an empty collection.
     public init() {}
@@ -78,6 +82,7 @@ public struct Diagnostics: Sendable {
     /// Appends everything from another collection.
     public mutating func append(contentsOf other: Diagnostics) {
         all.append(contentsOf: other.all)
+        suggestionsMade += other.suggestionsMade
     }
 
     /// The number of errors.

@@ -1,11 +1,28 @@
 extension Diagnostics {
     /// Reports a reference to an id that is not declared, suggesting a near miss.
-    public mutating func unknown(_ kind: String, _ name: Name, among candidates: some Sequence<String>) {
+    ///
+    /// A suggestion looks at every candidate, so only the first `suggestionLimit` unknown names of a
+    /// collection get one: a generated file with thousands of unknown names is still checked in linear time.
+    /// The candidates are only evaluated when a suggestion is made.
+    public mutating func unknown<Candidates: Sequence<String>>(
+        _ kind: String, _ name: Name, among candidates: @autoclosure () -> Candidates
+    ) {
         var notes: [Diagnostic.Note] = []
-        if let guess = closest(to: name.value, in: candidates) {
+        if let guess = suggestion(for: name.value, among: candidates()) {
             notes.append(.init("did you mean '\(guess)'?"))
         }
         error("unknown \(kind) '\(name.value)'", at: name.span, notes: notes)
+    }
+
+    /// The candidate closest to a misspelt word, while this collection has made fewer than
+    /// `suggestionLimit` suggestions; nil after that, so thousands of misspellings cost linear time.
+    /// The candidates are only evaluated when a suggestion is made.
+    public mutating func suggestion<Candidates: Sequence<String>>(
+        for word: String, among candidates: @autoclosure () -> Candidates
+    ) -> String? {
+        guard suggestionsMade < Self.suggestionLimit else { return nil }
+        suggestionsMade += 1
+        return closest(to: word, in: candidates())
     }
 
     /// Reports an id declared twice.

@@ -21,11 +21,21 @@ public final class SourceFile: Sendable {
         self.bytes = bytes
         var starts = [0]
         starts.reserveCapacity(bytes.count / 32 + 1)
-        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            starts.append(index + 1)
+        var nonASCIILines: Set<Int> = []
+        for (index, byte) in bytes.enumerated() {
+            if byte == UInt8(ascii: "\n") {
+                starts.append(index + 1)
+            } else if byte >= 0x80 {
+                nonASCIILines.insert(starts.count - 1)
+            }
         }
         self.lineStarts = starts
+        self.nonASCIILines = nonASCIILines
     }
+
+    /// The 0-based lines holding a byte outside ASCII; on the others a column is a byte count, found at once
+    /// however long the line (so thousands of diagnostics on one generated line cost linear time).
+    let nonASCIILines: Set<Int>
 
     /// The 1-based line containing a byte offset.
     public func line(of offset: Int) -> Int {
@@ -40,8 +50,10 @@ public final class SourceFile: Sendable {
 
     /// The 1-based column of a byte offset, counted in characters so that æ, ø and å count once.
     public func column(of offset: Int) -> Int {
-        let start = lineStarts[line(of: offset) - 1]
+        let line = line(of: offset) - 1
+        let start = lineStarts[line]
         let end = min(max(offset, start), bytes.count)
+        if !nonASCIILines.contains(line) { return end - start + 1 }
         return String(decoding: bytes[start..<end], as: UTF8.self).count + 1
     }
 
@@ -54,21 +66,44 @@ public final class SourceFile: Sendable {
     }
 
     /// The offset of the first byte that is not valid UTF-8, or nil if the whole file is valid.
-    public var firstInvalidUTF8Offset: Int? {
-        var index = 0
-        while index < bytes.count {
+    ///
+    /// Strict, as RFC 3629 says: no overlong forms, no surrogates (U+D800…U+DFFF), nothing above U+10FFFF,
+    /// and no sequence cut short by the end of the file.
+    public var firstInvalidUTF8Offset: Int? { Self.firstInvalidUTF8Offset(bytes) }
+
+    /// The offset of the first byte of `bytes` that is not valid UTF-8 (RFC 3629), or nil if all are.
+    public static func firstInvalidUTF8Offset(_ bytes: some RandomAccessCollection<UInt8>) -> Int? {
+        var offset = 0
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
             let byte = bytes[index]
-            let length: Int
-            switch byte {
-            case 0x00...0x7F: length = 1
-            case 0xC2...0xDF: length = 2
-            case 0xE0...0xEF: length = 3
-            case 0xF0...0xF4: length = 4
-            default: return index
+            if byte < 0x80 {
+                index = bytes.index(after: index)
+                offset += 1
+                continue
             }
-            guard index + length <= bytes.count else { return index }
-            for next in bytes[(index + 1)..<(index + length)] where next & 0xC0 != 0x80 { return index }
-            index += length
+            let length: Int
+            // The allowed range of the second byte rules out overlong forms, surrogates and > U+10FFFF.
+            var second: ClosedRange<UInt8> = 0x80...0xBF
+            switch byte {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: (length, second) = (3, 0xA0...0xBF)
+            case 0xED: (length, second) = (3, 0x80...0x9F)
+            case 0xE1...0xEF: length = 3
+            case 0xF0: (length, second) = (4, 0x90...0xBF)
+            case 0xF1...0xF3: length = 4
+            case 0xF4: (length, second) = (4, 0x80...0x8F)
+            default: return offset
+            }
+            guard bytes.distance(from: index, to: bytes.endIndex) >= length else { return offset }
+            var next = bytes.index(after: index)
+            guard second.contains(bytes[next]) else { return offset }
+            for _ in 2..<length {
+                next = bytes.index(after: next)
+                guard bytes[next] & 0xC0 == 0x80 else { return offset }
+            }
+            index = bytes.index(after: next)
+            offset += length
         }
         return nil
     }

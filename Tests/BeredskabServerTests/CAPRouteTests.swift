@@ -161,6 +161,22 @@ import Testing
         #expect(plan.contains("\"cap\"") && plan.contains("Unknown was taken as moderate"), "\(plan)")
     }
 
+    /// Bodies that used to kill the server inside FoundationXML are a 400 whose JSON names the problem.
+    @Test func hostileXMLIsA400NotACrash() async throws {
+        let fixture = try APIFixture()
+        for (body, problem) in [
+            ("<?x?><alert/>", "processing instruction needs data"), ("<a:b:c/>", "one ':'"),
+            ("<!-- -->\n<!DOCTYPE a>\n<a/>", "document type"), ("<a><!ENTITY x \"y\"></a>", "<!ENTITY"),
+        ] {
+            let response = try await fixture.call(
+                .post, "/api/v1/incidents", as: "reporter", body: body, type: "application/cap+xml")
+            #expect(response.status == 400)
+            #expect(response.json["error"]?["problems"] != nil)
+            #expect(response.text.contains(problem), "\(response.text)")
+        }
+        #expect(try await fixture.call(.get, "/healthz", as: nil).status == 200)
+    }
+
     @Test func anIncidentAsCAPValidatesAgainstTheOASISSchemaAndHasNoPersonalDetails() async throws {
         let fixture = try APIFixture()
         let cap = try await fixture.call(.get, "/api/v1/incidents/\(APITests.id)/cap", as: "responder")

@@ -97,6 +97,16 @@ import Testing
         #expect(server.log.contains("zz-broken.rules:2:"))
         #expect(json(try await server.request("GET", "/readyz").body)["guidelines"] as? Int == before)
 
+        // Bytes that crashed the diagnostic renderer, and so the server: control characters, then a
+        // sequence past U+10FFFF at the end of the file.
+        try Data(Array("# \u{1}\u{1}\u{1} ".utf8) + [0xF4, 0x90, 0x80, 0x80]).write(to: broken)
+        kill(server.process.processIdentifier, SIGHUP)
+        func kept() -> Int { server.log.components(separatedBy: "the running rules are kept").count - 1 }
+        for _ in 0..<100 where kept() < 2 { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(kept() == 2)
+        #expect(server.log.contains("zz-broken.rules:1:"))
+        #expect(json(try await server.request("GET", "/readyz").body)["guidelines"] as? Int == before)
+
         try FileManager.default.removeItem(at: broken)
         kill(server.process.processIdentifier, SIGHUP)
         #expect(try server.waitForLine("SIGHUP:").contains("rules reloaded"))
