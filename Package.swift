@@ -69,7 +69,10 @@ let package = Package(
         // CAP 1.2 (OASIS Common Alerting Protocol): alerts in as reports, incidents out as alerts. Pure.
         .target(
             name: "BeredskabCAP",
-            dependencies: ["BeredskabEngine", "BeredskabRules", "BeredskabSyntax", "BeredskabTime"]),
+            dependencies: [
+                "BeredskabEngine", "BeredskabRules", "BeredskabSyntax", "BeredskabTime",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // The web pages: server-rendered HTML in Danish and English from plain view models. Pure.
         .target(name: "BeredskabWeb", dependencies: ["BeredskabRules", "BeredskabTime", "BeredskabReview"]),
         // Review: OKF's figures on institution closures and the reports side of the safety index (its page is in

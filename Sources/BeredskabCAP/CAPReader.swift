@@ -2,6 +2,8 @@ import BeredskabEngine
 import BeredskabRules
 import BeredskabSyntax
 import BeredskabTime
+import Crypto
+import Foundation
 
 /// Reads a CAP 1.2 alert, already parsed as XML, into a `CAPAlert` with its report, collecting every
 /// problem by its path in the XML.
@@ -77,6 +79,25 @@ struct CAPReader {
             references: references, language: language, report: report)
         alert.notes = notes
         return alert
+    }
+
+    /// A `<resource>` as the plan keeps it: its description, type, size in bytes and SHA-256 digest
+    /// (of the embedded `derefUri` content, decoded from base64), or the `size` and `digest` (SHA-1,
+    /// as CAP gives it) the sender declared, and its `uri`. The content itself is never kept.
+    static func describe(resource: XMLElementTree) -> String {
+        let name = resource.value("resourceDesc") ?? "resource"
+        var facts = [resource.value("mimeType") ?? "unknown type"]
+        if let embedded = resource.value("derefUri"),
+            let content = Data(base64Encoded: embedded, options: .ignoreUnknownCharacters)
+        {
+            facts.append("\(content.count) bytes")
+            facts.append("sha256 " + SHA256.hash(data: content).map { String(format: "%02x", $0) }.joined())
+        } else {
+            if let size = resource.value("size") { facts.append("\(size) bytes declared") }
+            if let digest = resource.value("digest") { facts.append("sha1 \(digest) declared") }
+        }
+        if let uri = resource.value("uri") { facts.append(uri) }
+        return "CAP resource '\(name)' (\(facts.joined(separator: ", "))): only its size and digest are kept"
     }
 
     /// What a root that is not a CAP 1.2 alert is, when it is something alerting systems send: an
@@ -257,6 +278,7 @@ struct CAPReader {
                 "description (or headline) and instruction together must be at most \(Self.maxDescription) characters "
                     + "(they are \(text.codePointCount))")
         }
+        for resource in info.children("resource") { notes.append(Self.describe(resource: resource)) }
         guard let category, let severity, let location else { return nil }
         var pairs: [(String, JSONValue)] = [
             ("id", .string(identifier)), ("reporter", .object([("organisation", .string(organisation))])),

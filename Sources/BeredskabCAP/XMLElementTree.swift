@@ -31,13 +31,13 @@ struct XMLElementTree: Sendable {
 
     /// Reads a document; the error says where it stopped being well-formed XML. No DTD is read,
     /// no entity is fetched: a document type declaration is refused before the parser sees it.
-    static func parse(_ bytes: [UInt8]) -> Result<XMLElementTree, SyntaxError> {
+    static func parse(_ bytes: [UInt8], maximumBytes: Int = maximumBytes) -> Result<XMLElementTree, SyntaxError> {
         if let line = doctypeLine(bytes) {
             return .failure(SyntaxError(line: line, column: 1, message: "a document type declaration is not allowed"))
         }
         // FoundationXML traps (killing the process) on some hostile input, such as invalid UTF-8 in a
         // comment or a name, so nothing reaches it that `screen` has not passed.
-        if let refusal = screen(bytes) { return .failure(refusal) }
+        if let refusal = screen(bytes, maximumBytes: maximumBytes) { return .failure(refusal) }
         let parser = XMLParser(data: Data(bytes))
         parser.shouldProcessNamespaces = true
         parser.shouldReportNamespacePrefixes = false
@@ -52,7 +52,8 @@ struct XMLElementTree: Sendable {
         return .success(builder.root!)
     }
 
-    /// The most bytes a document may have (1 MiB); a CAP alert is a few kilobytes.
+    /// The most bytes a document may have by default (1 MiB): a CAP alert is a few kilobytes, but one
+    /// with an embedded `<resource>` (a photo, a map) may be hundreds.
     static let maximumBytes = 1 << 20
     /// The most processing instructions (`<?…?>`, the XML declaration included) a document may have.
     static let maximumInstructions = 8
@@ -68,7 +69,7 @@ struct XMLElementTree: Sendable {
     /// element and attribute names that are not XML names (with at most one `:` between a prefix and a
     /// local name); elements nested deeper than `maximumDepth`; and a processing instruction without data
     /// or more than `maximumInstructions` of them.
-    static func screen(_ bytes: [UInt8]) -> SyntaxError? {
+    static func screen(_ bytes: [UInt8], maximumBytes: Int = maximumBytes) -> SyntaxError? {
         func at(_ offset: Int, _ message: String) -> SyntaxError {
             let line = 1 + bytes[..<offset].count { $0 == 10 }
             let lineStart = bytes[..<offset].lastIndex(of: 10).map { $0 + 1 } ?? 0

@@ -32,6 +32,8 @@ public struct ServerConfiguration: Sendable {
     public var reviewerRoles: Set<String> = ["okf-sikker-by", "hotspotchef"]
     /// What a CAP `<severity>Unknown</severity>` becomes (`cap.unknown_severity`; default moderate).
     public var capUnknownSeverity: IncidentSeverity = .moderate
+    /// The largest CAP alert taken, in bytes (`cap.max_bytes`; default 1 MiB, at most 16 MiB).
+    public var capMaximumBytes = 1 << 20
     /// Timeouts and connection limits of the HTTP server (`http` in the file).
     public var connections = ConnectionLimits()
 
@@ -143,6 +145,13 @@ public struct ServerConfiguration: Sendable {
             } else {
                 problems.append(
                     ReportProblem("$.cap.unknown_severity", "must be one of minor, moderate, severe, extreme"))
+            }
+        }
+        if let value = json?["cap"]?["max_bytes"] {
+            if case .number(let n) = value, let bytes = Int(exactly: n), (1024...(16 << 20)).contains(bytes) {
+                c.capMaximumBytes = bytes
+            } else {
+                problems.append(ReportProblem("$.cap.max_bytes", "must be a whole number from 1024 to 16777216"))
             }
         }
         if let roles = json?["reviewer_roles"] {

@@ -15,7 +15,7 @@ extension Routes {
         let alert: CAPAlert
         switch CAPAlert.parse(
             bytes, organisation: principal.organisation, rules: engine.rules,
-            unknownSeverity: options.capUnknownSeverity)
+            unknownSeverity: options.capUnknownSeverity, maximumBytes: options.capMaximumBytes)
         {
         case .success(let parsed): alert = parsed
         case .failure(let error):

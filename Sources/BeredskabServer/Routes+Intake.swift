@@ -12,7 +12,7 @@ extension Routes {
         let principal = try require(request, .reporter, .admin)
         let type = request.headers[.contentType]?.lowercased() ?? "application/json"
         if type.hasPrefix("application/cap+xml") || type.hasPrefix("application/xml") || type.hasPrefix("text/xml") {
-            let bytes = try await Self.body(&request, limit: Self.maximumBody)
+            let bytes = try await Self.body(&request, limit: options.capMaximumBytes)
             return try await capIntake(bytes, principal: principal)
         }
         guard type.hasPrefix("application/json") else {

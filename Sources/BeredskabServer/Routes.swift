@@ -43,6 +43,9 @@ public struct Routes: Sendable {
         public var ratePerSecond = 10.0
         /// What a CAP `<severity>Unknown</severity>` becomes (`cap.unknown_severity`, docs/cap.md).
         public var capUnknownSeverity: IncidentSeverity = .moderate
+        /// The largest CAP alert taken, in bytes (`cap.max_bytes`; default 1 MiB): embedded
+        /// resources make real alerts hundreds of kilobytes, and only their size and digest are kept.
+        public var capMaximumBytes = 1 << 20
 
         /// Default options.
         public init() {}

@@ -130,6 +130,7 @@ struct Serve: AsyncParsableCommand {
         var options = Routes.Options()
         options.reviewerRoles = settings.reviewerRoles
         options.capUnknownSeverity = settings.capUnknownSeverity
+        options.capMaximumBytes = settings.capMaximumBytes
         options.transport = transport
         options.publicURL = PublicURL(settings.publicURL ?? "http://\(host):\(port)")
         let routes = Routes(

@@ -36,4 +36,16 @@ import Testing
         }
         #expect(invalid.problems.map(\.path) == ["$.cap.unknown_severity"])
     }
+
+    @Test func capMaxBytesDefaultsToOneMebibyteAndIsBounded() throws {
+        #expect(try Self.read("{}").get().capMaximumBytes == 1 << 20)
+        #expect(try Self.read(#"{"cap": {"max_bytes": 4194304}}"#).get().capMaximumBytes == 4 << 20)
+        for bad in ["0", "1.5", "\"1MB\"", "999999999"] {
+            guard case .failure(let invalid) = Self.read(#"{"cap": {"max_bytes": "# + bad + "}}") else {
+                Issue.record("max_bytes \(bad) was taken")
+                continue
+            }
+            #expect(invalid.problems.map(\.path) == ["$.cap.max_bytes"])
+        }
+    }
 }
