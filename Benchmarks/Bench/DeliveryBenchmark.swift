@@ -145,7 +145,7 @@ func runDeliveryBenchmark(reports: Int) async -> Bool {
     // 1. Latency: one report at a time, from sending the POST to the webhook's arrival.
     var latencies: [Double] = []
     for n in 0..<reports {
-        let id = "lat-\(n)"
+        let id = "kommune-lat-\(n)"
         let start = ContinuousClock.now
         guard await post(id, "unrest") == 201, await waitFor(["\(id)/notify/v0"]),
             let arrived = arrivals.time("\(id)/notify/v0")
@@ -175,14 +175,14 @@ func runDeliveryBenchmark(reports: Int) async -> Bool {
         var done = 0
         for _ in 0..<32 where next < total {
             let id = next
-            group.addTask { await post("tp-\(id)", "unrest") == 201 ? 1 : 0 }
+            group.addTask { await post("kommune-tp-\(id)", "unrest") == 201 ? 1 : 0 }
             next += 1
         }
         while let result = await group.next() {
             done += result
             if next < total {
                 let id = next
-                group.addTask { await post("tp-\(id)", "unrest") == 201 ? 1 : 0 }
+                group.addTask { await post("kommune-tp-\(id)", "unrest") == 201 ? 1 : 0 }
                 next += 1
             }
         }
@@ -194,15 +194,15 @@ func runDeliveryBenchmark(reports: Int) async -> Bool {
             format: "  intake: %d reports accepted in %.2f s = %.0f reports/s, 32 clients (goal: at least 1000/s)",
             accepted, elapsed, Double(accepted) / elapsed))
     if accepted != total { ok = false }
-    _ = await waitFor((0..<total).map { "tp-\($0)/notify/v0" }, seconds: 60)
+    _ = await waitFor((0..<total).map { "kommune-tp-\($0)/notify/v0" }, seconds: 60)
 
     // 3. Fan-out: one report to 1,000 recipients.
     let fanStart = ContinuousClock.now
-    guard await post("fan-0", "fire") == 201 else {
+    guard await post("kommune-fan-0", "fire") == 201 else {
         print("  the fan-out report was refused")
         return false
     }
-    let keys = (0..<1000).map { "fan-0/notify/a\($0)" }
+    let keys = (0..<1000).map { "kommune-fan-0/notify/a\($0)" }
     let delivered = await waitFor(keys, seconds: 60)
     let last = keys.compactMap { arrivals.time($0) }.max() ?? .now
     print(

@@ -115,7 +115,7 @@ func isolationRun(hanging: Bool, seconds: Int, rate: Int) async -> IsolationRun?
             let due = start + .milliseconds(n * 1000 / rate)
             let pause = due - ContinuousClock.now
             if pause > .zero { try? await Task.sleep(for: pause) }
-            let id = "iso-\(hanging ? "h" : "n")-\(n)"
+            let id = "kommune-iso-\(hanging ? "h" : "n")-\(n)"
             posted[id] = ContinuousClock.now
             let occurred = Copenhagen.format(now())
             let body =

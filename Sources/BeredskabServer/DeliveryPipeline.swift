@@ -77,7 +77,7 @@ public final class DeliveryPipeline: @unchecked Sendable {
 
     /// Records a result with `commit`, together with any others waiting, and returns once it is
     /// committed and its place given back.
-    func record(_ result: Result, commit: @escaping ([Result]) throws -> Void) async {
+    func record(_ result: Result, commit: @escaping @Sendable ([Result]) throws -> Void) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let startWriter = lock.withLock { () -> Bool in
                 results.append((result, continuation))
@@ -85,12 +85,16 @@ public final class DeliveryPipeline: @unchecked Sendable {
                 writing = true
                 return true
             }
-            if startWriter { drain(commit) }
+            // The writer runs on a thread of its own, as intake's group commit does: SQLite's fsync
+            // must not hold one of the few threads Swift concurrency runs everything else on.
+            if startWriter { Thread.detachNewThread { self.drain(commit) } }
         }
     }
 
-    private func drain(_ commit: ([Result]) throws -> Void) {
+    private func drain(_ commit: @escaping @Sendable ([Result]) throws -> Void) {
         while true {
+            // A moment for results arriving together to share one transaction (one fsync).
+            if lock.withLock({ results.count }) < 16 { usleep(500) }
             let batch = lock.withLock { () -> [(Result, CheckedContinuation<Void, Never>)] in
                 let taken = results
                 results.removeAll()
