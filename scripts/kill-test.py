@@ -11,7 +11,7 @@ end counts against the SQLite file and the outbox:
 Reports whose request died with the server are sent again after the restart with the same id, as a
 client would; they must then be answered 201 or 200 (replayed).
 
-Usage: scripts/kill-test.py [--rounds N] [--binary PATH] [--seed N]
+Usage: scripts/kill-test.py [--rounds N] [--binary PATH] [--seed N] [--data FOLDER]
 """
 import argparse, json, os, random, signal, sqlite3, subprocess, sys, tempfile, threading, time, urllib.request, urllib.error
 
@@ -22,6 +22,7 @@ def parse():
     p.add_argument("--rounds", type=int, default=15)
     p.add_argument("--binary", default=os.path.join(ROOT, ".build", "debug", "beredskab"))
     p.add_argument("--seed", type=int, default=2011)
+    p.add_argument("--data", help="the data folder to use (default: a new temporary one), for scripts/faults")
     return p.parse_args()
 
 def start(binary, data):
@@ -53,7 +54,8 @@ def post(base, token, report):
 def main():
     args = parse()
     rng = random.Random(args.seed)
-    data = tempfile.mkdtemp(prefix="beredskab-kill-")
+    data = args.data or tempfile.mkdtemp(prefix="beredskab-kill-")
+    os.makedirs(data, exist_ok=True)
     rules = ["--rules", os.path.join(ROOT, "Rules"), "--rules", os.path.join(ROOT, "Contacts")]
     templates = []
     for name in sorted(os.listdir(os.path.join(ROOT, "examples", "reports"))):

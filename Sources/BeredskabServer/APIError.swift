@@ -1,6 +1,7 @@
 import BeredskabDelivery
 import BeredskabEngine
 import BeredskabReview
+import BeredskabStore
 import BeredskabWeb
 import Foundation
 import HTTPTypes
@@ -44,6 +45,18 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         Routes.json(status, json, headers: headers)
     }
 
+    /// 503 with `Retry-After`: the store cannot record anything now (`reason`, from
+    /// `storeUnavailableReason`: the disk full, the file system read-only, an I/O error). SQLite rolled
+    /// the write back, so the client may send the same request again.
+    static func storeUnavailable(_ reason: String) -> APIError {
+        var headers = HTTPFields()
+        headers[.retryAfter] = "5"
+        return APIError(
+            .serviceUnavailable,
+            "the store cannot record this now (\(reason)); nothing was recorded: send it again in a little while",
+            headers: headers)
+    }
+
     static let unauthenticated = APIError(
         .unauthorized, "sign in, or send a valid bearer token: Authorization: Bearer bsk_…")
     static func notFound(_ what: String) -> APIError { APIError(.notFound, "\(what) not found") }
@@ -68,6 +81,11 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 caught.status == .notFound
                 ? "no such page or endpoint: \(request.method) \(request.uri.path)" : caught.body ?? "\(caught.status)"
             error = APIError(caught.status, message, headers: caught.headers)
+        } catch let caught where storeUnavailableReason(caught) != nil {
+            // The disk full or read-only: a passing condition, answered 503, not a bug.
+            FileHandle.standardError.write(
+                Data("store unavailable answering \(request.method) \(request.uri.path): \(caught)\n".utf8))
+            error = .storeUnavailable(storeUnavailableReason(caught) ?? "")
         } catch {
             FileHandle.standardError.write(
                 Data("error answering \(request.method) \(request.uri.path): \(error)\n".utf8))

@@ -156,7 +156,22 @@ struct Serve: AsyncParsableCommand {
             }
         )
         defer { dispatching.cancel() }
-        try await app.runService()
+        // On SIGTERM or SIGINT: stop accepting, let requests finish briefly, stop the dispatcher, and
+        // exit within 5 s (see `Shutdown`).
+        let signals = Self.watchShutdownSignals()
+        defer { signals.forEach { $0.cancel() } }
+        try await Shutdown.run(app, dispatching: dispatching, logger: app.logger)
+        FileHandle.standardOutput.write(Data("stopped\n".utf8))
+    }
+
+    /// Starts the shutdown watchdog when SIGTERM or SIGINT arrives (ServiceLifecycle handles the signal itself).
+    static func watchShutdownSignals() -> [any DispatchSourceSignal] {
+        [SIGTERM, SIGINT].map { number in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { Shutdown.startWatchdog() }
+            source.resume()
+            return source
+        }
     }
 
     /// SIGHUP reloads the rules the same way as `POST /api/v1/admin/reload`, printing the outcome.
@@ -295,5 +310,10 @@ final class DispatchTask: @unchecked Sendable {
 
     func cancel() {
         lock.withLock { task?.cancel() }
+    }
+
+    /// Returns once the dispatcher's loop has ended (at once if it never started).
+    func finished() async {
+        await lock.withLock { task }?.value
     }
 }

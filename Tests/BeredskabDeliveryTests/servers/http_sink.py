@@ -5,11 +5,16 @@ Every request is written to the output folder as N.json: method, path, headers, 
 base64) and, with --secret, whether the X-Beredskab-Signature header is the HMAC-SHA256 of the body.
 Prints `READY <port>` on stdout when it accepts connections, then nothing more.
 
-    http_sink.py DIR [--behaviour ok|fail-then-ok|bad-request|hang] [--failures N] [--hang SECONDS]
-                 [--secret SECRET] [--refuse-longer-than N] [--text-field NAME]
+    http_sink.py DIR [--behaviour ok|fail-then-ok|bad-request|hang|fail-for|hang-for] [--failures N]
+                 [--hang SECONDS] [--for SECONDS] [--port N] [--secret SECRET] [--refuse-longer-than N]
+                 [--text-field NAME]
 
 ok: always 200. fail-then-ok: 500 for the first N requests, then 200. bad-request: always 400.
 hang: record the request, wait SECONDS without answering, then 200.
+fail-for: 500 for --for SECONDS after the start, then 200. hang-for: like hang for requests arriving
+in the first --for SECONDS, then 200 at once (a gateway that times out for a while).
+--port N listens on that port (to restart a receiver where it was); each record has `received_at`
+(seconds since the epoch, when the request arrived).
 --refuse-longer-than N: like an SMS gateway with a length limit, answer 400 to a request whose text
 (the field --text-field, default `text`, of a JSON object body, a form body or the query) is longer
 than N characters (code points).
@@ -56,6 +61,7 @@ def text_of(args, path, body):
 
 
 def make_handler(args):
+    started = time.time()
     lock = threading.Lock()
     state = {"count": 0}
 
@@ -71,8 +77,10 @@ def make_handler(args):
             with lock:
                 state["count"] += 1
                 number = state["count"]
+            arrived = time.time()
             record = {
                 "number": number,
+                "received_at": arrived,
                 "method": self.command,
                 "path": self.path,
                 "headers": {name.lower(): value for name, value in self.headers.items()},
@@ -92,6 +100,11 @@ def make_handler(args):
             elif args.behaviour == "hang":
                 time.sleep(args.hang)
                 status = 200
+            elif args.behaviour == "hang-for" and arrived - started < args.duration:
+                time.sleep(args.hang)
+                status = 200
+            elif args.behaviour == "fail-for":
+                status = 500 if arrived - started < args.duration else 200
             elif args.behaviour == "fail-then-ok":
                 status = 500 if number <= args.failures else 200
             elif args.behaviour == "bad-request":
@@ -116,14 +129,16 @@ def make_handler(args):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("folder")
-    parser.add_argument("--behaviour", choices=["ok", "fail-then-ok", "bad-request", "hang"], default="ok")
+    parser.add_argument("--behaviour", choices=["ok", "fail-then-ok", "bad-request", "hang", "fail-for", "hang-for"], default="ok")
     parser.add_argument("--failures", type=int, default=1)
     parser.add_argument("--hang", type=float, default=30)
+    parser.add_argument("--for", dest="duration", type=float, default=0)
+    parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--secret")
     parser.add_argument("--refuse-longer-than", type=int)
     parser.add_argument("--text-field", default="text")
     args = parser.parse_args()
-    server = Server(("127.0.0.1", 0), make_handler(args))
+    server = Server(("127.0.0.1", args.port), make_handler(args))
     print(f"READY {server.server_address[1]}", flush=True)
     try:
         server.serve_forever()

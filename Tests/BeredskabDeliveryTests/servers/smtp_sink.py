@@ -7,7 +7,9 @@ Prints `READY <port>` on stdout when it accepts connections, then nothing more.
 
 Recipients at @reject.invalid get `550 5.1.1`, at @later.invalid `451 4.3.0`.
 
-    smtp_sink.py DIR [--mode plain|starttls|smtps] [--cert FILE --key FILE] [--auth USER:PASSWORD]
+    smtp_sink.py DIR [--mode plain|starttls|smtps] [--cert FILE --key FILE] [--auth USER:PASSWORD] [--port N]
+
+--port N listens on that port (to restart a server where it was); each record has `received_at`.
 """
 
 import argparse
@@ -19,6 +21,7 @@ import json
 import os
 import ssl
 import sys
+import time
 
 from aiosmtpd.smtp import SMTP, AuthResult
 
@@ -41,6 +44,7 @@ class Sink:
         raw = envelope.original_content or envelope.content
         parsed = email.message_from_bytes(raw, policy=email.policy.default)
         record = {
+            "received_at": time.time(),
             "mail_from": envelope.mail_from,
             # The client's address and port: one per connection, so reused connections show.
             "peer": list(session.peer) if session.peer else None,
@@ -85,6 +89,7 @@ async def main():
     parser.add_argument("--cert")
     parser.add_argument("--key")
     parser.add_argument("--auth")
+    parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
 
     context = None
@@ -105,7 +110,7 @@ async def main():
     server = await loop.create_server(
         lambda: SMTP(sink, hostname="sink.test", **options),
         host="127.0.0.1",
-        port=0,
+        port=args.port,
         ssl=context if args.mode == "smtps" else None,
     )
     port = server.sockets[0].getsockname()[1]
