@@ -168,7 +168,8 @@ class Reporter:
             self.count += 1
             n = self.count
         report = json.loads(json.dumps(self.template))
-        report["id"] = f"{self.prefix}-{n}"
+        # Ids are scoped by organisation: one that starts with the reporter's is stored as sent.
+        report["id"] = f"{self.template['reporter']['organisation']}:{self.prefix}-{n}"
         # Hours apart, so no two merge.
         report["occurred_at"] = rfc3339(self.clock.now() - datetime.timedelta(hours=2 * n))
         report["description"] = f"Fejltest [{report['id']}]. " + report.get("description", "")
@@ -319,7 +320,7 @@ def sink_latencies(sinks, reporter, exclude=""):
             if exclude and exclude in json.dumps(record.get("rcpt_tos", [])):
                 continue
             text = (record.get("body") or "") + json.dumps(record.get("headers", {}), ensure_ascii=False)
-            start = text.find(f"[{reporter.prefix}-")
+            start = text.find(f"[{reporter.template['reporter']['organisation']}:{reporter.prefix}-")
             if start < 0:
                 continue
             report_id = text[start + 1:text.find("]", start)]
