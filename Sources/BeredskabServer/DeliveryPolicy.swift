@@ -23,7 +23,7 @@ public struct DeliveryPolicy: Sendable {
     public var maximumDelay = 60
     /// Messages one destination (an SMTP server, an SMS gateway, a webhook host) may have in flight
     /// at once; more wait for a free place, so a hanging receiver holds up only its own messages.
-    public var perDestinationLimit = 32
+    public var perDestinationLimit = 64
     /// Messages in flight at once over all destinations.
     public var inFlightLimit = 512
 
