@@ -39,6 +39,36 @@ let quiet: Logger = {
     return logger
 }()
 
+/// The engine of generated rules, or nil with their diagnostics printed.
+func checkedEngine(_ text: String, path: String) -> Engine? {
+    var sources = SourceSet()
+    sources.add(SourceFile(path: path, text: text))
+    let checked = Checker.check(sources)
+    guard checked.errorCount == 0 else {
+        print(checked.renderedText())
+        return nil
+    }
+    return Engine(rules: checked.rules, roster: checked.roster)
+}
+
+/// A store in a new temporary folder (the caller removes it) with a reporter token of `kommune`.
+func temporaryStore(for engine: Engine) -> (folder: URL, store: SQLiteStore, token: String)? {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("beredskab-bench-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    guard
+        let store = try? SQLiteStore(
+            path: folder.appendingPathComponent("bench.sqlite").path, lookback: engine.lookback,
+            lookahead: engine.lookahead),
+        let token = try? store.createToken(
+            organisation: "kommune", at: Instant(seconds: Int(Date().timeIntervalSince1970)))
+    else {
+        print("cannot open the store")
+        try? FileManager.default.removeItem(at: folder)
+        return nil
+    }
+    return (folder, store, token)
+}
+
 func startApp(_ router: Router<BasicRequestContext>) async -> Int {
     let box = PortBox()
     let app = Application(
@@ -65,27 +95,10 @@ func runDeliveryBenchmark(reports: Int) async -> Bool {
         text +=
             "person a\(n) \"Modtager \(n)\" { organisation kommune webhook \"http://127.0.0.1/a\(n)\" roles alle }\n"
     }
-    var sources = SourceSet()
-    sources.add(SourceFile(path: "bench.rules", text: text))
-    let checked = Checker.check(sources)
-    guard checked.errorCount == 0 else {
-        print(checked.renderedText())
-        return false
-    }
-    let engine = Engine(rules: checked.rules, roster: checked.roster)
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("beredskab-bench-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    guard let engine = checkedEngine(text, path: "bench.rules"),
+        let (folder, store, token) = temporaryStore(for: engine)
+    else { return false }
     defer { try? FileManager.default.removeItem(at: folder) }
-    guard
-        let store = try? SQLiteStore(
-            path: folder.appendingPathComponent("bench.sqlite").path, lookback: engine.lookback,
-            lookahead: engine.lookahead),
-        let token = try? store.createToken(
-            organisation: "kommune", at: Instant(seconds: Int(Date().timeIntervalSince1970)))
-    else {
-        print("cannot open the store")
-        return false
-    }
 
     // The receiver.
     let arrivals = Arrivals()

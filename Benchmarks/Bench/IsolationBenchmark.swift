@@ -70,27 +70,11 @@ func isolationRun(hanging: Bool, seconds: Int, rate: Int) async -> IsolationRun?
         text +=
             "person haenger \"Hængende modtager\" { organisation kommune webhook \"http://127.0.0.1:\(hangPort)/hang\" roles vagt }\n"
     }
-    var sources = SourceSet()
-    sources.add(SourceFile(path: "isolation.rules", text: text))
-    let checked = Checker.check(sources)
-    guard checked.errorCount == 0 else {
-        print(checked.renderedText())
-        return nil
-    }
-    let engine = Engine(rules: checked.rules, roster: checked.roster)
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("beredskab-bench-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    guard let engine = checkedEngine(text, path: "isolation.rules"),
+        let (folder, store, token) = temporaryStore(for: engine)
+    else { return nil }
     defer { try? FileManager.default.removeItem(at: folder) }
     let now: @Sendable () -> Instant = { Instant(seconds: Int(Date().timeIntervalSince1970)) }
-    guard
-        let store = try? SQLiteStore(
-            path: folder.appendingPathComponent("bench.sqlite").path, lookback: engine.lookback,
-            lookahead: engine.lookahead),
-        let token = try? store.createToken(organisation: "kommune", at: now())
-    else {
-        print("cannot open the store")
-        return nil
-    }
     var settings = ServerConfiguration()
     settings.webhookSecret = "bench"
     let doorbell = Doorbell()

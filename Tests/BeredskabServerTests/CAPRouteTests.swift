@@ -14,11 +14,17 @@ import Testing
         return text
     }
 
-    @Test func anAlertIsAReportAndAnUpdateAndCancelChangeIt() async throws {
+    /// The API fixture with a reporter token of the police (`politi`) as "police".
+    static func withPolice() throws -> APIFixture {
         var fixture = try APIFixture()
         fixture.tokens["police"] = try fixture.store.createToken(
             organisation: "politi", role: .reporter, person: nil, label: "", actor: "t", at: APIFixture.at
         ).secret
+        return fixture
+    }
+
+    @Test func anAlertIsAReportAndAnUpdateAndCancelChangeIt() async throws {
+        let fixture = try Self.withPolice()
         let alert = try Self.fixture("alert-geocode.xml")
         let created = try await fixture.call(
             .post, "/api/v1/incidents", as: "police", body: alert, type: "application/cap+xml")
@@ -70,10 +76,7 @@ import Testing
     /// A Cancel naming several alerts closes each of the sender's incidents and says which
     /// references it did not find; an Update of an alert never seen is a report of its own.
     @Test func aCancelActsOnEveryReferenceAndAnUnknownUpdateIsAReport() async throws {
-        var fixture = try APIFixture()
-        fixture.tokens["police"] = try fixture.store.createToken(
-            organisation: "politi", role: .reporter, person: nil, label: "", actor: "t", at: APIFixture.at
-        ).secret
+        let fixture = try Self.withPolice()
         let alert = try Self.fixture("alert-geocode.xml")
         // Two days apart, so the second is an incident of its own, not a duplicate of the first.
         for (id, onset) in [("politi-2026-004711", "2026-11-21"), ("politi-2026-004712", "2026-11-19")] {
@@ -116,10 +119,7 @@ import Testing
 
     /// One of our own exports posted back is that incident, not a new one.
     @Test func anExportedAlertPostedBackIsRecognised() async throws {
-        var fixture = try APIFixture()
-        fixture.tokens["police"] = try fixture.store.createToken(
-            organisation: "politi", role: .reporter, person: nil, label: "", actor: "t", at: APIFixture.at
-        ).secret
+        let fixture = try Self.withPolice()
         let created = try await fixture.call(
             .post, "/api/v1/incidents", as: "police", body: try Self.fixture("alert-geocode.xml"),
             type: "application/cap+xml")
@@ -211,10 +211,7 @@ import Testing
     /// export, and neither merges with nor changes a real incident.
     @Test(arguments: ["Test", "Exercise", "System", "Draft"])
     func aNonActualAlertIsRecordedAndAlertsNobody(_ status: String) async throws {
-        var fixture = try APIFixture()
-        fixture.tokens["police"] = try fixture.store.createToken(
-            organisation: "politi", role: .reporter, person: nil, label: "", actor: "t", at: APIFixture.at
-        ).secret
+        let fixture = try Self.withPolice()
         let actual = try Self.fixture("alert-geocode.xml")
         let drill = actual.replacingOccurrences(of: "<status>Actual</status>", with: "<status>\(status)</status>")
             .replacingOccurrences(of: "politi-2026-004711</identifier>", with: "politi-2026-004700</identifier>")
