@@ -97,14 +97,38 @@ extension Routes {
                 })
         }
         let now = clock()
+        // What was changed, and what was named but left as it was, each with why.
+        var updated: [String] = []
+        var unchanged: [(String, String)] = []
         for incident in targets {
             if alert.messageType == .cancel {
-                guard incident.closedAt == nil else { continue }
+                // A Cancel withdraws the sender's own alert: when it was merged into an incident another
+                // organisation reported, that incident stays open for its own reporter.
+                guard incident.organisation == principal.organisation || principal.can(.admin) else {
+                    unchanged.append(
+                        (
+                            incident.id,
+                            "your alert was merged into an incident another organisation reported; only they or an admin can call the all clear"
+                        ))
+                    continue
+                }
+                guard incident.closedAt == nil else {
+                    unchanged.append((incident.id, "already closed"))
+                    continue
+                }
                 try addUpdate(
                     IncidentUpdate(
                         at: now, actor: principal.actor, kind: .allClear, text: "CAP Cancel \(alert.identifier)"),
                     to: incident)
+                updated.append(incident.id)
             } else if let report = alert.report {
+                // An Update adds its facts to the incident, also one its alert was merged into, as a
+                // merged report does: a graver severity or new information is never dropped.
+                guard incident.closedAt == nil else {
+                    unchanged.append((incident.id, "already closed"))
+                    continue
+                }
+                var changed = false
                 if case .string(let name)? = report["severity"], let severity = IncidentSeverity(rawValue: name),
                     severity != incident.severity
                 {
@@ -113,23 +137,35 @@ extension Routes {
                             at: now, actor: principal.actor, kind: .severity, text: "CAP Update \(alert.identifier)",
                             severity: severity),
                         to: incident)
+                    changed = true
                 }
                 if case .string(let text)? = report["description"] {
                     try addUpdate(
                         IncidentUpdate(at: now, actor: principal.actor, kind: .information, text: text), to: incident)
+                    changed = true
                 }
+                if changed { updated.append(incident.id) } else { unchanged.append((incident.id, "nothing new")) }
             }
         }
         metrics.reportReceived("updated")
         let first = try store.incident(id: targets[0].id) ?? targets[0]
-        guard case .object(var pairs) = try incidentJSON(first, tier: .situation, principal: principal) else {
-            return Self.json(.ok, try incidentJSON(first, tier: .situation, principal: principal))
+        // Another organisation's incident is shown only as far as a merge already told the sender.
+        let shown = first.organisation == principal.organisation || principal.can(.admin)
+        var pairs: [(String, JSONValue)] = []
+        if shown, case .object(let view) = try incidentJSON(first, tier: .situation, principal: principal) {
+            pairs = view
+        } else {
+            pairs = [("id", .string(first.id)), ("status", .string(first.closedAt == nil ? "open" : "closed"))]
         }
         pairs.append(
             (
                 "cap_references",
                 .object([
-                    ("updated", .array(targets.map { .string($0.id) })),
+                    ("updated", .array(updated.map(JSONValue.string))),
+                    (
+                        "unchanged",
+                        .array(unchanged.map { .object([("incident", .string($0.0)), ("why", .string($0.1))]) })
+                    ),
                     ("not_found", .array(notFound.map(JSONValue.string))),
                 ])
             ))

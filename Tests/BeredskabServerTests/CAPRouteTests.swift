@@ -117,6 +117,49 @@ import Testing
         #expect(plan.contains("politi-2026-007777") && plan.contains("taken as a report of its own"), "\(plan)")
     }
 
+    /// A Cancel withdraws the sender's own alert: when it was merged into another organisation's
+    /// incident, that incident stays open, and the answer says why nothing was closed.
+    @Test func aCancelNeverClosesAnotherOrganisationsIncidentThroughAMerge() async throws {
+        let fixture = try Self.withPolice()
+        let alert = try Self.fixture("alert-geocode.xml")
+        let housing = try await fixture.call(
+            .post, "/api/v1/incidents", as: "reporter",
+            body: alert.replacingOccurrences(of: "politi-2026-004711</identifier>", with: "vold-1</identifier>"),
+            type: "application/cap+xml")
+        #expect(housing.status == 201, "\(housing.text)")
+        let housingID = try #require(
+            housing.json["incident"].flatMap { if case .string(let s) = $0 { s } else { nil } })
+        let police = try await fixture.call(
+            .post, "/api/v1/incidents", as: "police", body: alert, type: "application/cap+xml")
+        #expect(police.json["merged_into"] == .string(housingID), "\(police.text)")
+        let cancel = try Self.fixture("cancel.xml").replacing(
+            try Regex("<references>[^<]*</references>"),
+            with: "<references>vagtcentral@politi.example,politi-2026-004711,2026-11-21T22:15:00+01:00</references>")
+        let cancelled = try await fixture.call(
+            .post, "/api/v1/incidents", as: "police", body: cancel, type: "application/cap+xml")
+        #expect(cancelled.status == 200, "\(cancelled.text)")
+        #expect(cancelled.json["cap_references"]?["updated"] == .array([]))
+        #expect(cancelled.text.contains("only they or an admin can call the all clear"), "\(cancelled.text)")
+        #expect(try fixture.store.incident(id: housingID)?.closedAt == nil)
+        // Cancelling twice changes nothing and says so.
+        let mine = try await fixture.call(
+            .post, "/api/v1/incidents", as: "police",
+            body: alert.replacingOccurrences(
+                of: "politi-2026-004711</identifier>", with: "politi-2026-004799</identifier>"
+            )
+            .replacingOccurrences(of: "<onset>2026-11-21", with: "<onset>2026-11-17"),
+            type: "application/cap+xml")
+        #expect(mine.status == 201 && mine.json["merged_into"] == .null, "\(mine.text)")
+        let own = cancel.replacingOccurrences(of: "politi-2026-004711,", with: "politi-2026-004799,")
+        let first = try await fixture.call(
+            .post, "/api/v1/incidents", as: "police", body: own, type: "application/cap+xml")
+        #expect(first.json["cap_references"]?["updated"] == .array([.string("politi-2026-004799")]), "\(first.text)")
+        let again = try await fixture.call(
+            .post, "/api/v1/incidents", as: "police", body: own, type: "application/cap+xml")
+        #expect(again.json["cap_references"]?["updated"] == .array([]), "\(again.text)")
+        #expect(again.text.contains("already closed"))
+    }
+
     /// One of our own exports posted back is that incident, not a new one.
     @Test func anExportedAlertPostedBackIsRecognised() async throws {
         let fixture = try Self.withPolice()
