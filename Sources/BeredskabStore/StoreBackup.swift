@@ -60,7 +60,22 @@ public enum StoreBackup {
     /// beside `target`, checked with `PRAGMA integrity_check`, synced and then renamed, so a file at
     /// `target` is always a whole backup. Throws `StoreFileError` or a GRDB `DatabaseError`.
     public static func backup(store: String, to target: String) throws -> StoreSummary {
+        try plainly { try makeBackup(store: store, to: target) }
+    }
+
+    static func makeBackup(store: String, to target: String) throws -> StoreSummary {
         guard FileManager.default.fileExists(atPath: store) else { throw StoreFileError("no store at \(store)") }
+        // A backup over the store itself (or its write-ahead log, shared memory or lock file) would
+        // replace the file a running server writes to, under its feet.
+        let live = [store, store + "-wal", store + "-shm", store + ".lock"].map(resolved)
+        guard !live.contains(resolved(target)) else {
+            throw StoreFileError("refusing to write the backup over the store itself (\(target)); choose another file")
+        }
+        let folder = (target as NSString).deletingLastPathComponent
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isFolder),
+            isFolder.boolValue
+        else { throw StoreFileError("no folder \(folder) for the backup; create it first") }
         let temporary = sibling(of: target, suffix: "backup")
         defer { removeDatabase(temporary) }
         var configuration = Configuration()
@@ -77,6 +92,8 @@ public enum StoreBackup {
             return try summarize(db)
         }
         try copy.close()
+        // The backup holds personal details (§115): only its owner may read it.
+        _ = chmod(temporary, 0o600)
         try sync(temporary)
         guard rename(temporary, target) == 0 else {
             throw StoreFileError("cannot rename \(temporary) to \(target): \(String(cString: strerror(errno)))")
@@ -90,6 +107,10 @@ public enum StoreBackup {
     /// renamed into place; `file` itself is left as it is. A store already there is checkpointed and
     /// kept as `<store>.before-restore`. Throws `StoreFileError` or a GRDB `DatabaseError`.
     public static func restore(from file: String, to store: String) throws -> StoreSummary {
+        try plainly { try restoreBackup(from: file, to: store) }
+    }
+
+    static func restoreBackup(from file: String, to store: String) throws -> StoreSummary {
         guard FileManager.default.fileExists(atPath: file) else { throw StoreFileError("no file \(file)") }
         let lock = try StoreLock(store: store, exclusive: true)
         let temporary = sibling(of: store, suffix: "restore")
@@ -192,5 +213,26 @@ public enum StoreBackup {
                 ? try SQLiteStore.verifyAudit(db)
                 : AuditChainReport(
                     entries: try Int.fetchOne(db, sql: "SELECT count(*) FROM audit") ?? 0, head: nil, problem: nil))
+    }
+
+    /// The path with symbolic links and `..` resolved, also for a file that does not exist yet.
+    static func resolved(_ path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().resolvingSymlinksInPath()
+        return folder.appendingPathComponent(url.lastPathComponent).standardizedFileURL.path
+    }
+
+    /// SQLite's errors in words an operator reads: `SQLITE_NOTADB` is "not a database".
+    static func plainly<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_NOTADB: throw StoreFileError("the file is not a SQLite database, so not a Beredskab store")
+            case .SQLITE_CANTOPEN: throw StoreFileError("the file cannot be opened: \(error.message ?? "no access")")
+            case .SQLITE_CORRUPT: throw StoreFileError("the file is damaged: \(error.message ?? "corrupt")")
+            default: throw StoreFileError("SQLite says: \(error.message ?? "\(error.resultCode)")")
+            }
+        }
     }
 }

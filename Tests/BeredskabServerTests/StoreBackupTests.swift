@@ -55,6 +55,32 @@ import Testing
         #expect(integrity == ["ok"] && incidents == summary.incidents)
     }
 
+    /// A backup written over the live store (or its write-ahead log) would pull the file from under
+    /// a running server: refused, and the store is untouched. A backup is readable by its owner only.
+    @Test func aBackupIsNeverWrittenOverTheStoreItselfAndOnlyItsOwnerMayReadIt() throws {
+        let fixture = try Fixture()
+        let store = try SQLiteStore(path: fixture.path)
+        _ = try fixture.accept(store, "skud-blaagaarden.json", at: at)
+        let folder = fixture.folder.path
+        for target in [
+            fixture.path, fixture.path + "-wal", folder + "/./" + (fixture.path as NSString).lastPathComponent,
+        ] {
+            let error = #expect(throws: StoreFileError.self) {
+                _ = try StoreBackup.backup(store: fixture.path, to: target)
+            }
+            #expect(error?.description.contains("over the store itself") == true, "\(target)")
+        }
+        #expect(try store.incident(id: "fsb:2026-000412") != nil)
+        let missing = #expect(throws: StoreFileError.self) {
+            _ = try StoreBackup.backup(store: fixture.path, to: folder + "/no/such/folder/x.sqlite")
+        }
+        #expect(missing?.description.contains("create it first") == true)
+        let target = folder + "/backup.sqlite"
+        _ = try StoreBackup.backup(store: fixture.path, to: target)
+        let mode = try FileManager.default.attributesOfItem(atPath: target)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
     @Test func restoreRefusesAStoreThatIsOpenAndReplacesItOnceClosed() throws {
         let fixture = try Fixture()
         var store: SQLiteStore? = try SQLiteStore(path: fixture.path)
@@ -82,7 +108,8 @@ import Testing
         let store = fixture.folder.appendingPathComponent("store").path
         let text = fixture.folder.appendingPathComponent("notes.txt").path
         try Data("not a database".utf8).write(to: URL(fileURLWithPath: text))
-        #expect(throws: (any Error).self) { _ = try StoreBackup.restore(from: text, to: store) }
+        let junk = #expect(throws: StoreFileError.self) { _ = try StoreBackup.restore(from: text, to: store) }
+        #expect(junk?.description.contains("not a SQLite database") == true, "\(String(describing: junk))")
 
         let other = fixture.folder.appendingPathComponent("other.sqlite").path
         let queue = try DatabaseQueue(path: other)
