@@ -40,33 +40,50 @@ extension Routes {
             return
         }
         let link = "\(options.publicURL.value)/login/\(token)"
+        // The link on a line of its own: the first line becomes an e-mail's subject, which mail
+        // servers log, and must not carry the token.
         let text =
             person.language == .en
-            ? "Sign in to Beredskab: \(link)\nThe link works once, for 15 minutes. If you did not ask for it, ignore this message."
-            : "Log ind på Beredskab: \(link)\nLinket virker én gang i 15 minutter. Har du ikke bedt om det, så se bort fra beskeden."
+            ? "Sign in to Beredskab\n\(link)\nThe link works once, for 15 minutes. If you did not ask for it, ignore this message."
+            : "Log ind på Beredskab\n\(link)\nLinket virker én gang i 15 minutter. Har du ikke bedt om det, så se bort fra beskeden."
+        // The channel typed first, then the person's others: a mail outage must not lock a duty
+        // officer out while the link is still valid.
+        let channels = [channel] + person.channels.filter { $0.kind != channel.kind && $0.kind != .webhook }
         let message = StoredNotification(
             incident: "login", person: person.id.value, name: person.name,
             channel: (channel.kind.rawValue, channel.address), at: now,
             idempotencyKey: "signin/\(UUID().uuidString.lowercased())", message: text, kind: "signin",
             expiresAt: Instant(seconds: now.seconds + SQLiteStore.signInValidity))
+        let store = store
+        let clock = clock
         Task {
-            for attempt in 0..<3 {
+            var why = ""
+            // Tried round the channels with a back-off from 2 s up to a minute, for ten of the link's
+            // fifteen minutes.
+            let deadline = ContinuousClock.now + .seconds(600)
+            var attempt = 0
+            while ContinuousClock.now < deadline {
+                let current = channels[attempt % channels.count]
                 switch await transport.send(
                     Outgoing(
-                        notification: message, channel: channel.kind.rawValue, address: channel.address, text: text,
+                        notification: message, channel: current.kind.rawValue, address: current.address, text: text,
                         ackLink: link))
                 {
-                case .delivered: return
-                case .permanent(let why):
-                    FileHandle.standardError.write(Data("sign-in link to \(person.id.value): \(why)\n".utf8))
+                case .delivered:
+                    try? store.appendAudit(
+                        actor: "person:\(person.id.value)", action: "signin-link-sent", incident: nil,
+                        detail: "by \(current.kind.rawValue)", at: clock())
                     return
-                case .retry(let why):
-                    if attempt == 2 {
-                        FileHandle.standardError.write(Data("sign-in link to \(person.id.value): \(why)\n".utf8))
-                    }
-                    try? await Task.sleep(for: .seconds(2 << attempt))
+                case .permanent(let reason), .retry(let reason):
+                    why = "\(current.kind.rawValue): \(reason)"
                 }
+                attempt += 1
+                try? await Task.sleep(for: .seconds(min(60, 1 << min(attempt, 6))))
             }
+            FileHandle.standardError.write(Data("sign-in link to \(person.id.value) not sent: \(why)\n".utf8))
+            try? store.appendAudit(
+                actor: "person:\(person.id.value)", action: "signin-link-failed", incident: nil, detail: why,
+                at: clock())
         }
     }
 }

@@ -151,7 +151,7 @@ extension SQLiteStore {
             try db.execute(
                 sql: "INSERT INTO signin (hash, person, created_at, expires_at) VALUES (?, ?, ?, ?)",
                 arguments: [Self.hash(secret), person, at.seconds, at.seconds + Self.signInValidity])
-            try audit(db, at, "person:\(person)", "signin-link-sent", nil, "")
+            try audit(db, at, "person:\(person)", "signin-link-requested", nil, "")
         }
         return secret
     }

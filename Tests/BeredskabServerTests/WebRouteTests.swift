@@ -3,6 +3,7 @@ import BeredskabServer
 import BeredskabStore
 import BeredskabTime
 import Foundation
+import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -157,6 +158,38 @@ enum WebForm {
         let used = try await fixture.web(.post, "/login/\(token)", form: [])
         #expect(used.status == 303)
         #expect(used.headers[.setCookie]?.hasPrefix("beredskab_session=") == true)
+    }
+
+    /// A mail outage must not lock a duty officer out: the sign-in link goes by SMS when e-mail
+    /// fails, and its token is never on the first line (an e-mail's subject, which servers log).
+    @Test func aSignInLinkFallsBackToSMSWhenMailIsDownAndKeepsTheTokenOutOfTheSubject() async throws {
+        var options = Routes.Options()
+        let transport = Scripted(["email": [.retry("Couldn't connect to server")], "sms": [.delivered("202")]])
+        options.transport = transport
+        let fixture = try APIFixture(options: options)
+        let page = try await fixture.web(.post, "/login", form: [("address", "bent.iversen@example.org")])
+        #expect(page.status == 200)
+        for _ in 0..<600 where !transport.lock.withLock({ transport.log.contains { $0.1 == "sms" } }) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(transport.lock.withLock { transport.log.map(\.1) } == ["email", "sms"])
+        var audit: [String] = []
+        for _ in 0..<100 {
+            audit = try await DatabaseQueue(path: fixture.path).read {
+                try String.fetchAll($0, sql: "SELECT action FROM audit ORDER BY id")
+            }
+            if audit.contains("signin-link-sent") { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(audit.contains("signin-link-requested") && audit.contains("signin-link-sent"), "\(audit)")
+        let recorder = Recorder()
+        var plain = Routes.Options()
+        plain.transport = recorder
+        let other = try APIFixture(options: plain)
+        _ = try await other.web(.post, "/login", form: [("address", "bent.iversen@example.org")])
+        for _ in 0..<300 where recorder.sent.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        let text = try #require(recorder.sent.first?.text)
+        #expect(!(text.split(separator: "\n").first ?? "").contains("/login/"), "\(text)")
     }
 
     // MARK: Reporting
