@@ -18,7 +18,9 @@ public struct WaitingNotification: Sendable, Equatable {
     public var waitingSince: Instant
     /// When the next attempt is due (UTC seconds).
     public var nextAttemptAt: Instant
-    /// The last attempt's outcome in the transport's words: why it is waiting.
+    /// Why it is waiting, in the transport's words: the last attempt on the channel tried next (so
+    /// an SMS gateway that is not configured does not hide the mail server that is down), else the
+    /// last attempt.
     public var lastError: String
 }
 
@@ -50,8 +52,13 @@ extension SQLiteStore {
                     SELECT n.id, n.incident_id, n.person, n.name, n.channels, n.channel_index,
                         COALESCE(n.next_attempt_at, n.send_at) AS next_at,
                         COUNT(a.id) AS failures, MIN(a.attempted_at) AS since,
-                        (SELECT a2.channel || ': ' || a2.detail FROM delivery_attempt a2
-                            WHERE a2.notification_id = n.id ORDER BY a2.id DESC LIMIT 1) AS last_error
+                        COALESCE(
+                            (SELECT a2.channel || ': ' || a2.detail FROM delivery_attempt a2
+                                WHERE a2.notification_id = n.id
+                                AND a2.channel = json_extract(n.channels, '$[' || n.channel_index || '].kind')
+                                ORDER BY a2.id DESC LIMIT 1),
+                            (SELECT a3.channel || ': ' || a3.detail FROM delivery_attempt a3
+                                WHERE a3.notification_id = n.id ORDER BY a3.id DESC LIMIT 1)) AS last_error
                     FROM notification n JOIN delivery_attempt a ON a.notification_id = n.id
                     WHERE n.status = 'pending' AND n.acknowledged_at IS NULL
                     AND NOT EXISTS (SELECT 1 FROM incident i WHERE i.id = n.incident_id AND i.closed_at IS NOT NULL)

@@ -255,6 +255,9 @@ final class Scripted: Transport, @unchecked Sendable {
         }
         let emails = transport.lock.withLock { transport.log.filter { $0 == ("bo-lund", "email") }.count }
         #expect(emails == 1)
+        // The board says why with the channel still being tried, not the refused one.
+        let waiting = try #require(try store.waitingNotifications(limit: 100).first { $0.person == "bo-lund" })
+        #expect(waiting.channel == "sms" && waiting.lastError == "sms: Timeout", "\(waiting)")
         let sms = transport.lock.withLock { transport.log.filter { $0 == ("bo-lund", "sms") }.count }
         #expect(sms > 5)
     }
