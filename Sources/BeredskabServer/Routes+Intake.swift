@@ -12,7 +12,24 @@ extension Routes {
         let principal = try require(request, .reporter, .admin)
         let type = request.headers[.contentType]?.lowercased() ?? "application/json"
         if type.hasPrefix("application/cap+xml") || type.hasPrefix("application/xml") || type.hasPrefix("text/xml") {
+            // Only UTF-8, as for JSON: a body said to be Latin-1 would be read as something else.
+            if let declared = request.headers[.contentType] {
+                do { try Self.refuseCharset(declared) } catch {
+                    metrics.reportReceived("rejected")
+                    throw error
+                }
+            }
             let bytes = try await Self.body(&request, limit: options.capMaximumBytes)
+            // JSON sent as XML would otherwise be "not well-formed XML: the document is empty".
+            if let first = bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }),
+                first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
+            {
+                metrics.reportReceived("rejected")
+                throw APIError(
+                    .unsupportedMediaType,
+                    "the body is JSON but was sent as \(type.split(separator: ";").first ?? ""); send a report as application/json",
+                    problems: [("Content-Type", "application/json for a report, application/cap+xml for a CAP alert")])
+            }
             return try await capIntake(bytes, principal: principal)
         }
         guard type.hasPrefix("application/json") else {

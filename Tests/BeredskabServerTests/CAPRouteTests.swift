@@ -160,6 +160,22 @@ import Testing
         #expect(again.text.contains("already closed"))
     }
 
+    /// CAP is UTF-8 only, like JSON; and JSON sent as XML is told so, not "the document is empty".
+    @Test func aCAPBodyInAnotherCharsetOrJSONSentAsXMLIsA415() async throws {
+        let fixture = try Self.withPolice()
+        let latin = try await fixture.call(
+            .post, "/api/v1/incidents", as: "police", body: try Self.fixture("alert-geocode.xml"),
+            type: "application/cap+xml; charset=latin1")
+        #expect(latin.status == 415, "\(latin.text)")
+        #expect(latin.text.contains("only UTF-8"))
+        for type in ["application/cap+xml", "application/xml", "text/xml"] {
+            let json = try await fixture.call(
+                .post, "/api/v1/incidents", as: "police", body: #"  {"id": "politi-1"}"#, type: type)
+            #expect(json.status == 415, "\(type): \(json.text)")
+            #expect(json.text.contains("the body is JSON"), "\(json.text)")
+        }
+    }
+
     /// One of our own exports posted back is that incident, not a new one.
     @Test func anExportedAlertPostedBackIsRecognised() async throws {
         let fixture = try Self.withPolice()
