@@ -11,7 +11,7 @@ The server reads its time from a file (`serve --test-clock`) that a thread moves
 clock from a Saturday evening in March 2026 (the demo's rotas then send the police alert to Jens
 Kragh, who takes webhooks first); `dst-restart` sets the file by hand.
 
-Usage: scripts/faults [SCENARIO ...] [--quick] [--binary PATH] [--keep]
+Usage: scripts/faults [SCENARIO ...] [--quick] [--binary PATH]
 Scenarios: kill-storm smtp-outage webhook-500 hanging-receiver sms-timeout disk-full read-only
            dst-restart sigterm (default: all). disk-full and read-only mount a tmpfs (root only).
 """
@@ -647,10 +647,17 @@ def sigterm():
 def main():
     global ARGS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("scenarios", nargs="*", choices=SCENARIOS + [[]], default=[])
+    parser.add_argument("scenarios", nargs="*", metavar="SCENARIO",
+                        help="any of " + ", ".join(SCENARIOS) + " (default: all)")
     parser.add_argument("--quick", action="store_true", help="shorter outages (the SMTP outage 20 s instead of 120 s)")
-    parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "debug", "beredskab"))
+    parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "debug", "beredskab"),
+                        help="the beredskab binary (default: this checkout's debug build)")
     ARGS = parser.parse_args()
+    unknown = [name for name in ARGS.scenarios if name not in SCENARIOS]
+    if unknown:
+        parser.error(f"unknown scenario {', '.join(unknown)}; choose from {', '.join(SCENARIOS)}")
+    if not os.access(ARGS.binary, os.X_OK):
+        parser.error(f"no beredskab binary at {ARGS.binary}: run `swift build` first, or give --binary PATH")
     functions = {"kill-storm": kill_storm, "smtp-outage": smtp_outage, "webhook-500": webhook_500,
                  "hanging-receiver": hanging_receiver, "sms-timeout": sms_timeout,
                  "disk-full": lambda: store_fault("disk-full", fill_disk),
