@@ -87,9 +87,11 @@ struct CAPReader {
     static func describe(resource: XMLElementTree) -> String {
         let name = resource.value("resourceDesc") ?? "resource"
         var facts = [resource.value("mimeType") ?? "unknown type"]
-        if let embedded = resource.value("derefUri"),
-            let content = Data(base64Encoded: embedded, options: .ignoreUnknownCharacters)
-        {
+        if let embedded = resource.value("derefUri") {
+            guard let content = Data(base64Encoded: embedded, options: .ignoreUnknownCharacters) else {
+                facts.append("derefUri is not base64")
+                return "CAP resource '\(name)' (\(facts.joined(separator: ", "))): nothing of it is kept"
+            }
             facts.append("\(content.count) bytes")
             facts.append("sha256 " + SHA256.hash(data: content).map { String(format: "%02x", $0) }.joined())
         } else {

@@ -188,6 +188,29 @@ import Testing
         #expect(try parse(Self.alert(severity: "Minor")).get().notes.isEmpty)
     }
 
+    /// A resource is kept as its size and SHA-256, never its content; one whose embedded content is
+    /// not base64 is said to be so.
+    @Test func aResourceIsKeptAsItsSizeAndDigest() throws {
+        func notes(_ resource: String) throws -> [String] {
+            try parse(
+                Self.alert(
+                    info:
+                        "<resource><resourceDesc>Foto</resourceDesc><mimeType>image/jpeg</mimeType>\(resource)</resource>"
+                )
+            ).get().notes
+        }
+        // "hej", base64: the digest is sha256sum's for those three bytes.
+        #expect(
+            try notes("<derefUri>aGVq</derefUri>") == [
+                "CAP resource 'Foto' (image/jpeg, 3 bytes, sha256 "
+                    + "9c478bf63e9500cb5db1e85ece82f18c8eb9e52e2f9135acd7f10972c8d563ba): only its size and digest are kept"
+            ])
+        #expect(try notes("<derefUri>%%%</derefUri>").first?.contains("derefUri is not base64") == true)
+        #expect(
+            try notes("<size>1234</size><uri>https://example.org/foto.jpg</uri>").first?.contains(
+                "1234 bytes declared, https://example.org/foto.jpg") == true)
+    }
+
     /// A headline is the text when there is no description; the instruction follows either.
     @Test func theHeadlineStandsInForAMissingDescription() throws {
         func description(_ info: String) throws -> JSONValue? {
