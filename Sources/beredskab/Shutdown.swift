@@ -5,7 +5,7 @@ import ServiceLifecycle
 
 /// How `serve` stops on SIGTERM or SIGINT, within `limit` (5 s) even under load:
 /// 1. the HTTP server stops accepting and closes idle keep-alive connections; requests in progress
-///    get up to `drain` (3 s) to finish, then they are cancelled;
+///    get up to `drain` (2 s) to finish, then they are cancelled;
 /// 2. the dispatcher stops: deliveries in flight are cancelled and stay pending, so they go after
 ///    the restart (their idempotency keys let receivers spot a repeat); results already in are
 ///    recorded;
@@ -14,9 +14,9 @@ import ServiceLifecycle
 ///    makes an unfinished write roll back on the next open.
 enum Shutdown {
     /// The time requests in progress get to finish.
-    static let drain: Duration = .seconds(3)
+    static let drain: Duration = .seconds(2)
     /// The time from the signal to the process's exit, at most.
-    static let limit: Duration = .milliseconds(4_500)
+    static let limit: Duration = .milliseconds(4_000)
 
     /// Runs the server and the dispatcher until a signal asks them to stop, then stops them in that order.
     static func run(_ app: some Service, dispatching: DispatchTask, logger: Logger) async throws {
