@@ -140,7 +140,7 @@ public struct Dispatcher: Sendable {
         _ notification: StoredNotification, destination: String, clock: @escaping @Sendable () -> Instant,
         wake: Doorbell?
     ) async {
-        let (attempt, next, _) = await deliver(notification, clock: clock)
+        let (attempt, next) = await deliver(notification, clock: clock)
         guard !Task.isCancelled else {
             pipeline.end(notification.id, destination: destination)
             return
@@ -150,7 +150,13 @@ public struct Dispatcher: Sendable {
                 attempt: attempt, next: next, notification: notification, destination: destination)
         ) { results in
             try store.recordAttempts(results.map { ($0.attempt, $0.next) })
-            for result in results { try afterRecording(result) }
+            // After the commit, and never failing it: a commit thought failed would be recorded
+            // again. A failure notice not enqueued now is enqueued at the next failed attempt.
+            for result in results {
+                do { try afterRecording(result) } catch {
+                    FileHandle.standardError.write(Data("dispatcher: failure notice not enqueued: \(error)\n".utf8))
+                }
+            }
         }
         wake?.ring()
     }
@@ -162,7 +168,7 @@ public struct Dispatcher: Sendable {
             let latency = next == .delivered ? Double(max(0, attempt.at.seconds - notification.sendAt.seconds)) : nil
             metrics.delivery(channel: attempt.channel, outcome: attempt.outcome, latencySeconds: latency)
         }
-        if policy.isUnreachable(after: next, notification: notification, channelCount: notification.channels.count) {
+        if policy.isUnreachable(after: next, notification: notification) {
             try reportFailure(notification, gaveUp: next == .failed, now: attempt.at)
         }
     }
@@ -181,7 +187,7 @@ public struct Dispatcher: Sendable {
     /// One attempt on the notification's current channel; `clock` is read when the answer is in.
     func deliver(
         _ notification: StoredNotification, clock: @Sendable () -> Instant
-    ) async -> (DeliveryAttempt, NextStep, StoredNotification) {
+    ) async -> (DeliveryAttempt, NextStep) {
         let link = "\(publicURL)/ack/\(store.ackToken(forKey: notification.idempotencyKey))"
         var text = notification.message.replacingOccurrences(of: "{link}", with: link)
         if !notification.message.contains("{link}") { text += "\nKvittér: \(link)" }
@@ -190,7 +196,7 @@ public struct Dispatcher: Sendable {
             let attempt = DeliveryAttempt(
                 notification: notification.id, at: clock(), channel: "none", address: "", outcome: "failed",
                 detail: "\(notification.name) has no channel left")
-            return (attempt, .failed, notification)
+            return (attempt, .failed)
         }
         let channel = notification.channels[notification.channelIndex]
         let result = await transport.send(
@@ -209,7 +215,7 @@ public struct Dispatcher: Sendable {
         let attempt = DeliveryAttempt(
             notification: notification.id, at: now, channel: channel.kind, address: channel.address, outcome: outcome,
             detail: detail)
-        return (attempt, next, notification)
+        return (attempt, next)
     }
 
     /// Tells the configured duty role, once per notification, that a person could not be reached on
