@@ -74,7 +74,7 @@ public struct DeliveryPolicy: Sendable {
     /// Whether the person should be reported to the failure role after this step: once every channel
     /// not refused has been tried and failed (the step starts a new round, stays on the only channel
     /// left after its attempts, or fails). The report is enqueued once per notification.
-    public func isUnreachable(after step: NextStep, notification: StoredNotification, channelCount: Int) -> Bool {
+    public func isUnreachable(after step: NextStep, notification: StoredNotification) -> Bool {
         switch step {
         case .delivered: return false
         case .failed: return true

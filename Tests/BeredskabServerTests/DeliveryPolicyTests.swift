@@ -126,13 +126,12 @@ final class Scripted: Transport, @unchecked Sendable {
     @Test func thePersonIsReportedUnreachableOnceEveryChannelHasFailed() {
         #expect(
             !policy.isUnreachable(
-                after: .fallback(channel: 1, at: now), notification: notification(attempts: 4), channelCount: 2))
+                after: .fallback(channel: 1, at: now), notification: notification(attempts: 4)))
         #expect(
             policy.isUnreachable(
-                after: .fallback(channel: 0, at: now.adding(60)), notification: notification(attempts: 4, channel: 1),
-                channelCount: 2))
-        #expect(!policy.isUnreachable(after: .retry(at: now), notification: notification(attempts: 1), channelCount: 2))
-        #expect(policy.isUnreachable(after: .failed, notification: notification(), channelCount: 2))
+                after: .fallback(channel: 0, at: now.adding(60)), notification: notification(attempts: 4, channel: 1)))
+        #expect(!policy.isUnreachable(after: .retry(at: now), notification: notification(attempts: 1)))
+        #expect(policy.isUnreachable(after: .failed, notification: notification()))
     }
 }
 
