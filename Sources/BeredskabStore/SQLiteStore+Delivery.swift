@@ -42,6 +42,14 @@ extension SQLiteStore {
         return items.compactMap { if case .number(let n) = $0 { Int(exactly: n) } else { nil } }
     }
 
+    /// Notifications still to be delivered, as `n`: pending, not acknowledged, their incident open.
+    static let stillToDeliver = """
+        n.status = 'pending' AND n.acknowledged_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM incident i WHERE i.id = n.incident_id AND i.closed_at IS NOT NULL)
+        """
+    /// The kind of the channel `n` tries next.
+    static let channelTriedNext = "json_extract(n.channels, '$[' || n.channel_index || '].kind')"
+
     /// Pending notifications with at least one failed attempt, the longest waiting first, at most
     /// `limit` of them.
     public func waitingNotifications(limit: Int = 200) throws -> [WaitingNotification] {
@@ -49,28 +57,24 @@ extension SQLiteStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT n.id, n.incident_id, n.person, n.name, n.channels, n.channel_index,
+                    SELECT n.id, n.incident_id, n.person, n.name, COALESCE(\(Self.channelTriedNext), 'none') AS channel,
                         COALESCE(n.next_attempt_at, n.send_at) AS next_at,
                         COUNT(a.id) AS failures, MIN(a.attempted_at) AS since,
                         COALESCE(
                             (SELECT a2.channel || ': ' || a2.detail FROM delivery_attempt a2
-                                WHERE a2.notification_id = n.id
-                                AND a2.channel = json_extract(n.channels, '$[' || n.channel_index || '].kind')
+                                WHERE a2.notification_id = n.id AND a2.channel = \(Self.channelTriedNext)
                                 ORDER BY a2.id DESC LIMIT 1),
                             (SELECT a3.channel || ': ' || a3.detail FROM delivery_attempt a3
                                 WHERE a3.notification_id = n.id ORDER BY a3.id DESC LIMIT 1)) AS last_error
                     FROM notification n JOIN delivery_attempt a ON a.notification_id = n.id
-                    WHERE n.status = 'pending' AND n.acknowledged_at IS NULL
-                    AND NOT EXISTS (SELECT 1 FROM incident i WHERE i.id = n.incident_id AND i.closed_at IS NOT NULL)
+                    WHERE \(Self.stillToDeliver)
                     GROUP BY n.id ORDER BY since, n.id LIMIT ?
                     """,
                 arguments: [limit]
             ).map { row in
-                let channels = Self.notification(channelsOnly: row["channels"])
-                let index: Int = row["channel_index"]
-                return WaitingNotification(
+                WaitingNotification(
                     id: row["id"], incident: row["incident_id"], person: row["person"], name: row["name"],
-                    channel: index < channels.count ? channels[index] : "none", failedAttempts: row["failures"],
+                    channel: row["channel"], failedAttempts: row["failures"],
                     waitingSince: Instant(seconds: row["since"]), nextAttemptAt: Instant(seconds: row["next_at"]),
                     lastError: row["last_error"] ?? "")
             }
@@ -82,16 +86,15 @@ extension SQLiteStore {
     public func waitingCounts(at now: Instant) throws -> (byChannel: [String: Int], oldestSeconds: Int) {
         try pool.read { db in
             let waiting = """
-                FROM notification n WHERE n.status = 'pending' AND n.acknowledged_at IS NULL
+                FROM notification n WHERE \(Self.stillToDeliver)
                 AND EXISTS (SELECT 1 FROM delivery_attempt a WHERE a.notification_id = n.id)
-                AND NOT EXISTS (SELECT 1 FROM incident i WHERE i.id = n.incident_id AND i.closed_at IS NOT NULL)
                 """
             var byChannel: [String: Int] = [:]
             for row in try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT COALESCE(json_extract(n.channels, '$[' || n.channel_index || '].kind'), 'none') AS channel,
-                        COUNT(*) AS count \(waiting) GROUP BY channel
+                    SELECT COALESCE(\(Self.channelTriedNext), 'none') AS channel, COUNT(*) AS count \(waiting)
+                    GROUP BY channel
                     """)
             {
                 byChannel[row["channel"]] = row["count"]
@@ -104,10 +107,5 @@ extension SQLiteStore {
                     """)
             return (byChannel, since.map { max(0, now.seconds - $0) } ?? 0)
         }
-    }
-
-    static func notification(channelsOnly text: String) -> [String] {
-        guard case .array(let items)? = try? JSONValue.parse(Array(text.utf8)) else { return [] }
-        return items.map { if case .string(let kind)? = $0["kind"] { kind } else { "none" } }
     }
 }
