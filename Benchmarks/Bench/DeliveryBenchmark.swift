@@ -69,6 +69,19 @@ func temporaryStore(for engine: Engine) -> (folder: URL, store: SQLiteStore, tok
     return (folder, store, token)
 }
 
+/// Posts a report of `kommune` in area `by`, occurred now, to the server on `port`; returns the
+/// HTTP status.
+func postReport(_ id: String, category: String, port: Int, token: String, via client: CurlMulti) async -> Int {
+    let occurred = Copenhagen.format(Instant(seconds: Int(Date().timeIntervalSince1970)))
+    let body =
+        #"{"id": "\#(id)", "reporter": {"organisation": "kommune"}, "occurred_at": "\#(occurred)", "category": "\#(category)", "severity": "moderate", "location": {"area": "by"}}"#
+    let response = await client.perform(
+        CurlRequest(
+            url: "http://127.0.0.1:\(port)/api/v1/incidents", method: "POST",
+            headers: ["Authorization: Bearer \(token)", "Content-Type: application/json"], body: Data(body.utf8)))
+    return response.status
+}
+
 func startApp(_ router: Router<BasicRequestContext>) async -> Int {
     let box = PortBox()
     let app = Application(
@@ -129,14 +142,7 @@ func runDeliveryBenchmark(reports: Int) async -> Bool {
     let client = CurlMulti()
     defer { client.shutdown() }
     func post(_ id: String, _ category: String) async -> Int {
-        let occurred = Copenhagen.format(Instant(seconds: Int(Date().timeIntervalSince1970)))
-        let body =
-            #"{"id": "\#(id)", "reporter": {"organisation": "kommune"}, "occurred_at": "\#(occurred)", "category": "\#(category)", "severity": "moderate", "location": {"area": "by"}}"#
-        let response = await client.perform(
-            CurlRequest(
-                url: "http://127.0.0.1:\(serverPort)/api/v1/incidents", method: "POST",
-                headers: ["Authorization: Bearer \(token)", "Content-Type: application/json"], body: Data(body.utf8)))
-        return response.status
+        await postReport(id, category: category, port: serverPort, token: token, via: client)
     }
     func waitFor(_ keys: [String], seconds: Double = 30) async -> Bool {
         let deadline = ContinuousClock.now + .seconds(seconds)

@@ -101,15 +101,8 @@ func isolationRun(hanging: Bool, seconds: Int, rate: Int) async -> IsolationRun?
             if pause > .zero { try? await Task.sleep(for: pause) }
             let id = "kommune-iso-\(hanging ? "h" : "n")-\(n)"
             posted[id] = ContinuousClock.now
-            let occurred = Copenhagen.format(now())
-            let body =
-                #"{"id": "\#(id)", "reporter": {"organisation": "kommune"}, "occurred_at": "\#(occurred)", "category": "unrest", "severity": "moderate", "location": {"area": "by"}}"#
             group.addTask {
-                _ = await client.perform(
-                    CurlRequest(
-                        url: "http://127.0.0.1:\(serverPort)/api/v1/incidents", method: "POST",
-                        headers: ["Authorization: Bearer \(token)", "Content-Type: application/json"],
-                        body: Data(body.utf8)))
+                _ = await postReport(id, category: "unrest", port: serverPort, token: token, via: client)
             }
         }
     }
