@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func anOverdueTaskEscalatesOnceToItsRoles() async throws {
-        let (store, dispatcher, recorder) = try await shooting()
+        let (_, dispatcher, recorder) = try await shooting()
         // "Saml SSP-beredskabet …" for ssp-vagt within 4h, escalate to hotspotchef if overdue.
         try await dispatcher.runOnce(now: at.adding(4 * 3600 - 60))
         #expect(!recorder.sent.contains { $0.text.hasPrefix("OPGAVE OVERSKREDET") })
