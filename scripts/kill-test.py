@@ -131,9 +131,15 @@ def main():
     missing = sorted(i for i in answered if i not in stored)
     due = db.execute("SELECT idempotency_key, status FROM notification WHERE send_at <= ?", (int(time.time()),)).fetchall()
     keys = {}
-    with open(os.path.join(data, "outbox.jsonl"), encoding="utf-8") as f:
+    torn = 0
+    with open(os.path.join(data, "outbox.jsonl"), encoding="utf-8", errors="replace") as f:
         for line in f:
-            key = json.loads(line)["idempotency_key"]
+            try:
+                key = json.loads(line)["idempotency_key"]
+            except ValueError:
+                # A write cut by SIGKILL: never recorded as delivered, so sent again after the restart.
+                torn += 1
+                continue
             keys[key] = keys.get(key, 0) + 1
     undelivered = [k for k, status in due if status != "delivered" or keys.get(k, 0) == 0]
     duplicates = sum(n - 1 for n in keys.values() if n > 1)
@@ -143,7 +149,7 @@ def main():
           f"({replayed} replayed after a restart), {len(unanswered)} never answered")
     print(f"  stored incidents: {len(stored)}; accepted but missing: {len(missing)}")
     print(f"  notifications due: {len(due)}; delivered at least once: {len(due) - len(undelivered)}; "
-          f"undelivered: {len(undelivered)}; duplicates in the outbox: {duplicates}")
+          f"undelivered: {len(undelivered)}; duplicates in the outbox: {duplicates}; lines torn by a kill: {torn}")
     for item in missing[:10] + undelivered[:10]:
         print(f"  ! {item}")
     failed = int(bool(missing)) + int(bool(undelivered)) + int(bool(unanswered))

@@ -11,6 +11,15 @@ public struct Outgoing: Sendable {
     public var address: String
     public var text: String
     public var ackLink: String
+
+    /// Creates a message for `channel` (`email`, `sms`, `webhook`) to `address`.
+    public init(notification: StoredNotification, channel: String, address: String, text: String, ackLink: String) {
+        self.notification = notification
+        self.channel = channel
+        self.address = address
+        self.text = text
+        self.ackLink = ackLink
+    }
 }
 
 /// How one delivery attempt went, with the transport's own words (curl's error text, a status line).
@@ -68,8 +77,16 @@ public final class FileTransport: Transport, @unchecked Sendable {
         }
         defer { try? handle.close() }
         do {
-            try handle.seekToEnd()
-            try handle.write(contentsOf: Data(json.utf8))
+            let end = try handle.seekToEnd()
+            // A process killed in the middle of a write leaves a torn last line (Linux may stop a write
+            // at a page boundary when a fatal signal is pending); the next line must not run on from it.
+            var line = json
+            if end > 0, let reading = FileHandle(forReadingAtPath: path) {
+                defer { try? reading.close() }
+                try reading.seek(toOffset: end - 1)
+                if try reading.read(upToCount: 1) != Data("\n".utf8) { line = "\n" + line }
+            }
+            try handle.write(contentsOf: Data(line.utf8))
             try handle.synchronize()
             return .delivered("written to \(path)")
         } catch {

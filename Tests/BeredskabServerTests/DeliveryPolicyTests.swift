@@ -1,3 +1,4 @@
+import BeredskabEngine
 import BeredskabServer
 import BeredskabTime
 import Foundation
@@ -293,5 +294,30 @@ final class Scripted: Transport, @unchecked Sendable {
             // Only a lower bound: a loaded machine may sleep longer, never shorter.
             #expect(later >= .milliseconds(250), "\(later)")
         }
+    }
+}
+
+/// The demo's file transport after a crash in the middle of a line.
+@Suite struct FileTransportTests {
+    /// A server killed while writing leaves a torn last line; the next message starts a line of its
+    /// own, so every line but the torn one is whole JSON.
+    @Test func aLineTornByACrashDoesNotSwallowTheNextMessage() async throws {
+        let fixture = try Fixture()
+        let path = fixture.folder.appendingPathComponent("outbox.jsonl").path
+        try Data((#"{"idempotency_key": "a"}"# + "\n" + #"{"idempotency_key": "b", "te"#).utf8).write(
+            to: URL(fileURLWithPath: path))
+        let at = Instant(rfc3339: "2026-03-13T21:48:00+01:00")!
+        let store = try SQLiteStore(path: fixture.path)
+        _ = try fixture.accept(store, "skud-blaagaarden.json", at: at)
+        let transport = FileTransport(path: path)
+        let notification = try #require(try store.notifications(incident: "fsb:2026-000412").first)
+        let result = await transport.send(
+            Outgoing(
+                notification: notification, channel: "email", address: "x@example.org", text: "Skud", ackLink: "l"))
+        #expect(result == .delivered("written to \(path)"))
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 3)
+        let last = try #require(lines.last)
+        #expect(try JSONValue.parse(Array(last.utf8))["idempotency_key"] == .string(notification.idempotencyKey))
     }
 }
