@@ -16,7 +16,14 @@ struct Facts {
     var areaID: String?
     /// The area and its ancestors; empty when unplaced.
     var lineage: [Int]
-    var history: [(incident: HistoryIncident, area: Int?)]
+    /// Earlier incidents.
+    var history: IncidentHistory
+    /// The incident this report merged into: it stands for that incident, which correlation
+    /// windows then do not count a second time.
+    var merged: String?
+
+    /// The earlier incidents in order of occurrence, the merged one left out: for the baseline.
+    var list: [HistoryIncident] { history.incidents.filter { $0.id != merged } }
 }
 
 /// A condition with ids resolved to indices and category sets to bit masks.
@@ -81,20 +88,14 @@ indirect enum CompiledCondition: Sendable {
         case .reporter(let kinds): return facts.reporterKind.map(kinds.contains) ?? false
         case .during(let window): return window.contains(facts.minuteOfWeek)
         case .correlation(let count, let mask, let sameArea, let within):
-            var seen = mask & facts.categoryBit != 0 ? 1 : 0
+            let seen = mask & facts.categoryBit != 0 ? 1 : 0
             if seen >= count { return true }
             // Which earlier incidents were in the same area is unknown for an unplaced one.
             if sameArea && facts.area == nil { return nil }
-            for (incident, area) in facts.history {
-                let age = facts.occurredAt.seconds - incident.occurredAt.seconds
-                guard age >= 0, age <= within, mask & Self.bit(incident.category) != 0 else { continue }
-                if sameArea {
-                    guard let here = facts.area, let there = area, map.related(here, there) else { continue }
-                }
-                seen += 1
-                if seen >= count { return true }
-            }
-            return false
+            let earlier = facts.history.count(
+                categories: mask, areas: sameArea ? facts.area.map { map.relatedIDs[$0] } : nil,
+                from: IncidentHistory.before(facts.occurredAt.seconds, within), through: facts.occurredAt.seconds, skipping: facts.merged)
+            return seen + earlier >= count
         case .always: return true
         }
     }

@@ -140,7 +140,7 @@ public struct Engine: Sendable {
         return ids
     }
 
-    func facts(_ report: IncidentReport, history: [HistoryIncident]) -> Facts {
+    func facts(_ report: IncidentReport, history: IncidentHistory) -> Facts {
         let area = place(report)
         let local = Copenhagen.local(report.occurredAt)
         return Facts(
@@ -149,7 +149,7 @@ public struct Engine: Sendable {
             occurredAt: report.occurredAt, minuteOfWeek: local.minuteOfWeek, area: area,
             areaID: area.map { areas.ids[$0] },
             lineage: area.map { areas.lineage[$0] } ?? [],
-            history: history.map { ($0, $0.area.flatMap { areas.index[$0] }) })
+            history: history)
     }
 
     /// The guidelines whose condition holds, in declaration order.
@@ -196,6 +196,17 @@ public struct Engine: Sendable {
         _ report: IncidentReport, history: [HistoryIncident] = [], at: Instant? = nil, strategy: Strategy = .indexed,
         mergeDuplicates: Bool = true
     ) -> Plan {
+        evaluate(
+            report, history: IncidentHistory(history), at: at, strategy: strategy, mergeDuplicates: mergeDuplicates)
+    }
+
+    /// Evaluates a report into a plan against an index of earlier incidents (the server keeps one
+    /// beside its store), in about the same time however many it holds: see
+    /// ``evaluate(_:history:at:strategy:mergeDuplicates:)-([HistoryIncident],_,_,_)``.
+    public func evaluate(
+        _ report: IncidentReport, history: IncidentHistory, at: Instant? = nil, strategy: Strategy = .indexed,
+        mergeDuplicates: Bool = true
+    ) -> Plan {
         let at = at ?? report.occurredAt
         var facts = facts(report, history: history)
         var plan = Plan(
@@ -203,11 +214,9 @@ public struct Engine: Sendable {
             occurredAt: report.occurredAt, at: at, area: facts.area.map { areas.ids[$0] })
         if facts.area == nil { plan.problems += unplacedProblems(report, facts, strategy: strategy) }
         var matched = matched(facts, strategy: strategy)
-        let suppressionHistory = facts.history
         var earlierFired: [String] = []
-        if mergeDuplicates, let duplicate = duplicate(of: facts, matched: matched),
-            let incident = history.first(where: { $0.id == duplicate })
-        {
+        if mergeDuplicates, let incident = duplicate(of: facts, matched: matched, strategy: strategy) {
+            let duplicate = incident.id
             plan.mergedInto = duplicate
             earlierFired = incident.fired
             plan.merge = Plan.Merge(
@@ -215,11 +224,12 @@ public struct Engine: Sendable {
                 severityAfter: incident.severity.map { max($0, report.severity) } ?? report.severity,
                 flagsAdded: report.flags.subtracting(incident.flags).map(\.rawValue).sorted(),
                 personsAdded: report.persons.count)
-            // The report stands for the incident it duplicates: that incident is not counted again.
-            facts.history.removeAll { $0.incident.id == duplicate }
+            // The report stands for the incident it duplicates: that incident is not counted again
+            // in correlation windows (it still suppresses as before).
+            facts.merged = duplicate
             matched = self.matched(facts, strategy: strategy)
         }
-        let (allFired, suppressed) = resolveSuppression(matched, facts, history: suppressionHistory)
+        let (allFired, suppressed) = resolveSuppression(matched, facts, strategy: strategy)
         let fired = allFired.filter { !earlierFired.contains(rules.guidelines[$0].id.value) }
         plan.fired = fired.map { rules.guidelines[$0].id.value }
         plan.alreadyFired = allFired.map { rules.guidelines[$0].id.value }.filter(earlierFired.contains)
@@ -233,15 +243,21 @@ public struct Engine: Sendable {
     }
 
     /// The earlier incident this report duplicates: same category, related area, within the largest
-    /// merge window of the matching guidelines, not closed; the nearest in time.
-    func duplicate(of facts: Facts, matched: [Int]) -> String? {
+    /// merge window of the matching guidelines, not closed; the nearest in time (the earlier, then
+    /// the one stored first, of two as near).
+    func duplicate(of facts: Facts, matched: [Int], strategy: Strategy) -> HistoryIncident? {
         let window = matched.compactMap { rules.guidelines[$0].mergeWithin }.max()
         guard let window, let here = facts.area else { return nil }
-        var best: (String, Int)?
-        for (incident, area) in facts.history where !incident.closed && incident.category == facts.category {
-            guard let there = area, areas.related(here, there) else { continue }
+        guard strategy == .naive else {
+            return facts.history.nearestOpen(
+                category: facts.category, areas: areas.relatedIDs[here], around: facts.occurredAt.seconds,
+                within: window)
+        }
+        var best: (HistoryIncident, Int)?
+        for incident in facts.list where !incident.closed && incident.category == facts.category {
+            guard let there = incident.area.flatMap({ areas.index[$0] }), areas.related(here, there) else { continue }
             let gap = abs(facts.occurredAt.seconds - incident.occurredAt.seconds)
-            if gap <= window, gap < (best?.1 ?? Int.max) { best = (incident.id, gap) }
+            if gap <= window, gap < (best?.1 ?? Int.max) { best = (incident, gap) }
         }
         return best?.0
     }
@@ -249,7 +265,7 @@ public struct Engine: Sendable {
     /// Splits matched guidelines into those that fire and those silenced by an active suppressor:
     /// one that fires now, or that fired for a related area within its active period and is not closed.
     func resolveSuppression(
-        _ matched: [Int], _ facts: Facts, history: [(incident: HistoryIncident, area: Int?)]
+        _ matched: [Int], _ facts: Facts, strategy: Strategy
     ) -> (fired: [Int], suppressed: [(Int, Int)]) {
         let matchedSet = Set(matched)
         var firing: [Int: Bool] = [:]
@@ -283,10 +299,18 @@ public struct Engine: Sendable {
         }
         func activeEarlier(_ index: Int) -> Bool {
             let guideline = rules.guidelines[index]
-            for (incident, area) in history where !incident.closed && incident.fired.contains(guideline.id.value) {
-                let age = facts.occurredAt.seconds - incident.occurredAt.seconds
+            guard let here = facts.area else { return false }
+            let now = facts.occurredAt.seconds
+            guard strategy == .naive else {
+                return facts.history.anyOpen(
+                    fired: guideline.id.value, areas: areas.relatedIDs[here],
+                    from: IncidentHistory.before(now, guideline.activeFor), through: now)
+            }
+            // The merged incident still suppresses: the scan is of the whole history.
+            for incident in facts.history.incidents where !incident.closed && incident.fired.contains(guideline.id.value) {
+                let age = now - incident.occurredAt.seconds
                 guard age >= 0, age <= guideline.activeFor else { continue }
-                guard let here = facts.area, let there = area, areas.related(here, there) else { continue }
+                guard let there = incident.area.flatMap({ areas.index[$0] }), areas.related(here, there) else { continue }
                 return true
             }
             return false
@@ -334,7 +358,7 @@ enum NaiveConditions {
     /// How many incidents a correlation counts: this one and the earlier ones it covers.
     static func count(_ c: Correlation, _ facts: Facts, _ rules: RuleSet) -> Int {
         var seen = c.categories?.contains(facts.category) ?? true ? 1 : 0
-        for (incident, _) in facts.history {
+        for incident in facts.list {
             let age = facts.occurredAt.seconds - incident.occurredAt.seconds
             guard age >= 0, age <= c.within, c.categories?.contains(incident.category) ?? true else { continue }
             if c.sameArea {
@@ -355,7 +379,7 @@ extension Engine {
         let report = IncidentReport(
             id: "", reporter: .init(organisation: ""), occurredAt: time, category: .other, severity: .minor,
             location: .init())
-        return Planner(engine: self, report: report, facts: facts(report, history: []), at: time)
+        return Planner(engine: self, report: report, facts: facts(report, history: IncidentHistory()), at: time)
     }
 
     /// Notifications to whoever is on duty in these roles at a moment, for an escalation or a later

@@ -8,7 +8,7 @@ extension Engine {
     public func explain(
         _ report: IncidentReport, history: [HistoryIncident] = [], at: Instant? = nil
     ) -> String {
-        let facts = facts(report, history: history)
+        let facts = facts(report, history: IncidentHistory(history))
         let plan = evaluate(report, history: history, at: at)
         let local = Copenhagen.local(report.occurredAt)
         var out = "incident: category \(report.category.rawValue), severity \(report.severity.rawValue), "

@@ -24,7 +24,7 @@ extension Engine {
     /// The personal-details block (§115) of a report's persons in a language, as a personal-tier
     /// notification carries it; nil when the report names nobody. Only ever for authorities.
     public func personalDetails(_ report: IncidentReport, language: Language) -> String? {
-        Planner(engine: self, report: report, facts: facts(report, history: []), at: report.occurredAt)
+        Planner(engine: self, report: report, facts: facts(report, history: IncidentHistory()), at: report.occurredAt)
             .personalDetails[language]
     }
 }

@@ -9,6 +9,9 @@ public struct AreaMap: Sendable {
     public let index: [String: Int]
     /// For each area, itself and then its ancestors up to the root.
     public let lineage: [[Int]]
+    /// For each area, the ids of the areas related to it (``related(_:_:)``): itself, its
+    /// ancestors and its descendants. What the incident history is asked about.
+    public let relatedIDs: [[String]]
     let polygons: [[Coordinate]]
     let polygonAreas: [Double]
     /// Street claims by street key, each with its area's index.
@@ -32,6 +35,14 @@ public struct AreaMap: Sendable {
             }
             return chain
         }
+        var related = [[String]](repeating: [], count: ids.count)
+        for (area, chain) in lineage.enumerated() {
+            for outer in chain {
+                related[area].append(ids[outer])
+                if outer != area { related[outer].append(ids[area]) }
+            }
+        }
+        relatedIDs = related
         polygons = ids.map { rules.areas[$0]!.polygon }
         polygonAreas = polygons.map(Self.shoelace)
         var streets: [String: [(area: Int, claim: StreetClaim)]] = [:]

@@ -389,7 +389,7 @@ extension Routes {
         }
         // A raised severity may make more guidelines fire: evaluate the report again with it, and
         // with every flag the incident has gathered from merged reports.
-        var replan: (([HistoryIncident]) -> Plan)?
+        var replan: ((IncidentHistory) -> Plan)?
         if update.kind == .severity, let severity = update.severity, severity > incident.severity,
             case .success(var report) = IncidentReport.decode(
                 Array(incident.reportJSON.utf8), rules: engine.rules, roster: engine.roster)

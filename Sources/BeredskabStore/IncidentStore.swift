@@ -13,7 +13,7 @@ public protocol IncidentStore: Sendable {
     /// tasks and escalation timers. Nothing is acknowledged to the caller before this returns.
     func accept(
         _ report: IncidentReport, raw: String, organisation: String, at: Instant,
-        plan: (_ history: [HistoryIncident]) -> Plan
+        plan: (_ history: IncidentHistory) -> Plan
     ) throws -> AcceptOutcome
 
     /// Accepts several reports in one transaction (group commit): one fsync for all, each report
@@ -111,7 +111,7 @@ public protocol IncidentStore: Sendable {
     @discardableResult
     func addUpdate(
         _ update: IncidentUpdate, incident: String, notify: [PlannedNotification],
-        replan: ((_ history: [HistoryIncident]) -> Plan)?
+        replan: ((_ history: IncidentHistory) -> Plan)?
     ) throws -> [String]
     /// What happened to an incident, oldest first.
     func timeline(incident: String) throws -> [TimelineEvent]
@@ -136,7 +136,7 @@ public struct AcceptRequest: Sendable {
     public var raw: String
     public var organisation: String
     public var at: Instant
-    public var plan: @Sendable (_ history: [HistoryIncident]) -> Plan
+    public var plan: @Sendable (_ history: IncidentHistory) -> Plan
     /// The message asking an institution's leader whether it is open, for each watched institution of
     /// the incident (the report's own, or the one it was merged into).
     public var watchRequest:
@@ -152,7 +152,7 @@ public struct AcceptRequest: Sendable {
     /// Creates a request.
     public init(
         report: IncidentReport, raw: String, organisation: String, at: Instant,
-        plan: @escaping @Sendable (_ history: [HistoryIncident]) -> Plan,
+        plan: @escaping @Sendable (_ history: IncidentHistory) -> Plan,
         watchRequest:
             @escaping @Sendable (_ institution: String, _ watch: PlannedWatch, _ incident: String) ->
             PlannedNotification? = { _, _, _ in nil },

@@ -277,7 +277,7 @@ extension SQLiteStore {
     @discardableResult
     public func addUpdate(
         _ update: IncidentUpdate, incident: String, notify: [PlannedNotification],
-        replan: ((_ history: [HistoryIncident]) -> Plan)? = nil
+        replan: ((_ history: IncidentHistory) -> Plan)? = nil
     ) throws -> [String] {
         try pool.write { db in
             let sequence =
@@ -314,9 +314,9 @@ extension SQLiteStore {
                 let row = try Row.fetchOne(
                     db, sql: "SELECT occurred_at, fired FROM incident WHERE id = ?", arguments: [incident])
             {
-                let history = try self.history(
-                    db, around: Instant(seconds: row["occurred_at"]), lookback: lookback, lookahead: lookahead,
-                    excluding: incident)
+                let history = try recent.history(
+                    db, around: Instant(seconds: row["occurred_at"]), now: update.at, lookback: lookback,
+                    lookahead: lookahead, excluding: incident)
                 let plan = replan(history)
                 let before = Self.strings(row["fired"])
                 newlyFired = plan.fired.filter { !before.contains($0) }

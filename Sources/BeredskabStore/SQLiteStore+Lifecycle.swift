@@ -33,9 +33,9 @@ extension SQLiteStore {
     /// so it can neither merge with, correlate with nor suppress a real incident.
     func record(
         _ report: IncidentReport, raw: String, organisation: String, at: Instant, status: String,
-        plan makePlan: (_ history: [HistoryIncident]) -> Plan, _ db: Database
+        plan makePlan: (_ history: IncidentHistory) -> Plan, _ db: Database
     ) throws -> AcceptOutcome {
-        var plan = makePlan([])
+        var plan = makePlan(IncidentHistory())
         (plan.notifications, plan.tasks, plan.watches, plan.escalations) = ([], [], [], [])
         let planJSON = plan.json.text
         try db.execute(

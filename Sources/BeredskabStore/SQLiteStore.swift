@@ -18,6 +18,8 @@ public final class SQLiteStore: IncidentStore {
     let secret: SymmetricKey
     /// Held while the store is open, so `restore` can tell that a server is using the file.
     let lock: StoreLock
+    /// The incidents the rules can see, in memory and kept in step with the `incident` table.
+    let recent: RecentIncidents
 
     /// Opens (creating and migrating as needed) the database at a path. History for a new report
     /// is read from `lookback` seconds before it to `lookahead` after (`Engine.lookback`, `Engine.lookahead`).
@@ -33,6 +35,8 @@ public final class SQLiteStore: IncidentStore {
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
+        recent = RecentIncidents(lookback: lookback)
+        pool.add(transactionObserver: recent)
         secret = try pool.write { db in
             if let stored = try Data.fetchOne(db, sql: "SELECT value FROM secret WHERE name = 'ack'") {
                 return SymmetricKey(data: stored)
@@ -166,7 +170,7 @@ public final class SQLiteStore: IncidentStore {
 
     public func accept(
         _ report: IncidentReport, raw: String, organisation: String, at: Instant,
-        plan makePlan: (_ history: [HistoryIncident]) -> Plan
+        plan makePlan: (_ history: IncidentHistory) -> Plan
     ) throws -> AcceptOutcome {
         try pool.write { db in try accept(db, report, raw: raw, organisation: organisation, at: at, plan: makePlan) }
     }
@@ -183,7 +187,7 @@ public final class SQLiteStore: IncidentStore {
 
     func accept(
         _ db: Database, _ report: IncidentReport, raw: String, organisation: String, at: Instant,
-        plan makePlan: (_ history: [HistoryIncident]) -> Plan,
+        plan makePlan: (_ history: IncidentHistory) -> Plan,
         watchRequest: (_ institution: String, _ watch: PlannedWatch, _ incident: String) -> PlannedNotification? = {
             _, _, _ in nil
         },
@@ -203,7 +207,8 @@ public final class SQLiteStore: IncidentStore {
         guard status == "actual" else {
             return try record(report, raw: raw, organisation: organisation, at: at, status: status, plan: makePlan, db)
         }
-        let history = try self.history(db, around: report.occurredAt, lookback: lookback, lookahead: lookahead)
+        let history = try recent.history(
+            db, around: report.occurredAt, now: at, lookback: lookback, lookahead: lookahead, excluding: "")
         var plan = makePlan(history)
         let target = plan.mergedInto ?? report.id
         // A merged report tells nobody twice: not those told about the incident already or about to
@@ -328,29 +333,6 @@ public final class SQLiteStore: IncidentStore {
                 n.sendAt.seconds, key, Self.whole(n.message), Self.json(n.guidelines), kind,
                 Self.hash(ackToken(forKey: key)), n.sendAt.seconds + ackValidity, Self.whole(n.details),
             ])
-    }
-
-    /// Other incidents for duplicates, correlation and suppression: those the rules can see, from
-    /// `lookback` seconds before `time` to `lookahead` after it (a duplicate may have happened later).
-    func history(
-        _ db: Database, around time: Instant, lookback: Int, lookahead: Int, excluding: String = ""
-    ) throws -> [HistoryIncident] {
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT id, category, area, occurred_at, fired, closed_at, severity, flags FROM incident
-                WHERE merged_into IS NULL AND cap_status = 'actual' AND occurred_at BETWEEN ? AND ? AND id != ?
-                ORDER BY occurred_at
-                """,
-            arguments: [time.seconds - lookback, time.seconds + lookahead, excluding])
-        return rows.compactMap { row in
-            guard let category = Category(rawValue: row["category"]) else { return nil }
-            return HistoryIncident(
-                id: row["id"], category: category, area: row["area"], occurredAt: Instant(seconds: row["occurred_at"]),
-                fired: Self.strings(row["fired"]), closed: (row["closed_at"] as Int?) != nil,
-                severity: IncidentSeverity(rawValue: row["severity"]),
-                flags: Self.flags(row["flags"]))
-        }
     }
 
     // MARK: Acknowledgement

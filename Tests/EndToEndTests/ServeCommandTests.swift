@@ -14,7 +14,9 @@ func readLines(_ pipe: Pipe, of process: Process, until prefix: String, seconds:
     var lines: [String] = []
     var line: [UInt8] = []
     let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
+    // The deadline is looked at only when nothing is waiting, so a busy machine that kept this
+    // thread from running still finds the lines printed meanwhile.
+    while true {
         var byte: UInt8 = 0
         if read(fd, &byte, 1) == 1 {
             guard byte == UInt8(ascii: "\n") else {
@@ -26,7 +28,7 @@ func readLines(_ pipe: Pipe, of process: Process, until prefix: String, seconds:
             if lines.last!.hasPrefix(prefix) { return lines }
             continue
         }
-        if !process.isRunning { break }
+        if !process.isRunning || Date() >= deadline { break }
         usleep(10_000)
     }
     process.terminate()

@@ -1,0 +1,108 @@
+import BeredskabEngine
+import BeredskabTime
+import Foundation
+import GRDB
+import Testing
+
+@testable import BeredskabStore
+
+/// The store's in-memory index of recent incidents (issue 16) against the database it mirrors:
+/// after every kind of change, including a rolled-back transaction and a write by another
+/// connection, the index holds exactly what a query of the `incident` table says.
+@Suite struct RecentIncidentsTests {
+    let at = Instant(rfc3339: "2026-03-13T21:48:00+01:00")!
+
+    /// Every incident the rules may see, read from the table.
+    func truth(_ store: SQLiteStore) throws -> [HistoryIncident] {
+        try store.pool.read { db in
+            try RecentIncidents.rows(db, where: "1 = 1", arguments: []).compactMap(\.incident)
+        }.sorted { $0.id < $1.id }
+    }
+
+    /// What the index answers with around `time`, asked at `now`.
+    func held(_ store: SQLiteStore, around time: Instant? = nil, now: Instant? = nil) throws -> [HistoryIncident] {
+        try store.pool.write { db in
+            try store.recent.history(
+                db, around: time ?? at, now: now ?? at, lookback: store.lookback, lookahead: store.lookahead,
+                excluding: "")
+        }.incidents.sorted { $0.id < $1.id }
+    }
+
+    /// Reports made from the examples, `count` of them a few minutes apart, some in the same area
+    /// and category (so that some merge).
+    func accept(_ store: SQLiteStore, _ fixture: Fixture, count: Int, from start: Int = 0) throws {
+        let names = ["skud-blaagaarden.json", "uro-aften-prater.json", "haervaerk-belysning.json", "vaaben-fundet.json"]
+        for n in start..<start + count {
+            var (report, raw) = try fixture.report(names[n % names.count])
+            report.id = "fsb:r\(n)"
+            report.occurredAt = at.adding(-3600 + n * 300)
+            _ = try store.accept(report, raw: raw, organisation: "fsb", at: at) { history in
+                Fixture.engine.evaluate(report, history: history, at: at)
+            }
+        }
+    }
+
+    @Test func theIndexFollowsEveryChangeToTheIncidentTable() throws {
+        let fixture = try Fixture()
+        let store = try SQLiteStore(path: fixture.path)
+        try accept(store, fixture, count: 12)
+        #expect(try held(store) == truth(store))
+        #expect(try truth(store).count >= 6)
+        #expect(try truth(store).count < 12, "some reports merged, so the test covers merged rows")
+
+        // The all clear closes one; a raised severity re-evaluates another.
+        let ids = try truth(store).map(\.id)
+        try store.addUpdate(
+            IncidentUpdate(at: at, actor: "test", kind: .allClear, text: "slut"), incident: ids[0], notify: [])
+        try store.addUpdate(
+            IncidentUpdate(at: at, actor: "test", kind: .severity, text: "værre", severity: .extreme),
+            incident: ids[1], notify: []
+        ) { history in
+            #expect(history.incident(id: ids[1]) == nil, "an incident is not its own history")
+            var report = try! fixture.report("skud-blaagaarden.json").0
+            report.id = ids[1]
+            return Fixture.engine.evaluate(report, history: history, at: at, mergeDuplicates: false)
+        }
+        #expect(try held(store) == truth(store))
+        #expect(try truth(store).first { $0.id == ids[0] }?.closed == true)
+
+        // A transaction that fails after the index read its changes leaves the index as it was.
+        let before = try truth(store)
+        #expect(throws: CancellationError.self) {
+            try store.pool.write { db in
+                try db.execute(sql: "UPDATE incident SET closed_at = 1, area = 'prater' WHERE id = ?", arguments: [ids[2]])
+                _ = try store.recent.history(
+                    db, around: at, now: at, lookback: store.lookback, lookahead: store.lookahead, excluding: "")
+                throw CancellationError()
+            }
+        }
+        #expect(try truth(store) == before)
+        #expect(try held(store) == before)
+
+        // Another connection (a second process) changes the table: the index is built again.
+        let other = try DatabaseQueue(path: fixture.path)
+        try other.write { db in
+            try db.execute(sql: "UPDATE incident SET closed_at = 1, severity = 'severe' WHERE id = ?", arguments: [ids[3]])
+        }
+        try other.close()
+        #expect(try held(store) == truth(store))
+        #expect(try held(store).first { $0.id == ids[3] }?.closed == true)
+
+        // More reports, then the same again.
+        try accept(store, fixture, count: 8, from: 12)
+        #expect(try held(store) == truth(store))
+    }
+
+    @Test func aQuestionBeyondTheIndexIsAnsweredFromTheDatabaseAndOldIncidentsAreDropped() throws {
+        let fixture = try Fixture()
+        let store = try SQLiteStore(path: fixture.path, lookback: 86_400, lookahead: 3_600)
+        try accept(store, fixture, count: 6)
+        let all = try truth(store)
+        #expect(try held(store) == all)
+        // Forty days on the index no longer holds them…
+        let later = at.adding(40 * 86_400)
+        #expect(try held(store, around: later, now: later).isEmpty)
+        // …yet a late report about the old days still sees them, read from the database.
+        #expect(try held(store, around: at, now: later) == all)
+    }
+}
