@@ -94,7 +94,8 @@ indirect enum CompiledCondition: Sendable {
             if sameArea && facts.area == nil { return nil }
             let earlier = facts.history.count(
                 categories: mask, areas: sameArea ? facts.area.map { map.relatedIDs[$0] } : nil,
-                from: IncidentHistory.before(facts.occurredAt.seconds, within), through: facts.occurredAt.seconds, skipping: facts.merged)
+                from: IncidentHistory.before(facts.occurredAt.seconds, within), through: facts.occurredAt.seconds,
+                skipping: facts.merged)
             return seen + earlier >= count
         case .always: return true
         }

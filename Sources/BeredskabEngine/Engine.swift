@@ -307,10 +307,13 @@ public struct Engine: Sendable {
                     from: IncidentHistory.before(now, guideline.activeFor), through: now)
             }
             // The merged incident still suppresses: the scan is of the whole history.
-            for incident in facts.history.incidents where !incident.closed && incident.fired.contains(guideline.id.value) {
+            for incident in facts.history.incidents
+            where !incident.closed && incident.fired.contains(guideline.id.value) {
                 let age = now - incident.occurredAt.seconds
                 guard age >= 0, age <= guideline.activeFor else { continue }
-                guard let there = incident.area.flatMap({ areas.index[$0] }), areas.related(here, there) else { continue }
+                guard let there = incident.area.flatMap({ areas.index[$0] }), areas.related(here, there) else {
+                    continue
+                }
                 return true
             }
             return false

@@ -203,7 +203,7 @@ extension Routes {
 
     /// What the reporter hears back: the plan without personal details or message texts.
     static func summary(_ incident: StoredIncident, status: String = "actual") -> JSONValue {
-        let plan = (try? JSONValue.parse(Array(incident.planJSON.utf8))) ?? .null
+        let plan = incident.plan ?? (try? JSONValue.parse(Array(incident.planJSON.utf8))) ?? .null
         func count(_ key: String) -> JSONValue {
             if case .array(let items)? = plan[key] { return .number(Double(items.count)) }
             return .number(0)

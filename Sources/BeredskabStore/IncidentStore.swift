@@ -187,6 +187,14 @@ public struct StoredIncident: Sendable, Equatable {
     public var receivedAt: Instant
     /// The plan's JSON text as it was made when the report was accepted.
     public var planJSON: String
+    /// The same plan as a JSON value when the store has it at hand (just accepted), so that the
+    /// answer is not built by parsing the text again; nil when read back from the database.
+    public var plan: JSONValue? = nil
+
+    /// Equal when id, organisation, time and plan text are: `plan` only saves work.
+    public static func == (a: StoredIncident, b: StoredIncident) -> Bool {
+        (a.id, a.organisation, a.receivedAt, a.planJSON) == (b.id, b.organisation, b.receivedAt, b.planJSON)
+    }
 }
 
 /// A notification in the outbox.

@@ -95,7 +95,7 @@ extension SQLiteStore {
             id: "tok_" + hash.prefix(8), organisation: organisation, role: role, person: person, label: label,
             createdAt: at, revokedAt: nil)
         try pool.write { db in
-            try db.execute(
+            try db.run(
                 sql: """
                     INSERT INTO token (hash, id, organisation, role, person, label, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -119,7 +119,8 @@ extension SQLiteStore {
     public func token(secret: String) throws -> TokenRecord? {
         try pool.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM token WHERE hash = ? AND revoked_at IS NULL", arguments: [Self.hash(secret)]
+                db.cachedStatement(sql: "SELECT * FROM token WHERE hash = ? AND revoked_at IS NULL"),
+                arguments: [Self.hash(secret)]
             ).map(Self.token)
         }
     }
@@ -127,14 +128,15 @@ extension SQLiteStore {
     /// Every token ever made, newest first, revoked ones included.
     public func tokens() throws -> [TokenRecord] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM token ORDER BY created_at DESC, id").map(Self.token)
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM token ORDER BY created_at DESC, id")).map(
+                Self.token)
         }
     }
 
     /// Revokes a token by its public id; false if there is no such live token.
     public func revokeToken(id: String, actor: String = "admin", at: Instant) throws -> Bool {
         try pool.write { db in
-            try db.execute(
+            try db.run(
                 sql: "UPDATE token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [at.seconds, id])
             guard db.changesCount > 0 else { return false }
             try audit(db, at, actor, "token-revoked", nil, id)
@@ -148,7 +150,7 @@ extension SQLiteStore {
     public func startSignIn(person: String, at: Instant) throws -> String {
         let secret = Self.randomSecret("", bytes: 24)
         try pool.write { db in
-            try db.execute(
+            try db.run(
                 sql: "INSERT INTO signin (hash, person, created_at, expires_at) VALUES (?, ?, ?, ?)",
                 arguments: [Self.hash(secret), person, at.seconds, at.seconds + Self.signInValidity])
             try audit(db, at, "person:\(person)", "signin-link-requested", nil, "")
@@ -160,7 +162,8 @@ extension SQLiteStore {
     public func signInPerson(token: String, at: Instant) throws -> String? {
         try pool.read { db in
             try String.fetchOne(
-                db, sql: "SELECT person FROM signin WHERE hash = ? AND used_at IS NULL AND expires_at >= ?",
+                db.cachedStatement(
+                    sql: "SELECT person FROM signin WHERE hash = ? AND used_at IS NULL AND expires_at >= ?"),
                 arguments: [Self.hash(token), at.seconds])
         }
     }
@@ -170,18 +173,18 @@ extension SQLiteStore {
         try pool.write { db in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT person, expires_at, used_at FROM signin WHERE hash = ?",
+                    db.cachedStatement(sql: "SELECT person, expires_at, used_at FROM signin WHERE hash = ?"),
                     arguments: [Self.hash(token)])
             else { return .unknown }
             guard (row["used_at"] as Int?) == nil, at.seconds <= row["expires_at"] as Int else { return .expired }
             let person: String = row["person"]
-            try db.execute(
+            try db.run(
                 sql: "UPDATE signin SET used_at = ? WHERE hash = ?", arguments: [at.seconds, Self.hash(token)])
             let secret = Self.randomSecret("")
             let session = WebSession(
                 person: person, csrf: Self.randomSecret("", bytes: 16),
                 expiresAt: Instant(seconds: at.seconds + Self.sessionValidity))
-            try db.execute(
+            try db.run(
                 sql: "INSERT INTO session (hash, person, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [Self.hash(secret), person, session.csrf, at.seconds, session.expiresAt.seconds])
             try audit(db, at, "person:\(person)", "signed-in", nil, "")
@@ -193,9 +196,10 @@ extension SQLiteStore {
     public func session(secret: String, at: Instant) throws -> WebSession? {
         try pool.read { db in
             try Row.fetchOne(
-                db,
-                sql:
-                    "SELECT person, csrf, expires_at FROM session WHERE hash = ? AND ended_at IS NULL AND expires_at >= ?",
+                db.cachedStatement(
+                    sql:
+                        "SELECT person, csrf, expires_at FROM session WHERE hash = ? AND ended_at IS NULL AND expires_at >= ?"
+                ),
                 arguments: [Self.hash(secret), at.seconds]
             ).map { WebSession(person: $0["person"], csrf: $0["csrf"], expiresAt: Instant(seconds: $0["expires_at"])) }
         }
@@ -204,7 +208,7 @@ extension SQLiteStore {
     /// Ends a session (sign out).
     public func endSession(secret: String, at: Instant) throws {
         try pool.write { db in
-            try db.execute(
+            try db.run(
                 sql: "UPDATE session SET ended_at = ? WHERE hash = ? AND ended_at IS NULL",
                 arguments: [at.seconds, Self.hash(secret)])
         }

@@ -76,17 +76,17 @@ extension SQLiteStore {
             var previous = auditGenesis
             var seq = 0
             let rows = try Row.fetchAll(
-                db, sql: "SELECT id, at, actor, action, incident_id, detail FROM audit ORDER BY id")
+                db.cachedStatement(sql: "SELECT id, at, actor, action, incident_id, detail FROM audit ORDER BY id"))
             for row in rows {
                 seq += 1
                 previous = auditHash(
                     previous: previous, seq: seq, at: row["at"], actor: row["actor"], action: row["action"],
                     incident: row["incident_id"], detail: row["detail"])
-                try db.execute(
+                try db.run(
                     sql: "UPDATE audit SET seq = ?, hash = ? WHERE id = ?", arguments: [seq, previous, row["id"]])
             }
             if seq > 0 {
-                try db.execute(
+                try db.run(
                     sql: "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)", arguments: [seq, previous])
             }
             try db.execute(
@@ -121,15 +121,15 @@ extension SQLiteStore {
     func audit(
         _ db: Database, _ at: Instant, _ actor: String, _ action: String, _ incident: String?, _ detail: String
     ) throws {
-        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY id DESC LIMIT 1")
+        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit ORDER BY id DESC LIMIT 1"))
         let seq = (last?["seq"] as Int? ?? 0) + 1
         let hash = Self.auditHash(
             previous: last?["hash"] ?? Self.auditGenesis, seq: seq, at: at.seconds, actor: actor, action: action,
             incident: incident, detail: detail)
-        try db.execute(
+        try db.run(
             sql: "INSERT INTO audit (at, actor, action, incident_id, detail, seq, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
             arguments: [at.seconds, actor, action, incident, detail, seq, hash])
-        try db.execute(
+        try db.run(
             sql: """
                 INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash
@@ -149,10 +149,11 @@ extension SQLiteStore {
         var report = AuditChainReport(entries: 0, head: nil, problem: nil)
         var previous = auditGenesis
         var seen: Set<String> = []
-        let recorded = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_head WHERE id = 1")
+        let recorded = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_head WHERE id = 1"))
         let recordedSeq = recorded?["seq"] as Int?
         let rows = try Row.fetchCursor(
-            db, sql: "SELECT id, seq, at, actor, action, incident_id, detail, hash FROM audit ORDER BY id")
+            db.cachedStatement(
+                sql: "SELECT id, seq, at, actor, action, incident_id, detail, hash FROM audit ORDER BY id"))
         while let row = try rows.next() {
             report.entries += 1
             let expected = (report.head?.seq ?? 0) + 1

@@ -29,7 +29,7 @@ extension SQLiteStore {
     /// Records a closure or near miss; returns its id.
     public func recordClosure(_ r: ClosureRecord, actor: String, at: Instant) throws -> Int64 {
         try pool.write { db in
-            try db.execute(
+            try db.run(
                 sql: """
                     INSERT INTO closure (institution, from_at, to_at, partial, reason, reason_text, decided_by,
                         incidents, vital, mitigations, near_miss, recorded_at)
@@ -58,14 +58,15 @@ extension SQLiteStore {
         try pool.write { db in
             guard
                 let row = try Row.fetchOne(
-                    db,
-                    sql:
-                        "SELECT * FROM closure WHERE institution = ? AND to_at IS NULL AND near_miss = 0 ORDER BY from_at DESC",
+                    db.cachedStatement(
+                        sql:
+                            "SELECT * FROM closure WHERE institution = ? AND to_at IS NULL AND near_miss = 0 ORDER BY from_at DESC"
+                    ),
                     arguments: [institution])
             else { return nil }
             var record = Self.closure(row)
             record.to = time
-            try db.execute(sql: "UPDATE closure SET to_at = ? WHERE id = ?", arguments: [time.seconds, record.id])
+            try db.run(sql: "UPDATE closure SET to_at = ? WHERE id = ?", arguments: [time.seconds, record.id])
             try audit(
                 db, recordedAt, actor, "closure-reopened", record.incidents.first,
                 "closure \(record.id) reopened \(Copenhagen.format(time))")
@@ -76,12 +77,14 @@ extension SQLiteStore {
     /// Replaces a closure record with a corrected one; the audit log keeps both versions.
     public func correctClosure(_ corrected: ClosureRecord, actor: String, at: Instant) throws -> Bool {
         try pool.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM closure WHERE id = ?", arguments: [corrected.id])
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM closure WHERE id = ?"), arguments: [corrected.id])
             else {
                 return false
             }
             let before = Self.closure(row)
-            try db.execute(
+            try db.run(
                 sql: """
                     UPDATE closure SET institution = ?, from_at = ?, to_at = ?, partial = ?, reason = ?, reason_text = ?,
                         decided_by = ?, incidents = ?, vital = ?, mitigations = ?, near_miss = ? WHERE id = ?
@@ -101,7 +104,8 @@ extension SQLiteStore {
 
     /// Every closure record, oldest first.
     public func closures() throws -> [ClosureRecord] {
-        try pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM closure ORDER BY from_at, id").map(Self.closure)
+        try pool.read { db in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM closure ORDER BY from_at, id")).map(Self.closure)
         }
     }
 
@@ -109,12 +113,12 @@ extension SQLiteStore {
     public func reviewIncidents(in period: Range<Instant>) throws -> [ReviewIncident] {
         try pool.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, category, area, occurred_at, plan_json FROM incident
-                    WHERE merged_into IS NULL AND cap_status = 'actual' AND occurred_at >= ? AND occurred_at < ?
-                    ORDER BY occurred_at
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, category, area, occurred_at, plan_json FROM incident
+                        WHERE merged_into IS NULL AND cap_status = 'actual' AND occurred_at >= ? AND occurred_at < ?
+                        ORDER BY occurred_at
+                        """),
                 arguments: [period.lowerBound.seconds, period.upperBound.seconds]
             ).compactMap { row in
                 guard let category = Category(rawValue: row["category"]) else { return nil }

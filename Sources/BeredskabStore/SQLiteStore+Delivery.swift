@@ -55,21 +55,21 @@ extension SQLiteStore {
     public func waitingNotifications(limit: Int = 200) throws -> [WaitingNotification] {
         try pool.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT n.id, n.incident_id, n.person, n.name, COALESCE(\(Self.channelTriedNext), 'none') AS channel,
-                        COALESCE(n.next_attempt_at, n.send_at) AS next_at,
-                        COUNT(a.id) AS failures, MIN(a.attempted_at) AS since,
-                        COALESCE(
-                            (SELECT a2.channel || ': ' || a2.detail FROM delivery_attempt a2
-                                WHERE a2.notification_id = n.id AND a2.channel = \(Self.channelTriedNext)
-                                ORDER BY a2.id DESC LIMIT 1),
-                            (SELECT a3.channel || ': ' || a3.detail FROM delivery_attempt a3
-                                WHERE a3.notification_id = n.id ORDER BY a3.id DESC LIMIT 1)) AS last_error
-                    FROM notification n JOIN delivery_attempt a ON a.notification_id = n.id
-                    WHERE \(Self.stillToDeliver)
-                    GROUP BY n.id ORDER BY since, n.id LIMIT ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT n.id, n.incident_id, n.person, n.name, COALESCE(\(Self.channelTriedNext), 'none') AS channel,
+                            COALESCE(n.next_attempt_at, n.send_at) AS next_at,
+                            COUNT(a.id) AS failures, MIN(a.attempted_at) AS since,
+                            COALESCE(
+                                (SELECT a2.channel || ': ' || a2.detail FROM delivery_attempt a2
+                                    WHERE a2.notification_id = n.id AND a2.channel = \(Self.channelTriedNext)
+                                    ORDER BY a2.id DESC LIMIT 1),
+                                (SELECT a3.channel || ': ' || a3.detail FROM delivery_attempt a3
+                                    WHERE a3.notification_id = n.id ORDER BY a3.id DESC LIMIT 1)) AS last_error
+                        FROM notification n JOIN delivery_attempt a ON a.notification_id = n.id
+                        WHERE \(Self.stillToDeliver)
+                        GROUP BY n.id ORDER BY since, n.id LIMIT ?
+                        """),
                 arguments: [limit]
             ).map { row in
                 WaitingNotification(
@@ -91,20 +91,20 @@ extension SQLiteStore {
                 """
             var byChannel: [String: Int] = [:]
             for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT COALESCE(\(Self.channelTriedNext), 'none') AS channel, COUNT(*) AS count \(waiting)
-                    GROUP BY channel
-                    """)
+                db.cachedStatement(
+                    sql: """
+                        SELECT COALESCE(\(Self.channelTriedNext), 'none') AS channel, COUNT(*) AS count \(waiting)
+                        GROUP BY channel
+                        """))
             {
                 byChannel[row["channel"]] = row["count"]
             }
             let since = try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT MIN(a.attempted_at) FROM delivery_attempt a
-                    WHERE a.notification_id IN (SELECT n.id \(waiting))
-                    """)
+                db.cachedStatement(
+                    sql: """
+                        SELECT MIN(a.attempted_at) FROM delivery_attempt a
+                        WHERE a.notification_id IN (SELECT n.id \(waiting))
+                        """))
             return (byChannel, since.map { max(0, now.seconds - $0) } ?? 0)
         }
     }

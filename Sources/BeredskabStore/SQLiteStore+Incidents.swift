@@ -171,9 +171,10 @@ extension SQLiteStore {
         arguments.append(max(1, min(filter.limit, 1000)))
         return try pool.read { db in
             try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT \(Self.incidentColumns) FROM incident \(whereClause) ORDER BY received_at DESC, id LIMIT ?",
+                db.cachedStatement(
+                    sql:
+                        "SELECT \(Self.incidentColumns) FROM incident \(whereClause) ORDER BY received_at DESC, id LIMIT ?"
+                ),
                 arguments: StatementArguments(arguments)
             ).map(Self.incident)
         }
@@ -182,8 +183,10 @@ extension SQLiteStore {
     /// One incident by id.
     public func incident(id: String) throws -> IncidentRecord? {
         try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.incidentColumns) FROM incident WHERE id = ?", arguments: [id])
-                .map(Self.incident)
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT \(Self.incidentColumns) FROM incident WHERE id = ?"), arguments: [id]
+            )
+            .map(Self.incident)
         }
     }
 
@@ -191,7 +194,8 @@ extension SQLiteStore {
     public func notifications(incident: String) throws -> [StoredNotification] {
         try pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT \(Self.notificationColumns) FROM notification WHERE incident_id = ? ORDER BY id",
+                db.cachedStatement(
+                    sql: "SELECT \(Self.notificationColumns) FROM notification WHERE incident_id = ? ORDER BY id"),
                 arguments: [incident]
             ).map(Self.notification)
         }
@@ -208,7 +212,8 @@ extension SQLiteStore {
     public func tasks(incident: String) throws -> [StoredTask] {
         try pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM task WHERE incident_id = ? ORDER BY due_at, id", arguments: [incident]
+                db.cachedStatement(sql: "SELECT * FROM task WHERE incident_id = ? ORDER BY due_at, id"),
+                arguments: [incident]
             ).map(Self.task)
         }
     }
@@ -216,11 +221,12 @@ extension SQLiteStore {
     /// Marks a task done or open again; nil if the incident has no such task.
     public func setTask(incident: String, task: Int64, done: Bool, actor: String, at: Instant) throws -> StoredTask? {
         try pool.write { db in
-            try db.execute(
+            try db.run(
                 sql: "UPDATE task SET status = ?, done_at = ? WHERE id = ? AND incident_id = ?",
                 arguments: [done ? "done" : "open", done ? at.seconds : nil, task, incident])
             guard db.changesCount > 0,
-                let row = try Row.fetchOne(db, sql: "SELECT * FROM task WHERE id = ?", arguments: [task])
+                let row = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM task WHERE id = ?"), arguments: [task])
             else { return nil }
             let stored = Self.task(row)
             try audit(db, at, actor, done ? "task-done" : "task-reopened", incident, stored.text)
@@ -234,11 +240,11 @@ extension SQLiteStore {
     ) throws -> Int {
         let tokens = try pool.read { db in
             try String.fetchAll(
-                db,
-                sql: """
-                    SELECT idempotency_key FROM notification WHERE incident_id = ? AND person = ?
-                    AND acknowledged_at IS NULL AND kind != 'watch'
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT idempotency_key FROM notification WHERE incident_id = ? AND person = ?
+                        AND acknowledged_at IS NULL AND kind != 'watch'
+                        """),
                 arguments: [incident, person])
         }.map(ackToken(forKey:))
         var count = 0
@@ -262,7 +268,8 @@ extension SQLiteStore {
     public func updates(incident: String) throws -> [IncidentUpdate] {
         try pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM incident_update WHERE incident_id = ? ORDER BY at, id", arguments: [incident]
+                db.cachedStatement(sql: "SELECT * FROM incident_update WHERE incident_id = ? ORDER BY at, id"),
+                arguments: [incident]
             ).map(Self.update)
         }
     }
@@ -282,9 +289,10 @@ extension SQLiteStore {
         try pool.write { db in
             let sequence =
                 try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM incident_update WHERE incident_id = ?", arguments: [incident])
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM incident_update WHERE incident_id = ?"),
+                    arguments: [incident])
                 ?? 0
-            try db.execute(
+            try db.run(
                 sql:
                     "INSERT INTO incident_update (incident_id, at, actor, kind, text, severity) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [
@@ -294,11 +302,11 @@ extension SQLiteStore {
             switch update.kind {
             case .severity:
                 if let severity = update.severity {
-                    try db.execute(
+                    try db.run(
                         sql: "UPDATE incident SET severity = ? WHERE id = ?", arguments: [severity.rawValue, incident])
                 }
             case .allClear:
-                try db.execute(
+                try db.run(
                     sql: "UPDATE incident SET closed_at = ? WHERE id = ? AND closed_at IS NULL",
                     arguments: [update.at.seconds, incident])
                 // After the all clear only the all clear itself goes out (inserted below).
@@ -312,7 +320,8 @@ extension SQLiteStore {
             var newlyFired: [String] = []
             if let replan,
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT occurred_at, fired FROM incident WHERE id = ?", arguments: [incident])
+                    db.cachedStatement(sql: "SELECT occurred_at, fired FROM incident WHERE id = ?"),
+                    arguments: [incident])
             {
                 let history = try recent.history(
                     db, around: Instant(seconds: row["occurred_at"]), now: update.at, lookback: lookback,
@@ -322,9 +331,10 @@ extension SQLiteStore {
                 newlyFired = plan.fired.filter { !before.contains($0) }
                 let told = Set(
                     try String.fetchAll(
-                        db,
-                        sql:
-                            "SELECT person FROM notification WHERE incident_id = ? AND kind IN ('notification', 'escalation')",
+                        db.cachedStatement(
+                            sql:
+                                "SELECT person FROM notification WHERE incident_id = ? AND kind IN ('notification', 'escalation')"
+                        ),
                         arguments: [incident]))
                 for notification in plan.notifications
                 where !told.contains(notification.person)
@@ -335,7 +345,7 @@ extension SQLiteStore {
                 }
                 try insertTimers(plan, of: Set(newlyFired), incident: incident, db)
                 if !newlyFired.isEmpty {
-                    try db.execute(
+                    try db.run(
                         sql: "UPDATE incident SET fired = ? WHERE id = ?",
                         arguments: [Self.json(before + newlyFired), incident])
                     try audit(
@@ -355,16 +365,16 @@ extension SQLiteStore {
         try pool.read { db in
             var events: [TimelineEvent] = []
             if let received = try Int.fetchOne(
-                db, sql: "SELECT received_at FROM incident WHERE id = ?", arguments: [incident])
+                db.cachedStatement(sql: "SELECT received_at FROM incident WHERE id = ?"), arguments: [incident])
             {
                 events.append(TimelineEvent(at: Instant(seconds: received), kind: "received", text: "report received"))
             }
             let attempts = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT a.attempted_at, a.channel, a.outcome, n.name, n.roles, n.kind FROM delivery_attempt a
-                    JOIN notification n ON n.id = a.notification_id WHERE n.incident_id = ? ORDER BY a.id
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT a.attempted_at, a.channel, a.outcome, n.name, n.roles, n.kind FROM delivery_attempt a
+                        JOIN notification n ON n.id = a.notification_id WHERE n.incident_id = ? ORDER BY a.id
+                        """),
                 arguments: [incident])
             for row in attempts {
                 let outcome: String = row["outcome"]
@@ -378,11 +388,11 @@ extension SQLiteStore {
                     ))
             }
             for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT acknowledged_at, name, roles FROM notification
-                    WHERE incident_id = ? AND acknowledged_at IS NOT NULL ORDER BY acknowledged_at
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT acknowledged_at, name, roles FROM notification
+                        WHERE incident_id = ? AND acknowledged_at IS NOT NULL ORDER BY acknowledged_at
+                        """),
                 arguments: [incident])
             {
                 events.append(
@@ -391,12 +401,12 @@ extension SQLiteStore {
                         text: "\(row["name"] as String) (\(Self.strings(row["roles"]).joined(separator: ", ")))"))
             }
             for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT at, action, detail FROM audit WHERE incident_id = ?
-                    AND (action IN ('escalated', 'task-done', 'task-reopened', 'watch-answered') OR action LIKE 'update-%')
-                    ORDER BY id
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT at, action, detail FROM audit WHERE incident_id = ?
+                        AND (action IN ('escalated', 'task-done', 'task-reopened', 'watch-answered') OR action LIKE 'update-%')
+                        ORDER BY id
+                        """),
                 arguments: [incident])
             {
                 let action: String = row["action"]
@@ -413,15 +423,16 @@ extension SQLiteStore {
     /// Open incidents, and escalations fired for open incidents nobody has acknowledged: for `/metrics`.
     public func operationalCounts() throws -> (openIncidents: Int, unacknowledgedEscalations: Int) {
         try pool.read { db in
-            let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM incident WHERE closed_at IS NULL") ?? 0
+            let open =
+                try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM incident WHERE closed_at IS NULL")) ?? 0
             let escalations =
                 try Int.fetchOne(
-                    db,
-                    sql: """
-                        SELECT COUNT(*) FROM escalation e JOIN incident i ON i.id = e.incident_id
-                        WHERE e.status = 'fired' AND i.closed_at IS NULL AND NOT EXISTS (
-                            SELECT 1 FROM notification n WHERE n.incident_id = i.id AND n.ack_kind = 'acknowledged')
-                        """) ?? 0
+                    db.cachedStatement(
+                        sql: """
+                            SELECT COUNT(*) FROM escalation e JOIN incident i ON i.id = e.incident_id
+                            WHERE e.status = 'fired' AND i.closed_at IS NULL AND NOT EXISTS (
+                                SELECT 1 FROM notification n WHERE n.incident_id = i.id AND n.ack_kind = 'acknowledged')
+                            """)) ?? 0
             return (open, escalations)
         }
     }

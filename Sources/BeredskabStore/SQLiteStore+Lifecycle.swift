@@ -38,7 +38,7 @@ extension SQLiteStore {
         var plan = makePlan(IncidentHistory())
         (plan.notifications, plan.tasks, plan.watches, plan.escalations) = ([], [], [], [])
         let planJSON = plan.json.text
-        try db.execute(
+        try db.run(
             sql: """
                 INSERT INTO incident (id, organisation, received_at, occurred_at, category, severity, area,
                     report_json, plan_json, merged_into, fired, flags, cap_status, closed_at)
@@ -69,13 +69,14 @@ extension SQLiteStore {
     ) throws {
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT severity, flags, fired FROM incident WHERE id = ?", arguments: [incident])
+                db.cachedStatement(sql: "SELECT severity, flags, fired FROM incident WHERE id = ?"),
+                arguments: [incident])
         else { return }
         let before = IncidentSeverity(rawValue: row["severity"]) ?? report.severity
         let severity = max(before, report.severity)
         let flags = Self.flags(row["flags"]).union(report.flags)
         let fired = Self.strings(row["fired"])
-        try db.execute(
+        try db.run(
             sql: "UPDATE incident SET severity = ?, flags = ?, fired = ? WHERE id = ?",
             arguments: [
                 severity.rawValue, Self.json(flags.map(\.rawValue).sorted()),
@@ -87,7 +88,7 @@ extension SQLiteStore {
         if !added.isEmpty { facts.append("now also \(added.joined(separator: ", "))") }
         if !plan.fired.isEmpty { facts.append("fires now: \(plan.fired.joined(separator: ", "))") }
         let text = facts.joined(separator: "; ") + (report.description.map { ": \($0)" } ?? "")
-        try db.execute(
+        try db.run(
             sql: "INSERT INTO incident_update (incident_id, at, actor, kind, text, severity) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [
                 incident, at.seconds, "reporter:\(report.reporter.organisation)", "report", Self.whole(text),
@@ -95,11 +96,11 @@ extension SQLiteStore {
             ])
         try audit(db, at, "engine", "report-merged", incident, text)
         let delivered = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT \(Self.notificationColumns) FROM notification
-                WHERE incident_id = ? AND kind IN ('notification', 'escalation') AND status = 'delivered' ORDER BY id
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT \(Self.notificationColumns) FROM notification
+                    WHERE incident_id = ? AND kind IN ('notification', 'escalation') AND status = 'delivered' ORDER BY id
+                    """),
             arguments: [incident]
         ).map(Self.notification)
         var seen = Set<String>()
@@ -114,11 +115,11 @@ extension SQLiteStore {
     func earliestAlerts(incident: String, _ db: Database) throws -> [String: Instant] {
         var earliest: [String: Instant] = [:]
         for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT person, MIN(send_at) AS at FROM notification WHERE incident_id = ?
-                AND kind IN ('notification', 'escalation') AND status IN ('pending', 'delivered') GROUP BY person
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT person, MIN(send_at) AS at FROM notification WHERE incident_id = ?
+                    AND kind IN ('notification', 'escalation') AND status IN ('pending', 'delivered') GROUP BY person
+                    """),
             arguments: [incident])
         {
             earliest[row["person"]] = Instant(seconds: row["at"])
@@ -133,21 +134,21 @@ extension SQLiteStore {
     /// closed with it. Returns how many messages were withdrawn.
     @discardableResult
     func endWaiting(incident: String, at: Instant, _ db: Database) throws -> Int {
-        try db.execute(
+        try db.run(
             sql: "UPDATE notification SET status = 'cancelled' WHERE incident_id = ? AND status = 'pending'",
             arguments: [incident])
         let withdrawn = db.changesCount
-        try db.execute(
+        try db.run(
             sql: "UPDATE escalation SET status = 'cancelled' WHERE incident_id = ? AND status = 'pending'",
             arguments: [incident])
-        try db.execute(
+        try db.run(
             sql: """
                 UPDATE watch SET until_at = MIN(until_at, ?),
                     status = CASE WHEN status = 'requested' THEN 'ended' ELSE status END
                 WHERE incident_id = ?
                 """,
             arguments: [at.seconds, incident])
-        try db.execute(
+        try db.run(
             sql: "UPDATE incident SET closed_at = ? WHERE merged_into = ? AND closed_at IS NULL",
             arguments: [at.seconds, incident])
         if withdrawn > 0 {
@@ -160,7 +161,8 @@ extension SQLiteStore {
     public func mergedReports(into incident: String) throws -> [String] {
         try pool.read { db in
             try String.fetchAll(
-                db, sql: "SELECT report_json FROM incident WHERE merged_into = ? ORDER BY received_at, id",
+                db.cachedStatement(
+                    sql: "SELECT report_json FROM incident WHERE merged_into = ? ORDER BY received_at, id"),
                 arguments: [incident])
         }
     }
@@ -170,20 +172,20 @@ extension SQLiteStore {
     public func takeOverdueTasks(at: Instant) throws -> [OverdueTask] {
         try pool.write { db in
             let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT t.id, t.incident_id, t.guideline, t.text, t.role, t.due_at, t.escalate_to FROM task t
-                    JOIN incident i ON i.id = t.incident_id
-                    WHERE t.status = 'open' AND t.escalated_at IS NULL AND t.due_at <= ? AND t.escalate_to != '[]'
-                    AND i.closed_at IS NULL ORDER BY t.due_at, t.id
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT t.id, t.incident_id, t.guideline, t.text, t.role, t.due_at, t.escalate_to FROM task t
+                        JOIN incident i ON i.id = t.incident_id
+                        WHERE t.status = 'open' AND t.escalated_at IS NULL AND t.due_at <= ? AND t.escalate_to != '[]'
+                        AND i.closed_at IS NULL ORDER BY t.due_at, t.id
+                        """),
                 arguments: [at.seconds])
             return try rows.map { row in
                 let task = OverdueTask(
                     id: row["id"], incident: row["incident_id"], guideline: row["guideline"], text: row["text"],
                     role: row["role"], dueAt: Instant(seconds: row["due_at"]),
                     escalateTo: Self.strings(row["escalate_to"]))
-                try db.execute(sql: "UPDATE task SET escalated_at = ? WHERE id = ?", arguments: [at.seconds, task.id])
+                try db.run(sql: "UPDATE task SET escalated_at = ? WHERE id = ?", arguments: [at.seconds, task.id])
                 try audit(
                     db, at, "engine", "task-overdue", task.incident,
                     "\(task.text) (\(task.role)) was due \(Copenhagen.format(task.dueAt)); escalated to "

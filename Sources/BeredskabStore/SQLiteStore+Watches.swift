@@ -41,8 +41,10 @@ extension SQLiteStore {
         try pool.write { db in
             guard
                 let row = try Row.fetchOne(
-                    db,
-                    sql: "SELECT \(Self.notificationColumns) FROM notification WHERE ack_hash = ? AND kind = 'watch'",
+                    db.cachedStatement(
+                        sql:
+                            "SELECT \(Self.notificationColumns) FROM notification WHERE ack_hash = ? AND kind = 'watch'"
+                    ),
                     arguments: [Self.hash(ackToken)])
             else { return .notAWatch }
             let notification = Self.notification(row)
@@ -52,19 +54,21 @@ extension SQLiteStore {
             let institution = String(parts[1].dropFirst("watch-".count))
             guard
                 let watch = try Row.fetchOne(
-                    db, sql: "SELECT id, until_at, closure_id FROM watch WHERE incident_id = ? AND institution = ?",
+                    db.cachedStatement(
+                        sql: "SELECT id, until_at, closure_id FROM watch WHERE incident_id = ? AND institution = ?"),
                     arguments: [notification.incident, institution])
             else { return .notAWatch }
             guard at.seconds <= (watch["until_at"] as Int) else { return .over }
             let watchID: Int64 = watch["id"]
             var closureID: Int64? = watch["closure_id"]
             let open = try Row.fetchOne(
-                db, sql: "SELECT id FROM closure WHERE institution = ? AND to_at IS NULL AND near_miss = 0",
+                db.cachedStatement(
+                    sql: "SELECT id FROM closure WHERE institution = ? AND to_at IS NULL AND near_miss = 0"),
                 arguments: [institution])
             switch status {
             case .closed, .reduced:
                 if open == nil {
-                    try db.execute(
+                    try db.run(
                         sql: """
                             INSERT INTO closure (institution, from_at, to_at, partial, reason, reason_text, decided_by,
                                 incidents, vital, mitigations, near_miss, recorded_at)
@@ -78,21 +82,21 @@ extension SQLiteStore {
                     closureID = db.lastInsertedRowID
                 }
                 if let id = closureID ?? open?["id"] {
-                    try db.execute(
+                    try db.run(
                         sql: "UPDATE closure SET expected_reopen_at = ? WHERE id = ?",
                         arguments: [expectedReopening?.seconds, id])
                 }
             case .open:
                 if let id = closureID, open.map({ ($0["id"] as Int64) == id }) == true {
-                    try db.execute(sql: "UPDATE closure SET to_at = ? WHERE id = ?", arguments: [at.seconds, id])
+                    try db.run(sql: "UPDATE closure SET to_at = ? WHERE id = ?", arguments: [at.seconds, id])
                 }
             }
-            try db.execute(
+            try db.run(
                 sql: "UPDATE watch SET status = ?, answered_at = ?, closure_id = ? WHERE id = ?",
                 arguments: [status.rawValue, at.seconds, closureID, watchID])
             if notification.acknowledgedAt == nil {
                 // The leader has seen the request; an answer stops no escalation of the incident.
-                try db.execute(
+                try db.run(
                     sql: "UPDATE notification SET acknowledged_at = ?, ack_kind = 'seen' WHERE id = ?",
                     arguments: [at.seconds, notification.id])
             }
@@ -108,15 +112,15 @@ extension SQLiteStore {
     public func takeUnansweredWatches(at: Instant) throws -> [UnansweredWatch] {
         try pool.write { db in
             let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, incident_id, guideline, institution, escalate_to FROM watch
-                    WHERE status = 'requested' AND escalated_at IS NULL AND confirm_by <= ? AND NOT EXISTS (
-                        SELECT 1 FROM incident i WHERE i.id = watch.incident_id AND i.closed_at IS NOT NULL)
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, incident_id, guideline, institution, escalate_to FROM watch
+                        WHERE status = 'requested' AND escalated_at IS NULL AND confirm_by <= ? AND NOT EXISTS (
+                            SELECT 1 FROM incident i WHERE i.id = watch.incident_id AND i.closed_at IS NOT NULL)
+                        """),
                 arguments: [at.seconds])
             for row in rows {
-                try db.execute(
+                try db.run(
                     sql: "UPDATE watch SET escalated_at = ? WHERE id = ?", arguments: [at.seconds, row["id"] as Int64])
                 try audit(
                     db, at, "engine", "watch-unanswered", row["incident_id"],

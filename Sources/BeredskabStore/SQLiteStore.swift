@@ -38,12 +38,12 @@ public final class SQLiteStore: IncidentStore {
         recent = RecentIncidents(lookback: lookback)
         pool.add(transactionObserver: recent)
         secret = try pool.write { db in
-            if let stored = try Data.fetchOne(db, sql: "SELECT value FROM secret WHERE name = 'ack'") {
+            if let stored = try Data.fetchOne(db.cachedStatement(sql: "SELECT value FROM secret WHERE name = 'ack'")) {
                 return SymmetricKey(data: stored)
             }
             let key = SymmetricKey(size: .bits256)
             let data = key.withUnsafeBytes { Data($0) }
-            try db.execute(sql: "INSERT INTO secret (name, value) VALUES ('ack', ?)", arguments: [data])
+            try db.run(sql: "INSERT INTO secret (name, value) VALUES ('ack', ?)", arguments: [data])
             return key
         }
     }
@@ -137,14 +137,38 @@ public final class SQLiteStore: IncidentStore {
     }
 
     static func hash(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        hex(SHA256.hash(data: Data(text.utf8)))
     }
 
+    /// Lower-case hexadecimal, two digits a byte. (`String(format:)` a byte at a time took tens of
+    /// microseconds per hash, and intake hashes once per notification.)
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Base64url without padding (RFC 4648 §5), written directly: going through
+    /// `base64EncodedString` and three `replacingOccurrences` cost more than the HMAC it encodes.
     static func base64url(_ data: some Sequence<UInt8>) -> String {
-        Data(data).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(
-            of: "/", with: "_"
-        )
-        .replacingOccurrences(of: "=", with: "")
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        let bytes = Array(data)
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count * 4 + 2) / 3)
+        var index = 0
+        while index < bytes.count {
+            let chunk = bytes[index..<min(index + 3, bytes.count)]
+            var value = 0
+            for (n, byte) in chunk.enumerated() { value |= Int(byte) << (16 - 8 * n) }
+            for n in 0...chunk.count { out.append(alphabet[(value >> (18 - 6 * n)) & 0x3F]) }
+            index += 3
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func json(_ strings: [String]) -> String { JSONValue.array(strings.map(JSONValue.string)).text }
@@ -195,7 +219,7 @@ public final class SQLiteStore: IncidentStore {
         status: String = "actual"
     ) throws -> AcceptOutcome {
         if let row = try Row.fetchOne(
-            db, sql: "SELECT id, organisation, received_at, plan_json FROM incident WHERE id = ?",
+            db.cachedStatement(sql: "SELECT id, organisation, received_at, plan_json FROM incident WHERE id = ?"),
             arguments: [report.id])
         {
             let stored = StoredIncident(
@@ -223,8 +247,9 @@ public final class SQLiteStore: IncidentStore {
                 return told <= n.sendAt
             }
         }
-        let planJSON = plan.json.text
-        try db.execute(
+        let planValue = plan.json
+        let planJSON = planValue.text
+        try db.run(
             sql: """
                 INSERT INTO incident (id, organisation, received_at, occurred_at, category, severity, area,
                     report_json, plan_json, merged_into, fired, flags)
@@ -241,7 +266,7 @@ public final class SQLiteStore: IncidentStore {
             try audit(db, at, "engine", "incident-merged", report.id, "duplicate of \(merged)")
             try mergeReport(report, plan: plan, into: merged, at: at, notice: mergeNotice, db)
             for (person, before) in superseded {
-                try db.execute(
+                try db.run(
                     sql: """
                         UPDATE notification SET status = 'cancelled' WHERE incident_id = ? AND person = ?
                         AND status = 'pending' AND send_at > ? AND kind IN ('notification', 'escalation')
@@ -258,12 +283,13 @@ public final class SQLiteStore: IncidentStore {
         }
         try insertTimers(plan, of: Set(plan.fired), incident: target, db)
         let watched = Set(
-            try String.fetchAll(db, sql: "SELECT institution FROM watch WHERE incident_id = ?", arguments: [target]))
+            try String.fetchAll(
+                db.cachedStatement(sql: "SELECT institution FROM watch WHERE incident_id = ?"), arguments: [target]))
         for watch in plan.watches {
             // An unanswered watch escalates to the guideline's own escalation roles.
             let escalateTo = plan.escalations.first { $0.guideline == watch.guideline }?.to ?? []
             for institution in watch.institutions where !watched.contains(institution) {
-                try db.execute(
+                try db.run(
                     sql: """
                         INSERT INTO watch (incident_id, guideline, institution, confirm_by, until_at, escalate_to)
                         VALUES (?, ?, ?, ?, ?, ?)
@@ -278,13 +304,14 @@ public final class SQLiteStore: IncidentStore {
             }
         }
         return .accepted(
-            StoredIncident(id: report.id, organisation: organisation, receivedAt: at, planJSON: planJSON))
+            StoredIncident(
+                id: report.id, organisation: organisation, receivedAt: at, planJSON: planJSON, plan: planValue))
     }
 
     /// Stores the tasks and escalation timers of a plan's guidelines in `guidelines`.
     func insertTimers(_ plan: Plan, of guidelines: Set<String>, incident: String, _ db: Database) throws {
         for task in plan.tasks where guidelines.contains(task.guideline) {
-            try db.execute(
+            try db.run(
                 sql: """
                     INSERT INTO task (incident_id, guideline, text, role, due_at, assignees, escalate_to)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -295,7 +322,7 @@ public final class SQLiteStore: IncidentStore {
                 ])
         }
         for escalation in plan.escalations where guidelines.contains(escalation.guideline) {
-            try db.execute(
+            try db.run(
                 sql:
                     "INSERT INTO escalation (incident_id, guideline, due_at, roles, round, tier) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [
@@ -322,7 +349,7 @@ public final class SQLiteStore: IncidentStore {
         let channels = JSONValue.array(
             n.channels.map { .object([("kind", .string($0.kind.rawValue)), ("address", .string($0.address))]) }
         ).text
-        try db.execute(
+        try db.run(
             sql: """
                 INSERT OR IGNORE INTO notification (incident_id, person, name, roles, tier, channels, send_at,
                     idempotency_key, message, guidelines, kind, ack_hash, ack_expires_at, details)
@@ -343,9 +370,11 @@ public final class SQLiteStore: IncidentStore {
         refused_channels, next_attempt_at
         """
 
+    /// A notification from a row whose columns are ``notificationColumns``, in that order: read by
+    /// position, since looking 22 columns up by name was the dispatcher's largest cost (issue 16).
     static func notification(_ row: Row) -> StoredNotification {
         var channels: [(kind: String, address: String)] = []
-        if case .array(let items)? = try? JSONValue.parse(Array((row["channels"] as String).utf8)) {
+        if case .array(let items)? = try? JSONValue.parse(Array((row[6] as String).utf8)) {
             for item in items {
                 if case .string(let kind)? = item["kind"], case .string(let address)? = item["address"] {
                     channels.append((kind, address))
@@ -353,23 +382,19 @@ public final class SQLiteStore: IncidentStore {
             }
         }
         return StoredNotification(
-            id: row["id"], incident: row["incident_id"], person: row["person"], name: row["name"],
-            roles: strings(row["roles"]), tier: ContentTier(rawValue: row["tier"]) ?? .situation, channels: channels,
-            sendAt: Instant(seconds: row["send_at"]), idempotencyKey: row["idempotency_key"], message: row["message"],
-            guidelines: strings(row["guidelines"]), status: row["status"],
-            acknowledgedAt: (row["acknowledged_at"] as Int?).map(Instant.init(seconds:)),
-            ackExpiresAt: Instant(seconds: row["ack_expires_at"]), kind: row["kind"],
-            channelIndex: row["channel_index"],
-            attempts: row["attempts"], firstAttemptAt: (row["first_attempt_at"] as Int?).map(Instant.init(seconds:)),
-            details: row["details"], ackKind: row["ack_kind"],
-            refusedChannels: integers(row["refused_channels"]),
-            nextAttemptAt: (row["next_attempt_at"] as Int?).map(Instant.init(seconds:)))
+            id: row[0], incident: row[1], person: row[2], name: row[3], roles: strings(row[4]),
+            tier: ContentTier(rawValue: row[5]) ?? .situation, channels: channels, sendAt: Instant(seconds: row[7]),
+            idempotencyKey: row[8], message: row[9], guidelines: strings(row[10]), status: row[11],
+            acknowledgedAt: (row[12] as Int?).map(Instant.init(seconds:)), ackExpiresAt: Instant(seconds: row[13]),
+            kind: row[14], channelIndex: row[15], attempts: row[16],
+            firstAttemptAt: (row[17] as Int?).map(Instant.init(seconds:)), details: row[18], ackKind: row[19],
+            refusedChannels: integers(row[20]), nextAttemptAt: (row[21] as Int?).map(Instant.init(seconds:)))
     }
 
     public func notification(ackToken: String) throws -> StoredNotification? {
         try pool.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT \(Self.notificationColumns) FROM notification WHERE ack_hash = ?",
+                db.cachedStatement(sql: "SELECT \(Self.notificationColumns) FROM notification WHERE ack_hash = ?"),
                 arguments: [Self.hash(ackToken)]
             ).map(Self.notification)
         }
@@ -381,7 +406,7 @@ public final class SQLiteStore: IncidentStore {
         try pool.write { db in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT \(Self.notificationColumns) FROM notification WHERE ack_hash = ?",
+                    db.cachedStatement(sql: "SELECT \(Self.notificationColumns) FROM notification WHERE ack_hash = ?"),
                     arguments: [Self.hash(ackToken)])
             else { return .unknown }
             let notification = Self.notification(row)
@@ -391,12 +416,12 @@ public final class SQLiteStore: IncidentStore {
             // anyone else's receipt is recorded as seen (docs/plan.md, "Who stops an escalation").
             let responsible = notification.kind != "watch" && stops(notification)
             let kind = responsible ? "acknowledged" : "seen"
-            try db.execute(
+            try db.run(
                 sql: "UPDATE notification SET acknowledged_at = ?, ack_kind = ? WHERE id = ?",
                 arguments: [at.seconds, kind, notification.id])
             if responsible {
                 for guideline in notification.guidelines {
-                    try db.execute(
+                    try db.run(
                         sql: """
                             UPDATE escalation SET status = 'cancelled'
                             WHERE incident_id = ? AND guideline = ? AND status = 'pending'
@@ -423,16 +448,16 @@ public final class SQLiteStore: IncidentStore {
         let excluded = JSONValue.array(excluding.sorted().map { .number(Double($0)) }).text
         return try pool.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(Self.notificationColumns) FROM notification
-                    WHERE status = 'pending' AND acknowledged_at IS NULL AND COALESCE(next_attempt_at, send_at) <= ?
-                    AND (COALESCE(next_attempt_at, send_at), id) > (?, ?)
-                    AND id NOT IN (SELECT value FROM json_each(?))
-                    AND (kind = 'update' OR NOT EXISTS (
-                        SELECT 1 FROM incident i WHERE i.id = notification.incident_id AND i.closed_at IS NOT NULL))
-                    ORDER BY COALESCE(next_attempt_at, send_at), id LIMIT ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT \(Self.notificationColumns) FROM notification
+                        WHERE status = 'pending' AND acknowledged_at IS NULL AND COALESCE(next_attempt_at, send_at) <= ?
+                        AND (COALESCE(next_attempt_at, send_at), id) > (?, ?)
+                        AND id NOT IN (SELECT value FROM json_each(?))
+                        AND (kind = 'update' OR NOT EXISTS (
+                            SELECT 1 FROM incident i WHERE i.id = notification.incident_id AND i.closed_at IS NOT NULL))
+                        ORDER BY COALESCE(next_attempt_at, send_at), id LIMIT ?
+                        """),
                 arguments: [at.seconds, after?.due.seconds ?? Int.min, after?.id ?? Int64.min, excluded, limit]
             ).map(Self.notification)
         }
@@ -445,7 +470,7 @@ public final class SQLiteStore: IncidentStore {
     }
 
     func record(_ db: Database, _ attempt: DeliveryAttempt, _ next: NextStep) throws {
-        try db.execute(
+        try db.run(
             sql: """
                 INSERT INTO delivery_attempt (notification_id, attempted_at, channel, address, outcome, detail)
                 VALUES (?, ?, ?, ?, ?, ?)
@@ -456,7 +481,7 @@ public final class SQLiteStore: IncidentStore {
             ])
         let id = attempt.notification
         if attempt.outcome == "permanent" {
-            try db.execute(
+            try db.run(
                 sql: """
                     UPDATE notification SET refused_channels = json_insert(refused_channels, '$[#]', channel_index)
                     WHERE id = ?
@@ -465,27 +490,28 @@ public final class SQLiteStore: IncidentStore {
         }
         switch next {
         case .delivered:
-            try db.execute(sql: "UPDATE notification SET status = 'delivered' WHERE id = ?", arguments: [id])
+            try db.run(sql: "UPDATE notification SET status = 'delivered' WHERE id = ?", arguments: [id])
         case .retry(let at):
-            try db.execute(
+            try db.run(
                 sql: """
                     UPDATE notification SET attempts = attempts + 1, next_attempt_at = ?,
                         first_attempt_at = COALESCE(first_attempt_at, ?) WHERE id = ?
                     """,
                 arguments: [at.seconds, attempt.at.seconds, id])
         case .fallback(let channel, let at):
-            try db.execute(
+            try db.run(
                 sql: """
                     UPDATE notification SET channel_index = ?, attempts = 0, first_attempt_at = NULL,
                         next_attempt_at = ? WHERE id = ?
                     """,
                 arguments: [channel, at.seconds, id])
         case .failed:
-            try db.execute(sql: "UPDATE notification SET status = 'failed' WHERE id = ?", arguments: [id])
+            try db.run(sql: "UPDATE notification SET status = 'failed' WHERE id = ?", arguments: [id])
         }
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT incident_id, person, tier FROM notification WHERE id = ?", arguments: [id])
+                db.cachedStatement(sql: "SELECT incident_id, person, tier FROM notification WHERE id = ?"),
+                arguments: [id])
         else { return }
         let action: String
         switch next {
@@ -512,13 +538,13 @@ public final class SQLiteStore: IncidentStore {
     public func fireDueEscalations(at: Instant, notify: (StoredEscalation) -> [PlannedNotification]) throws -> Int {
         try pool.write { db in
             let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, incident_id, guideline, due_at, roles, round, tier FROM escalation
-                    WHERE status = 'pending' AND due_at <= ? AND NOT EXISTS (
-                        SELECT 1 FROM incident i WHERE i.id = escalation.incident_id AND i.closed_at IS NOT NULL)
-                    ORDER BY due_at, id
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, incident_id, guideline, due_at, roles, round, tier FROM escalation
+                        WHERE status = 'pending' AND due_at <= ? AND NOT EXISTS (
+                            SELECT 1 FROM incident i WHERE i.id = escalation.incident_id AND i.closed_at IS NOT NULL)
+                        ORDER BY due_at, id
+                        """),
                 arguments: [at.seconds])
             for row in rows {
                 let escalation = StoredEscalation(
@@ -531,7 +557,7 @@ public final class SQLiteStore: IncidentStore {
                         notification, kind: "escalation", incident: escalation.incident,
                         purpose: "escalate-\(escalation.guideline)-\(escalation.round)", db)
                 }
-                try db.execute(sql: "UPDATE escalation SET status = 'fired' WHERE id = ?", arguments: [escalation.id])
+                try db.run(sql: "UPDATE escalation SET status = 'fired' WHERE id = ?", arguments: [escalation.id])
                 try audit(
                     db, at, "engine", "escalated", escalation.incident,
                     "\(escalation.guideline) round \(escalation.round) to \(escalation.roles.joined(separator: ", "))")
@@ -543,7 +569,8 @@ public final class SQLiteStore: IncidentStore {
     public func audit(incident: String) throws -> [AuditEntry] {
         try pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT at, actor, action, detail FROM audit WHERE incident_id = ? ORDER BY id",
+                db.cachedStatement(
+                    sql: "SELECT at, actor, action, detail FROM audit WHERE incident_id = ? ORDER BY id"),
                 arguments: [incident]
             ).map {
                 AuditEntry(

@@ -41,6 +41,29 @@ import Testing
         try SQLiteStore(path: fixture.path).verifyAudit(notedHead: notedHead)
     }
 
+    /// Hashes (audit chain, token and link hashes) are lower-case hex SHA-256, as before the faster
+    /// hex encoder: FIPS 180-2's example "abc", and a byte of each half.
+    @Test func hashesAreLowerCaseHexSHA256() {
+        #expect(SQLiteStore.hash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SQLiteStore.hex([0x00, 0x0f, 0xa0, 0xff]) == "000fa0ff")
+    }
+
+    /// Links and tokens are base64url without padding, as Foundation's encoder made them: RFC 4648's
+    /// test vectors and the two characters that differ from base64.
+    @Test func base64urlIsRFC4648WithoutPadding() {
+        let vectors = [
+            "": "", "f": "Zg", "fo": "Zm8", "foo": "Zm9v", "foob": "Zm9vYg", "fooba": "Zm9vYmE", "foobar": "Zm9vYmFy",
+        ]
+        for (text, encoded) in vectors { #expect(SQLiteStore.base64url(Array(text.utf8)) == encoded) }
+        #expect(SQLiteStore.base64url([0xfb, 0xff, 0xbf]) == "-_-_")
+        for length in 0..<40 {
+            let bytes = (0..<length).map { UInt8(($0 * 37 + length) % 256) }
+            let foundation = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            #expect(SQLiteStore.base64url(bytes) == foundation)
+        }
+    }
+
     @Test func everyKindOfStoreWriteIsChained() throws {
         let fixture = try Fixture()
         let store = try SQLiteStore(path: fixture.path)

@@ -31,7 +31,9 @@ import Testing
     /// Reports made from the examples, `count` of them a few minutes apart, some in the same area
     /// and category (so that some merge).
     func accept(_ store: SQLiteStore, _ fixture: Fixture, count: Int, from start: Int = 0) throws {
-        let names = ["skud-blaagaarden.json", "uro-aften-prater.json", "haervaerk-belysning.json", "vaaben-fundet.json"]
+        let names = [
+            "skud-blaagaarden.json", "uro-aften-prater.json", "haervaerk-belysning.json", "vaaben-fundet.json",
+        ]
         for n in start..<start + count {
             var (report, raw) = try fixture.report(names[n % names.count])
             report.id = "fsb:r\(n)"
@@ -70,7 +72,8 @@ import Testing
         let before = try truth(store)
         #expect(throws: CancellationError.self) {
             try store.pool.write { db in
-                try db.execute(sql: "UPDATE incident SET closed_at = 1, area = 'prater' WHERE id = ?", arguments: [ids[2]])
+                try db.execute(
+                    sql: "UPDATE incident SET closed_at = 1, area = 'prater' WHERE id = ?", arguments: [ids[2]])
                 _ = try store.recent.history(
                     db, around: at, now: at, lookback: store.lookback, lookahead: store.lookahead, excluding: "")
                 throw CancellationError()
@@ -82,7 +85,8 @@ import Testing
         // Another connection (a second process) changes the table: the index is built again.
         let other = try DatabaseQueue(path: fixture.path)
         try other.write { db in
-            try db.execute(sql: "UPDATE incident SET closed_at = 1, severity = 'severe' WHERE id = ?", arguments: [ids[3]])
+            try db.execute(
+                sql: "UPDATE incident SET closed_at = 1, severity = 'severe' WHERE id = ?", arguments: [ids[3]])
         }
         try other.close()
         #expect(try held(store) == truth(store))
