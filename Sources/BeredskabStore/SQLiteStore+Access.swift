@@ -115,14 +115,11 @@ extension SQLiteStore {
             revokedAt: (row["revoked_at"] as Int?).map(Instant.init(seconds:)))
     }
 
-    /// The token a secret belongs to, unless it is unknown or revoked.
+    /// The token a secret belongs to, unless it is unknown or revoked: looked up in memory
+    /// (``TokenCache``), and a revocation counts from the moment it is committed, by this
+    /// process or another (`beredskab token revoke` beside the server).
     public func token(secret: String) throws -> TokenRecord? {
-        try pool.read { db in
-            try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM token WHERE hash = ? AND revoked_at IS NULL"),
-                arguments: [Self.hash(secret)]
-            ).map(Self.token)
-        }
+        try liveTokens.record(hash: Self.hash(secret))
     }
 
     /// Every token ever made, newest first, revoked ones included.
@@ -217,5 +214,41 @@ extension SQLiteStore {
     /// Appends a line to the audit log, e.g. that someone read personal details.
     public func appendAudit(actor: String, action: String, incident: String?, detail: String, at: Instant) throws {
         try pool.write { db in try audit(db, at, actor, action, incident, detail) }
+    }
+}
+
+/// The live API tokens by hash, in memory, so a request is not a database read (issue 16). The
+/// table is read again whenever anything was committed since, by any connection of this process or
+/// another: a dedicated connection's `PRAGMA data_version` says so, at the cost of one pragma a
+/// request, which reads SQLite's shared memory and no table.
+final class TokenCache: @unchecked Sendable {
+    private let connection: DatabaseQueue
+    private let lock = NSLock()
+    private var version: Int64?
+    private var live: [String: TokenRecord] = [:]
+
+    /// A cache of the tokens in the store at `path` (already migrated), read through its own
+    /// read-only connection.
+    init(path: String) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        connection = try DatabaseQueue(path: path, configuration: configuration)
+    }
+
+    /// The live token with this hash, if any.
+    func record(hash: String) throws -> TokenRecord? {
+        try connection.inDatabase { db in
+            let now = try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version"))
+            if let cached = lock.withLock({ version == now ? live[hash] as TokenRecord?? : nil }) { return cached }
+            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM token WHERE revoked_at IS NULL"))
+            var fresh: [String: TokenRecord] = [:]
+            for row in rows { fresh[row["hash"]] = SQLiteStore.token(row) }
+            lock.withLock {
+                live = fresh
+                version = now
+            }
+            return fresh[hash]
+        }
     }
 }

@@ -20,6 +20,8 @@ public final class SQLiteStore: IncidentStore {
     let lock: StoreLock
     /// The incidents the rules can see, in memory and kept in step with the `incident` table.
     let recent: RecentIncidents
+    /// The live API tokens, in memory.
+    let liveTokens: TokenCache
 
     /// Opens (creating and migrating as needed) the database at a path. History for a new report
     /// is read from `lookback` seconds before it to `lookahead` after (`Engine.lookback`, `Engine.lookahead`).
@@ -37,6 +39,7 @@ public final class SQLiteStore: IncidentStore {
         try Self.migrator.migrate(pool)
         recent = RecentIncidents(lookback: lookback)
         pool.add(transactionObserver: recent)
+        liveTokens = try TokenCache(path: path)
         secret = try pool.write { db in
             if let stored = try Data.fetchOne(db.cachedStatement(sql: "SELECT value FROM secret WHERE name = 'ack'")) {
                 return SymmetricKey(data: stored)

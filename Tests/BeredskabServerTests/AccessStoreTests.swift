@@ -41,6 +41,28 @@ import Testing
         #expect(try store.tokens().first { $0.id == record.id }?.revokedAt == at)
     }
 
+    /// Tokens are checked from memory, yet a revocation counts at once: by this store, and by
+    /// another process with the same file open (`beredskab token revoke` beside the server).
+    @Test func aRevokedTokenIsRefusedAtOnceWhoeverRevokedIt() throws {
+        let path = try Fixture().path
+        let store = try SQLiteStore(path: path)
+        let (first, firstSecret) = try store.createToken(organisation: "fsb", role: .reporter, at: at)
+        let (second, secondSecret) = try store.createToken(organisation: "akb", role: .responder, at: at)
+        #expect(try store.token(secret: firstSecret)?.id == first.id)
+        #expect(try store.token(secret: secondSecret)?.role == .responder)
+        #expect(try store.token(secret: "bsk_made-up") == nil)
+
+        #expect(try store.revokeToken(id: first.id, at: at))
+        #expect(try store.token(secret: firstSecret) == nil)
+
+        let other = try SQLiteStore(path: path)
+        #expect(try other.revokeToken(id: second.id, at: at))
+        #expect(try store.token(secret: secondSecret) == nil)
+        // A token made by the other process is known at once, too.
+        let (_, thirdSecret) = try other.createToken(organisation: "fsb", role: .admin, at: at)
+        #expect(try store.token(secret: thirdSecret)?.role == .admin)
+    }
+
     @Test func theRateLimiterRefillsOverTime() {
         let limiter = RateLimiter(burst: 2, perSecond: 1)
         #expect(limiter.take("a", now: 0) == nil)
