@@ -495,11 +495,11 @@ class Alertmanager:
 
 def am_version(binary):
     try:
-        out = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout + ""
-        first = (out or subprocess.run([binary, "--version"], capture_output=True, text=True).stderr).splitlines()
-        return first[0] if first else "?"
+        done = subprocess.run([binary, "--version"], capture_output=True, text=True)
     except OSError:
         return "?"
+    lines = (done.stdout or done.stderr).splitlines()
+    return lines[0] if lines else "?"
 
 
 def measure(system, rate, seconds, sink, args, folder):
