@@ -820,7 +820,7 @@ def main():
     c.add_argument("--rates", default="200,500,1000,2000")
     c.add_argument("--seconds", type=float, default=20)
     c.add_argument("--systems", default="alertmanager,beredskab")
-    c.add_argument("--connections", type=int, default=128, help="keep-alive connections at most (default 128)")
+    c.add_argument("--connections", type=int, default=256, help="keep-alive connections at most (default 256)")
     c.add_argument("--grace", type=float, default=30, help="seconds to wait for late answers and webhooks")
     c.add_argument("--am-group-interval", default="5m",
                    help="Alertmanager's group_interval (default 5m; the first webhook of a group waits only "
