@@ -22,6 +22,8 @@ public final class SQLiteStore: IncidentStore {
     let recent: RecentIncidents
     /// The live API tokens, in memory.
     let liveTokens: TokenCache
+    /// Copies the write-ahead log into the database file away from the writer.
+    let checkpointer: Checkpointer
 
     /// Opens (creating and migrating as needed) the database at a path. History for a new report
     /// is read from `lookback` seconds before it to `lookahead` after (`Engine.lookback`, `Engine.lookahead`).
@@ -37,6 +39,9 @@ public final class SQLiteStore: IncidentStore {
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
+        // Only the writer commits; the checkpointer, not the writer, copies the log back.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+        checkpointer = try Checkpointer(path: path)
         recent = RecentIncidents(lookback: lookback)
         pool.add(transactionObserver: recent)
         liveTokens = try TokenCache(path: path)
@@ -445,6 +450,9 @@ public final class SQLiteStore: IncidentStore {
 
     // MARK: Dispatch
 
+    /// Up to `limit` notifications due at `at`, oldest first, after the `after` cursor and not in
+    /// `excluding` (in flight): read through the partial index `notification_pending` (migration
+    /// v11), so a page costs about `limit` rows however long the backlog.
     public func dueNotifications(
         at: Instant, limit: Int, after: (due: Instant, id: Int64)? = nil, excluding: Set<Int64> = []
     ) throws -> [StoredNotification] {
@@ -453,15 +461,18 @@ public final class SQLiteStore: IncidentStore {
             try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT \(Self.notificationColumns) FROM notification
+                        SELECT \(Self.notificationColumns) FROM notification INDEXED BY notification_pending
                         WHERE status = 'pending' AND acknowledged_at IS NULL AND COALESCE(next_attempt_at, send_at) <= ?
-                        AND (COALESCE(next_attempt_at, send_at), id) > (?, ?)
+                        AND COALESCE(next_attempt_at, send_at) >= ? AND (COALESCE(next_attempt_at, send_at), id) > (?, ?)
                         AND id NOT IN (SELECT value FROM json_each(?))
                         AND (kind = 'update' OR NOT EXISTS (
                             SELECT 1 FROM incident i WHERE i.id = notification.incident_id AND i.closed_at IS NOT NULL))
                         ORDER BY COALESCE(next_attempt_at, send_at), id LIMIT ?
                         """),
-                arguments: [at.seconds, after?.due.seconds ?? Int.min, after?.id ?? Int64.min, excluded, limit]
+                arguments: [
+                    at.seconds, after?.due.seconds ?? Int.min, after?.due.seconds ?? Int.min, after?.id ?? Int64.min,
+                    excluded, limit,
+                ]
             ).map(Self.notification)
         }
     }

@@ -110,3 +110,23 @@ import Testing
         #expect(try held(store, around: at, now: later) == all)
     }
 }
+
+/// The write-ahead log is copied back by the store's checkpointer, never inside an intake commit.
+@Suite struct CheckpointerTests {
+    let at = Instant(rfc3339: "2026-03-13T21:48:00+01:00")!
+
+    @Test func theWriterNeverCheckpointsAndTheCheckpointerCopiesTheWholeLog() throws {
+        let fixture = try Fixture()
+        let store = try SQLiteStore(path: fixture.path)
+        let autocheckpoint = try store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
+        #expect(autocheckpoint == 0)
+        try RecentIncidentsTests().accept(store, fixture, count: 30)
+        let (log, copied) = try store.checkpointer.checkpoint()
+        #expect(log > 0)
+        #expect(copied == log, "with nobody reading, a passive checkpoint copies every page")
+        // What was copied is in the database file itself: a fresh connection without the log sees it.
+        try FileManager.default.copyItem(atPath: fixture.path, toPath: fixture.path + ".copy")
+        let copy = try DatabaseQueue(path: fixture.path + ".copy")
+        #expect(try copy.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM incident") } ?? 0 >= 6)
+    }
+}
