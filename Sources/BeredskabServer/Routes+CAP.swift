@@ -39,6 +39,14 @@ extension Routes {
                 return Self.json(
                     .ok, try incidentJSON(incident, tier: .situation, principal: principal), headers: headers)
             }
+            // An Exercise is a drill: it goes through the path as an exercise incident, every message
+            // marked. Test, System and Draft are recorded and alert nobody (CAP: Test is technical
+            // testing that all recipients disregard; an Exercise is for its designated participants).
+            if alert.status == .exercise {
+                return try await accept(
+                    Self.asExercise(report), raw: Self.asExercise(report).prettyText, principal: principal,
+                    notes: alert.notes + ["CAP status Exercise: an exercise, every message marked ØVELSE / EXERCISE"])
+            }
             return try await accept(
                 report, raw: report.prettyText, principal: principal, status: alert.status.rawValue, notes: alert.notes)
         case .update, .cancel:
@@ -186,6 +194,14 @@ extension Routes {
         return nil
     }
 
+    /// A report read from a CAP Exercise alert, with `"exercise": true`.
+    static func asExercise(_ report: JSONValue) -> JSONValue {
+        guard case .object(var pairs) = report else { return report }
+        pairs.removeAll { $0.0 == "exercise" }
+        pairs.append(("exercise", .bool(true)))
+        return .object(pairs)
+    }
+
     /// Our alerts are `beredskab-<id>`; a reference to one of them names that incident.
     static func incidentID(fromCAP identifier: String) -> String {
         identifier.hasPrefix("beredskab-") ? String(identifier.dropFirst("beredskab-".count)) : identifier
@@ -210,7 +226,8 @@ extension Routes {
                 CAPIncident.Update(at: $0.at, text: $0.text)
             })
         alert.severity = incident.severity
-        alert.capStatus = incident.capStatus
+        // An exercise goes out as CAP status Exercise, however it was reported.
+        alert.capStatus = incident.exercise ? "exercise" : incident.capStatus
         var headers = HTTPFields()
         headers[.contentType] = "application/cap+xml; charset=utf-8"
         return Response(

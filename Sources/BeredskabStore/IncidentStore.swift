@@ -224,6 +224,8 @@ public struct StoredNotification: Sendable, Equatable {
     public var refusedChannels: [Int] = []
     /// When the next attempt is due after a failed one (UTC seconds); nil before the first attempt.
     public var nextAttemptAt: Instant? = nil
+    /// Whether it is about an exercise: its text is marked, and transports say so (`"exercise": true`).
+    public var exercise = false
 
     /// When the notification is due: its next attempt, or its send time.
     public var dueAt: Instant { nextAttemptAt ?? sendAt }

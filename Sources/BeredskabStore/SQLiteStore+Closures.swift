@@ -112,7 +112,8 @@ extension SQLiteStore {
                 db,
                 sql: """
                     SELECT id, category, area, occurred_at, plan_json FROM incident
-                    WHERE merged_into IS NULL AND cap_status = 'actual' AND occurred_at >= ? AND occurred_at < ?
+                    WHERE merged_into IS NULL AND cap_status = 'actual' AND exercise = 0
+                    AND occurred_at >= ? AND occurred_at < ?
                     ORDER BY occurred_at
                     """,
                 arguments: [period.lowerBound.seconds, period.upperBound.seconds]

@@ -129,6 +129,7 @@ public final class SQLiteStore: IncidentStore {
         registerLifecycleMigration(&migrator)
         registerAuditChainMigration(&migrator)
         registerDeliveryMigration(&migrator)
+        registerExerciseMigration(&migrator)
         return migrator
     }
 
@@ -203,7 +204,8 @@ public final class SQLiteStore: IncidentStore {
         guard status == "actual" else {
             return try record(report, raw: raw, organisation: organisation, at: at, status: status, plan: makePlan, db)
         }
-        let history = try self.history(db, around: report.occurredAt, lookback: lookback, lookahead: lookahead)
+        let history = try self.history(
+            db, around: report.occurredAt, lookback: lookback, lookahead: lookahead, exercise: report.exercise)
         var plan = makePlan(history)
         let target = plan.mergedInto ?? report.id
         // A merged report tells nobody twice: not those told about the incident already or about to
@@ -222,13 +224,14 @@ public final class SQLiteStore: IncidentStore {
         try db.execute(
             sql: """
                 INSERT INTO incident (id, organisation, received_at, occurred_at, category, severity, area,
-                    report_json, plan_json, merged_into, fired, flags)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    report_json, plan_json, merged_into, fired, flags, exercise, only_roles, only_orgs)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 report.id, organisation, at.seconds, report.occurredAt.seconds, report.category.rawValue,
                 report.severity.rawValue, plan.area, raw, planJSON, plan.mergedInto, Self.json(plan.fired),
-                Self.json(report.flags.map(\.rawValue).sorted()),
+                Self.json(report.flags.map(\.rawValue).sorted()), report.exercise,
+                report.onlyRoles.map(Self.json), report.onlyOrganisations.map(Self.json),
             ])
         try audit(db, at, "reporter:\(organisation)", "incident-accepted", report.id, "fired \(plan.fired)")
         // A merged report adds to the incident everyone follows: what it fires now, and its facts.
@@ -313,6 +316,14 @@ public final class SQLiteStore: IncidentStore {
     static func whole(_ text: String?) -> String? { text.map { whole($0) } }
 
     func insert(_ n: PlannedNotification, kind: String, incident: String, purpose: String, _ db: Database) throws {
+        var n = n
+        let limits = try exerciseLimits(incident: incident, db)
+        if let limits {
+            guard let marked = try exerciseNotification(n, limits: limits, kind: kind, incident: incident, db) else {
+                return
+            }
+            n = marked
+        }
         let key = "\(incident)/\(purpose)/\(n.person)"
         let channels = JSONValue.array(
             n.channels.map { .object([("kind", .string($0.kind.rawValue)), ("address", .string($0.address))]) }
@@ -320,36 +331,41 @@ public final class SQLiteStore: IncidentStore {
         try db.execute(
             sql: """
                 INSERT OR IGNORE INTO notification (incident_id, person, name, roles, tier, channels, send_at,
-                    idempotency_key, message, guidelines, kind, ack_hash, ack_expires_at, details)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    idempotency_key, message, guidelines, kind, ack_hash, ack_expires_at, details, exercise)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 incident, n.person, Self.whole(n.name), Self.json(n.roles), n.tier.rawValue, channels,
                 n.sendAt.seconds, key, Self.whole(n.message), Self.json(n.guidelines), kind,
-                Self.hash(ackToken(forKey: key)), n.sendAt.seconds + ackValidity, Self.whole(n.details),
+                Self.hash(ackToken(forKey: key)), n.sendAt.seconds + ackValidity, Self.whole(n.details), limits != nil,
             ])
     }
 
     /// Other incidents for duplicates, correlation and suppression: those the rules can see, from
     /// `lookback` seconds before `time` to `lookahead` after it (a duplicate may have happened later).
+    /// Exercises see only exercises and real incidents only real ones (`exercise`).
     func history(
-        _ db: Database, around time: Instant, lookback: Int, lookahead: Int, excluding: String = ""
+        _ db: Database, around time: Instant, lookback: Int, lookahead: Int, excluding: String = "",
+        exercise: Bool = false
     ) throws -> [HistoryIncident] {
         let rows = try Row.fetchAll(
             db,
             sql: """
                 SELECT id, category, area, occurred_at, fired, closed_at, severity, flags FROM incident
                 WHERE merged_into IS NULL AND cap_status = 'actual' AND occurred_at BETWEEN ? AND ? AND id != ?
+                AND exercise = ?
                 ORDER BY occurred_at
                 """,
-            arguments: [time.seconds - lookback, time.seconds + lookahead, excluding])
+            arguments: [time.seconds - lookback, time.seconds + lookahead, excluding, exercise])
         return rows.compactMap { row in
             guard let category = Category(rawValue: row["category"]) else { return nil }
-            return HistoryIncident(
+            var incident = HistoryIncident(
                 id: row["id"], category: category, area: row["area"], occurredAt: Instant(seconds: row["occurred_at"]),
                 fired: Self.strings(row["fired"]), closed: (row["closed_at"] as Int?) != nil,
                 severity: IncidentSeverity(rawValue: row["severity"]),
                 flags: Self.flags(row["flags"]))
+            incident.exercise = exercise
+            return incident
         }
     }
 
@@ -358,7 +374,7 @@ public final class SQLiteStore: IncidentStore {
     static let notificationColumns = """
         id, incident_id, person, name, roles, tier, channels, send_at, idempotency_key, message, guidelines,
         status, acknowledged_at, ack_expires_at, kind, channel_index, attempts, first_attempt_at, details, ack_kind,
-        refused_channels, next_attempt_at
+        refused_channels, next_attempt_at, exercise
         """
 
     static func notification(_ row: Row) -> StoredNotification {
@@ -381,7 +397,7 @@ public final class SQLiteStore: IncidentStore {
             attempts: row["attempts"], firstAttemptAt: (row["first_attempt_at"] as Int?).map(Instant.init(seconds:)),
             details: row["details"], ackKind: row["ack_kind"],
             refusedChannels: integers(row["refused_channels"]),
-            nextAttemptAt: (row["next_attempt_at"] as Int?).map(Instant.init(seconds:)))
+            nextAttemptAt: (row["next_attempt_at"] as Int?).map(Instant.init(seconds:)), exercise: row["exercise"])
     }
 
     public func notification(ackToken: String) throws -> StoredNotification? {
