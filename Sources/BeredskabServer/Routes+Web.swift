@@ -236,7 +236,7 @@ extension Routes {
         // A report merged into another incident shows that incident: its alerts, state and updates.
         let followed = try followMerge(incident)
         let notifications = followed.id == incident.id ? notifications : try store.notifications(incident: followed.id)
-        let view = IncidentStatusPage(
+        var view = IncidentStatusPage(
             incident: incident.id, situation: situation(followed), receivedAt: incident.receivedAt,
             open: followed.closedAt == nil, acknowledged: followed.acknowledged,
             notified: notifiedByRole(notifications).map {
@@ -246,6 +246,9 @@ extension Routes {
                 TimelineEntry(at: $0.at, kind: .update, text: $0.text.isEmpty ? $0.kind.rawValue : $0.text)
             },
             updateKind: kind, updateText: text, updateErrors: errors)
+        view.afterActionLink =
+            followed.id == incident.id
+            && (principal.seesAll || principal.wasAlerted(notifications, engine: engine))
         return page(request, principal, view)
     }
 

@@ -128,6 +128,8 @@ public protocol IncidentStore: Sendable {
     func closures() throws -> [ClosureRecord]
     /// The incidents of a period, for the review.
     func reviewIncidents(in period: Range<Instant>) throws -> [ReviewIncident]
+    /// What an after-action report of an incident is worked out from; nil for an unknown incident.
+    func afterActionRecord(incident id: String) throws -> AfterActionRecord?
 }
 
 /// One report to accept, with how to plan it once its history is known.

@@ -2,6 +2,7 @@ import ArgumentParser
 import BeredskabReview
 import BeredskabServer
 import BeredskabStore
+import BeredskabWeb
 import Foundation
 
 /// `beredskab report`: after-action reports of incidents and drill statistics (docs/after-action.md).
@@ -11,7 +12,7 @@ struct ReportCommand: ParsableCommand {
         abstract: "After-action reports of incidents (exercises or real) and drill statistics.",
         subcommands: [AfterActionCommand.self, DrillsCommand.self])
 
-    enum Format: String, ExpressibleByArgument { case text, json, csv }
+    enum Format: String, ExpressibleByArgument { case text, json, csv, html }
 
     struct AfterActionCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -21,7 +22,8 @@ struct ReportCommand: ParsableCommand {
         )
 
         @Argument(help: "The incident id.") var incident: String
-        @Option(help: "text, json or csv (one row per message).") var format: Format = .text
+        @Option(help: "text, json, csv (one row per message) or html (a page with an SVG timeline).") var format:
+            Format = .text
         @Option(help: "Folder for the database.") var data = "data"
         @Option(name: .customLong("rules"), help: "Rule and contact files or folders.") var rulePaths: [String] = []
 
@@ -36,6 +38,7 @@ struct ReportCommand: ParsableCommand {
             case .text: print(AfterActionOutput.text(report), terminator: "")
             case .json: print(AfterActionOutput.json(report).prettyText, terminator: "")
             case .csv: FileHandle.standardOutput.write(Data(AfterActionOutput.csv(report).utf8))
+            case .html: print(report.html(), terminator: "")
             }
         }
     }
@@ -65,7 +68,7 @@ struct ReportCommand: ParsableCommand {
             let statistics = DrillStatistics.compute(reports)
             switch format {
             case .json: print(AfterActionOutput.json(statistics).prettyText, terminator: "")
-            case .text, .csv: print(AfterActionOutput.text(statistics), terminator: "")
+            case .text, .csv, .html: print(AfterActionOutput.text(statistics), terminator: "")
             }
         }
     }

@@ -262,6 +262,15 @@ enum WebForm {
         #expect(!messages.isEmpty && messages.allSatisfy { $0.exercise && Exercise.isMarked($0.message) })
         let page = try await fixture.web(.get, location, cookie: cookie)
         #expect(page.text.contains("class=\"exercise-banner\""), "\(page.text.prefix(400))")
+        #expect(page.text.contains("href=\"\(location)/after-action\""), "no link to the after-action page")
+        // The after-action page: the exercise banner, the SVG timeline, a row per message.
+        let review = try await fixture.web(.get, location + "/after-action", cookie: cookie)
+        #expect(review.status == 200, "\(review.text.prefix(300))")
+        #expect(review.text.contains("<p class=\"big\">ØVELSE</p>") && review.text.contains("<svg role=\"img\""))
+        #expect(review.text.components(separatedBy: "<circle").count - 1 <= messages.count)
+        let figures = try await fixture.web(.get, "/api/v1" + location + "/after-action", cookie: cookie, accept: nil)
+        #expect(figures.json["exercise"] == .bool(true), "\(figures.text.prefix(300))")
+        if case .array(let alerts)? = figures.json["alerts"] { #expect(alerts.count == messages.count) }
 
         let (reporterCookie, reporterCSRF) = try fixture.signIn("bent-iversen")
         #expect(!(try await fixture.web(.get, "/report", cookie: reporterCookie).text.contains("name=\"exercise\"")))
