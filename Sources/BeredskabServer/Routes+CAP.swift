@@ -50,13 +50,14 @@ extension Routes {
             return try await accept(
                 report, raw: report.prettyText, principal: principal, status: alert.status.rawValue, notes: alert.notes)
         case .update, .cancel:
-            // A Test or Exercise message must never change what happens to a real incident.
-            guard alert.status == .actual else {
+            // A Test, System or Draft message must never change what happens to an incident; an
+            // Exercise one changes only exercises (capUpdate), an Actual one only real incidents.
+            guard alert.status == .actual || alert.status == .exercise else {
                 metrics.reportReceived("rejected")
                 throw APIError(
                     .unprocessableContent,
-                    "only Actual Update and Cancel messages change incidents; this \(alert.status.rawValue.capitalized) message changes nothing",
-                    problems: [("/alert/status", "is \(alert.status.rawValue.capitalized), not Actual")])
+                    "only Actual and Exercise Update and Cancel messages change incidents; this \(alert.status.rawValue.capitalized) message changes nothing",
+                    problems: [("/alert/status", "is \(alert.status.rawValue.capitalized), not Actual or Exercise")])
             }
             return try await capUpdate(alert, principal: principal)
         case .ack, .error:
@@ -80,6 +81,11 @@ extension Routes {
                 continue
             }
             let target = try followMerge(incident)
+            // An Exercise message never changes a real incident, nor an Actual one an exercise.
+            guard target.exercise == (alert.status == .exercise) else {
+                notFound.append("\(reference.sender),\(reference.identifier),\(Copenhagen.format(reference.sent))")
+                continue
+            }
             if !targets.contains(where: { $0.id == target.id }) { targets.append(target) }
         }
         guard !targets.isEmpty else {
@@ -89,6 +95,11 @@ extension Routes {
                 let note =
                     "CAP Update \(alert.identifier) refers to alerts not seen here (\(notFound.joined(separator: " "))); "
                     + "taken as a report of its own"
+                if alert.status == .exercise {
+                    return try await accept(
+                        Self.asExercise(report), raw: Self.asExercise(report).prettyText, principal: principal,
+                        notes: alert.notes + [note])
+                }
                 return try await accept(
                     report, raw: report.prettyText, principal: principal, status: alert.status.rawValue,
                     notes: alert.notes + [note])

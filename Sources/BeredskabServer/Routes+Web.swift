@@ -538,11 +538,13 @@ extension Routes {
         let now = clock()
         let engine = engine
         let rows = try store.incidents(principal.restrict(filter, engine: engine)).filter { $0.mergedInto == nil }.map {
-            BoardRow(
+            var row = BoardRow(
                 id: $0.id, areaName: $0.area.flatMap { engine.rules.areas[$0]?.name } ?? $0.area, category: $0.category,
                 severity: $0.severity, ageMinutes: max(0, (now.seconds - $0.receivedAt.seconds) / 60),
                 acknowledged: $0.acknowledged, escalation: BoardRow.Escalation(rawValue: $0.escalation) ?? .none,
                 link: "/incidents/\(HTML.pathSegment($0.id))")
+            row.exercise = $0.exercise
+            return row
         }
         // Deliveries waiting through an outage, for the incidents this principal sees.
         let visible = Set(rows.map(\.id))

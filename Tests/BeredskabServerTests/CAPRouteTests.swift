@@ -341,5 +341,25 @@ import Testing
         for message in try fixture.store.notifications(incident: "politi-2026-004711") {
             #expect(!message.exercise && !message.message.hasPrefix("ØVELSE"))
         }
+
+        // An Exercise Cancel never closes the real incident; it does close the exercise.
+        let cancel = try Self.fixture("cancel.xml").replacingOccurrences(
+            of: "<status>Actual</status>", with: "<status>Exercise</status>")
+        let pattern = try Regex("<references>[^<]*</references>")
+        func referring(to id: String) -> String {
+            cancel.replacing(
+                pattern,
+                with: "<references>vagtcentral@politi.example,\(id),2026-11-21T22:15:00+01:00</references>")
+        }
+        let refused = try await fixture.call(
+            .post, "/api/v1/incidents", as: "police", body: referring(to: "politi-2026-004711"),
+            type: "application/cap+xml")
+        #expect(refused.status == 422, "\(refused.text)")
+        #expect(try fixture.store.incident(id: "politi-2026-004711")?.closedAt == nil)
+        let closed = try await fixture.call(
+            .post, "/api/v1/incidents", as: "police", body: referring(to: "politi-2026-004700"),
+            type: "application/cap+xml")
+        #expect(closed.status == 200, "\(closed.text)")
+        #expect(try fixture.store.incident(id: "politi-2026-004700")?.closedAt != nil)
     }
 }

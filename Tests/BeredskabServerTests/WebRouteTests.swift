@@ -263,6 +263,8 @@ enum WebForm {
         let page = try await fixture.web(.get, location, cookie: cookie)
         #expect(page.text.contains("class=\"exercise-banner\""), "\(page.text.prefix(400))")
         #expect(page.text.contains("href=\"\(location)/after-action\""), "no link to the after-action page")
+        let board = try await fixture.web(.get, "/board", cookie: cookie)
+        #expect(board.text.contains("<strong class=\"exercise-tag\">ØVELSE</strong>"), "\(board.text.prefix(300))")
         // The after-action page: the exercise banner, the SVG timeline, a row per message.
         let review = try await fixture.web(.get, location + "/after-action", cookie: cookie)
         #expect(review.status == 200, "\(review.text.prefix(300))")
