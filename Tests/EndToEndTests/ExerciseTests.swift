@@ -84,6 +84,7 @@ import Testing
         let metrics = try await server.request("GET", "/metrics").body
         #expect(metrics.contains("beredskab_reports_received_total{outcome=\"exercise\"} 1"))
         #expect(metrics.contains("beredskab_reports_received_total{outcome=\"accepted\"} 1"))
+        #expect(metrics.contains("beredskab_exercise_notifications_total{channel="), "\(metrics)")
 
         // OKF's review counts the real shooting only: one watched incident, one report in the area.
         let review = try Run(
