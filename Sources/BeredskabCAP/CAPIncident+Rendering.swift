@@ -62,6 +62,8 @@ extension CAPIncident {
             headline += " – " + place
         }
         if closed { headline = (danish ? "Afblæst: " : "All clear: ") + headline }
+        // An exercise says so in its first words, as every message about it does.
+        if incident.capStatus == "exercise" { headline = (danish ? "ØVELSE – " : "EXERCISE – ") + headline }
         xml.element("headline", headline)
         if let description = description(incident, language) { xml.element("description", description) }
         for flag in IncidentFlag.allCases {

@@ -14,6 +14,8 @@ public struct OutgoingMessage: Sendable, Hashable {
     public var json: [String: String]
     /// The acknowledgement link in `body`, kept whole (and moved to the end) when an SMS is cut; nil if none.
     public var link: String?
+    /// Whether the message is about an exercise: a webhook body then carries `"exercise": true`.
+    public var exercise = false
 
     /// Creates a message.
     public init(

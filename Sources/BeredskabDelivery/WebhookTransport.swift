@@ -40,7 +40,8 @@ public struct WebhookTransport: Sendable {
     /// Creates a transport.
     public init(config: Config) { self.config = config }
 
-    /// The JSON body: the message's `json` fields plus `idempotency_key`, `subject` and `body`, keys sorted.
+    /// The JSON body: the message's `json` fields plus `idempotency_key`, `subject` and `body`, keys
+    /// sorted; a message about an exercise also carries `"exercise": true` (a JSON boolean).
     public static func body(for message: OutgoingMessage) -> Data {
         var fields = message.json
         fields["idempotency_key"] = message.idempotencyKey
@@ -48,7 +49,28 @@ public struct WebhookTransport: Sendable {
         fields["body"] = message.body
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(fields)) ?? Data("{}".utf8)
+        return (try? encoder.encode(Body(fields: fields, exercise: message.exercise))) ?? Data("{}".utf8)
+    }
+
+    /// The body's fields: strings, and the `exercise` boolean when true.
+    struct Body: Encodable {
+        var fields: [String: String]
+        var exercise: Bool
+
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            for (key, value) in fields where key != "exercise" {
+                try container.encode(value, forKey: Key(stringValue: key))
+            }
+            if exercise { try container.encode(true, forKey: Key(stringValue: "exercise")) }
+        }
     }
 
     /// `sha256=` and the hexadecimal HMAC-SHA256 of the body under the secret.

@@ -141,6 +141,9 @@ public struct Engine: Sendable {
     }
 
     func facts(_ report: IncidentReport, history: IncidentHistory) -> Facts {
+        // An exercise never meets a real incident, nor a real one an exercise: no merging,
+        // correlation or suppression across (issue 12).
+        let history = history.only(exercise: report.exercise)
         let area = place(report)
         let local = Copenhagen.local(report.occurredAt)
         return Facts(
@@ -239,6 +242,7 @@ public struct Engine: Sendable {
         var planner = Planner(engine: self, report: report, facts: facts, at: at)
         for index in fired { planner.add(rules.guidelines[index]) }
         planner.finish(into: &plan)
+        if report.exercise { Exercise.limit(&plan, report) }
         return plan
     }
 

@@ -17,6 +17,9 @@ public struct HistoryIncident: Sendable, Equatable {
     public var severity: IncidentSeverity?
     /// Its current flags (`injured`, `weapons`, `minors`), if known.
     public var flags: Set<IncidentFlag>
+    /// Whether it was an exercise: exercises and real incidents never see each other (no merging,
+    /// correlation or suppression across).
+    public var exercise: Bool = false
 
     /// Creates a history entry.
     public init(
@@ -34,7 +37,7 @@ public struct HistoryIncident: Sendable, Equatable {
     }
 
     /// Decodes a JSON list of `{"id", "category", "area", "occurred_at", "fired", "closed", "severity",
-    /// "flags"}` (`severity` and `flags`, as in a report, are optional).
+    /// "flags", "exercise"}` (`severity`, `flags` and `exercise`, as in a report, are optional).
     public static func decodeList(_ json: JSONValue, path: String = "$") -> Result<[HistoryIncident], InvalidReport> {
         var fields = JSONFields()
         guard case .array(let items) = json else {
@@ -43,7 +46,7 @@ public struct HistoryIncident: Sendable, Equatable {
         var history: [HistoryIncident] = []
         for (index, item) in items.enumerated() {
             let at = "\(path)[\(index)]"
-            let keys = ["id", "category", "area", "occurred_at", "fired", "closed", "severity", "flags"]
+            let keys = ["id", "category", "area", "occurred_at", "fired", "closed", "severity", "flags", "exercise"]
             guard let object = fields.object(item, at, keys: keys, required: true) else { continue }
             let id = fields.string(object["id"], "\(at).id", required: true, max: 200)
             let category = fields.word(Category.self, object["category"], "\(at).category")
@@ -87,11 +90,20 @@ public struct HistoryIncident: Sendable, Equatable {
                     fields.problem("\(at).flags", "must be an object of flags, as in a report")
                 }
             }
+            var exercise = false
+            if let value = object["exercise"], value != .null {
+                if case .bool(let flag) = value {
+                    exercise = flag
+                } else {
+                    fields.problem("\(at).exercise", "must be true or false")
+                }
+            }
             if let id, let category, let occurredAt {
-                history.append(
-                    HistoryIncident(
-                        id: id, category: category, area: area, occurredAt: occurredAt, fired: fired, closed: closed,
-                        severity: severity, flags: flags))
+                var incident = HistoryIncident(
+                    id: id, category: category, area: area, occurredAt: occurredAt, fired: fired, closed: closed,
+                    severity: severity, flags: flags)
+                incident.exercise = exercise
+                history.append(incident)
             }
         }
         return fields.problems.isEmpty ? .success(history) : .failure(InvalidReport(problems: fields.problems))

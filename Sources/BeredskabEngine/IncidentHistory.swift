@@ -55,10 +55,27 @@ public struct IncidentHistory: Sendable {
     /// Every incident not excluded, in order of occurrence (ties in insertion order): for the
     /// baseline that scans, and for tests.
     public var incidents: [HistoryIncident] {
+        held.filter { !excluded.contains($0.id) }
+    }
+
+    /// Every incident held, excluded ones too, in order of occurrence.
+    private var held: [HistoryIncident] {
         stamps.indices.compactMap { slots[$0] == nil ? nil : stamps[$0] }
             .sorted { $0.precedes($1) }
             .compactMap { slots[$0.slot] }
-            .filter { !excluded.contains($0.id) }
+    }
+
+    /// How many of the incidents held are exercises.
+    public private(set) var exerciseCount = 0
+
+    /// The incidents of one kind only: exercises for an exercise, real incidents otherwise. Costs
+    /// nothing when all are of that kind already, as the store keeps them (apart); a mixed list
+    /// (`simulate --history`, tests) is sorted out here.
+    public func only(exercise: Bool) -> IncidentHistory {
+        guard (exercise ? count - exerciseCount : exerciseCount) > 0 else { return self }
+        var kept = IncidentHistory(held.filter { $0.exercise == exercise })
+        kept.excluded = excluded
+        return kept
     }
 
     /// Adds an incident, or replaces the one with its id. A replacement that changes neither time,
@@ -71,7 +88,7 @@ public struct IncidentHistory: Sendable {
     private mutating func insert(_ incident: HistoryIncident, order given: Int?) {
         if let slot = slotByID[incident.id], let old = slots[slot] {
             if old.occurredAt == incident.occurredAt && old.category == incident.category && old.area == incident.area
-                && old.fired == incident.fired
+                && old.fired == incident.fired && old.exercise == incident.exercise
             {
                 slots[slot] = incident
                 return
@@ -89,6 +106,7 @@ public struct IncidentHistory: Sendable {
         }
         if given == nil { nextOrder += 1 }
         slotByID[incident.id] = slot
+        if incident.exercise { exerciseCount += 1 }
         Self.add(stamp, to: &byPlace[incident.category, default: [:]][incident.area, default: []])
         for guideline in Set(incident.fired) {
             Self.add(stamp, to: &byGuideline[guideline, default: [:]][incident.area, default: []])
@@ -110,6 +128,7 @@ public struct IncidentHistory: Sendable {
         }
         slots[slot] = nil
         freeSlots.append(slot)
+        if incident.exercise { exerciseCount -= 1 }
     }
 
     /// Removes every incident that occurred before `time` (seconds since 1970, UTC); returns how

@@ -154,6 +154,7 @@ struct ReportReader {
 
     static let keys = [
         "id", "reporter", "occurred_at", "category", "severity", "location", "flags", "description", "persons",
+        "exercise", "only_roles", "only_orgs",
     ]
 
     mutating func report(_ json: JSONValue) -> IncidentReport? {
@@ -185,10 +186,51 @@ struct ReportReader {
         }
         let description = fields.string(root["description"], "$.description", max: 4000)
         let persons = readPersons(root["persons"])
+        var exercise = false
+        if let value = root["exercise"] {
+            if case .bool(let flag) = value {
+                exercise = flag
+            } else {
+                fields.problem("$.exercise", "must be true or false")
+            }
+        }
+        let roster = self.roster
+        let onlyRoles = readLimit(root["only_roles"], "$.only_roles", exercise: exercise) { role in
+            // `reporter`: the reporting organisation's key persons, told through `notify reporter`.
+            role == "reporter" || roster.holders[role] != nil || roster.rotasByRole[role] != nil
+                ? nil : "unknown role '\(role)'"
+        }
+        let onlyOrganisations = readLimit(root["only_orgs"], "$.only_orgs", exercise: exercise) { organisation in
+            roster.organisations[organisation] == nil ? "unknown organisation '\(organisation)'" : nil
+        }
         guard let id, let reporter, let occurredAt, let category, let severity, let location else { return nil }
-        return IncidentReport(
+        var report = IncidentReport(
             id: id, reporter: reporter, occurredAt: occurredAt, category: category, severity: severity,
             location: location, flags: flags, description: description, persons: persons)
+        report.exercise = exercise
+        report.onlyRoles = onlyRoles
+        report.onlyOrganisations = onlyOrganisations
+        return report
+    }
+
+    /// `only_roles` or `only_orgs`: a non-empty list of known ids, allowed only on an exercise.
+    mutating func readLimit(
+        _ value: JSONValue?, _ path: String, exercise: Bool, unknown: (String) -> String?
+    ) -> [String]? {
+        guard let value else { return nil }
+        guard case .array(let items) = value, !items.isEmpty, items.count <= 100 else {
+            fields.problem(path, "must be a list of 1 to 100 ids")
+            return nil
+        }
+        if !exercise {
+            fields.problem(path, "limits who is alerted only in an exercise; add \"exercise\": true")
+        }
+        var ids: [String] = []
+        for (index, item) in items.enumerated() {
+            guard let id = fields.string(item, "\(path)[\(index)]", required: true, max: 100) else { continue }
+            if let problem = unknown(id) { fields.problem("\(path)[\(index)]", problem) } else { ids.append(id) }
+        }
+        return ids
     }
 
     mutating func readReporter(_ value: JSONValue?) -> IncidentReport.Reporter? {

@@ -14,6 +14,13 @@ public struct IncidentReport: Sendable, Equatable {
     public var description: String?
     /// The personal-details tier: only ever shown to authorities (§115).
     public var persons: [InvolvedPerson]
+    /// Whether this is an exercise (a drill): it goes through the same guidelines, but every message
+    /// says so, and it never meets a real incident in history (docs/report.md, `exercise`).
+    public var exercise: Bool = false
+    /// For an exercise: only persons notified in one of these roles are alerted; nil for no limit.
+    public var onlyRoles: [String]? = nil
+    /// For an exercise: only persons of these organisations are alerted; nil for no limit.
+    public var onlyOrganisations: [String]? = nil
 
     /// Who reported.
     public struct Reporter: Sendable, Equatable {

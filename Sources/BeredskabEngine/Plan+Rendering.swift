@@ -16,7 +16,7 @@ extension Plan {
         let problemsJSON: [JSONValue] = problems.map {
             .object([("kind", .string($0.kind)), ("message", .string($0.message))])
         }
-        return .object([
+        var pairs: [(String, JSONValue)] = [
             ("incident", incident),
             ("at", Self.time(at)),
             ("merged_into", mergedInto.map(JSONValue.string) ?? .null),
@@ -29,7 +29,19 @@ extension Plan {
             ("watches", .array(watches.map(\.json))),
             ("escalations", .array(escalations.map(\.json))),
             ("problems", .array(problemsJSON)),
-        ])
+        ]
+        // Only an exercise carries these, so the plan of a real incident reads as it always has.
+        if exercise {
+            pairs.insert(("exercise", .bool(true)), at: 1)
+            let leftOutJSON: [JSONValue] = leftOut.map {
+                .object([
+                    ("person", .string($0.person)), ("name", .string($0.name)),
+                    ("organisation", .string($0.organisation)), ("roles", Self.strings($0.roles)),
+                ])
+            }
+            pairs.append(("left_out", .array(leftOutJSON)))
+        }
+        return .object(pairs)
     }
 
     static func time(_ instant: Instant) -> JSONValue { .string(Copenhagen.format(instant)) }
@@ -38,7 +50,8 @@ extension Plan {
     /// The plan for a duty officer to read.
     public var text: String {
         func clock(_ instant: Instant) -> String { Copenhagen.local(instant).danishText }
-        var out = "incident \(incidentID): \(category.rawValue), \(severity.rawValue), at \(clock(occurredAt))"
+        var out = exercise ? "ØVELSE / EXERCISE – this incident is an exercise; every message says so\n" : ""
+        out += "incident \(incidentID): \(category.rawValue), \(severity.rawValue), at \(clock(occurredAt))"
         out += " in \(area ?? "an unknown area")\n"
         if let mergedInto {
             out += "duplicate of incident \(mergedInto): merged into it"
@@ -62,6 +75,10 @@ extension Plan {
             out +=
                 "  \(clock(n.sendAt))  \(n.name) (\(n.person), \(n.organisation)) as \(n.roles.joined(separator: ", "))"
             out += " — \(n.tier.rawValue), \(channel)\n"
+        }
+        if !leftOut.isEmpty { out += "\nleft out of the exercise (only_roles, only_orgs):\n" }
+        for p in leftOut {
+            out += "  \(p.name) (\(p.person), \(p.organisation)) as \(p.roles.joined(separator: ", "))\n"
         }
         if !tasks.isEmpty { out += "\ntasks:\n" }
         for t in tasks {

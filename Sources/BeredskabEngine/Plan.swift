@@ -31,6 +31,20 @@ public struct Plan: Sendable, Equatable {
     public var escalations: [PlannedEscalation] = []
     /// What the duty officer must see: nobody on duty, no channel, and the like.
     public var problems: [PlanProblem] = []
+    /// Whether the incident is an exercise: every message is marked, and it never meets a real incident.
+    public var exercise = false
+    /// For an exercise limited by `only_roles` or `only_orgs`: the persons the guidelines would have
+    /// alerted who were left out.
+    public var leftOut: [LeftOut] = []
+
+    /// A person an exercise did not alert, because of its `only_roles` or `only_orgs`.
+    public struct LeftOut: Sendable, Equatable {
+        public var person: String
+        public var name: String
+        public var organisation: String
+        /// The roles the person would have been alerted in.
+        public var roles: [String]
+    }
 
     /// What a report merged into an earlier incident adds to it.
     public struct Merge: Sendable, Equatable {

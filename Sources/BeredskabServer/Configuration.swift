@@ -196,15 +196,24 @@ public final class CurlTransport: Transport, Sendable {
 
     public func send(_ message: Outgoing) async -> SendResult {
         let n = message.notification
-        let firstLine = message.text.split(separator: "\n").first.map(String.init) ?? ""
-        let subject = "Beredskab: " + (firstLine.count > 70 ? String(firstLine.prefix(69)) + "…" : firstLine)
-        let outgoing = OutgoingMessage(
+        var firstLine = message.text.split(separator: "\n").first.map(String.init) ?? ""
+        // An exercise's subject starts with the marker its text starts with: `ØVELSE – Beredskab: …`.
+        var marker = ""
+        if n.exercise {
+            marker =
+                [Exercise.marker(.da), Exercise.marker(.en)].first { firstLine.hasPrefix($0) } ?? Exercise.bothMarker
+            if firstLine.hasPrefix(marker) { firstLine.removeFirst(marker.count) }
+        }
+        let subject =
+            marker + "Beredskab: " + (firstLine.count > 70 ? String(firstLine.prefix(69)) + "…" : firstLine)
+        var outgoing = OutgoingMessage(
             idempotencyKey: n.idempotencyKey, recipientName: n.name, address: message.address, subject: subject,
             body: message.text,
             json: [
                 "incident": n.incident, "person": n.person, "roles": n.roles.joined(separator: ","),
                 "tier": n.tier.rawValue, "ack_link": message.ackLink, "kind": n.kind,
             ], link: message.ackLink)
+        outgoing.exercise = n.exercise
         let outcome: DeliveryOutcome
         switch message.channel {
         case "email":

@@ -166,7 +166,9 @@ public struct Dispatcher: Sendable {
         let (attempt, next, notification) = (result.attempt, result.next, result.notification)
         if let metrics {
             let latency = next == .delivered ? Double(max(0, attempt.at.seconds - notification.sendAt.seconds)) : nil
-            metrics.delivery(channel: attempt.channel, outcome: attempt.outcome, latencySeconds: latency)
+            metrics.delivery(
+                channel: attempt.channel, outcome: attempt.outcome, latencySeconds: latency,
+                exercise: notification.exercise)
         }
         if policy.isUnreachable(after: next, notification: notification) {
             try reportFailure(notification, gaveUp: next == .failed, now: attempt.at)

@@ -39,16 +39,25 @@ extension Routes {
                 return Self.json(
                     .ok, try incidentJSON(incident, tier: .situation, principal: principal), headers: headers)
             }
+            // An Exercise is a drill: it goes through the path as an exercise incident, every message
+            // marked. Test, System and Draft are recorded and alert nobody (CAP: Test is technical
+            // testing that all recipients disregard; an Exercise is for its designated participants).
+            if alert.status == .exercise {
+                return try await accept(
+                    Self.asExercise(report), raw: Self.asExercise(report).prettyText, principal: principal,
+                    notes: alert.notes + ["CAP status Exercise: an exercise, every message marked ØVELSE / EXERCISE"])
+            }
             return try await accept(
                 report, raw: report.prettyText, principal: principal, status: alert.status.rawValue, notes: alert.notes)
         case .update, .cancel:
-            // A Test or Exercise message must never change what happens to a real incident.
-            guard alert.status == .actual else {
+            // A Test, System or Draft message must never change what happens to an incident; an
+            // Exercise one changes only exercises (capUpdate), an Actual one only real incidents.
+            guard alert.status == .actual || alert.status == .exercise else {
                 metrics.reportReceived("rejected")
                 throw APIError(
                     .unprocessableContent,
-                    "only Actual Update and Cancel messages change incidents; this \(alert.status.rawValue.capitalized) message changes nothing",
-                    problems: [("/alert/status", "is \(alert.status.rawValue.capitalized), not Actual")])
+                    "only Actual and Exercise Update and Cancel messages change incidents; this \(alert.status.rawValue.capitalized) message changes nothing",
+                    problems: [("/alert/status", "is \(alert.status.rawValue.capitalized), not Actual or Exercise")])
             }
             return try await capUpdate(alert, principal: principal)
         case .ack, .error:
@@ -72,6 +81,11 @@ extension Routes {
                 continue
             }
             let target = try followMerge(incident)
+            // An Exercise message never changes a real incident, nor an Actual one an exercise.
+            guard target.exercise == (alert.status == .exercise) else {
+                notFound.append("\(reference.sender),\(reference.identifier),\(Copenhagen.format(reference.sent))")
+                continue
+            }
             if !targets.contains(where: { $0.id == target.id }) { targets.append(target) }
         }
         guard !targets.isEmpty else {
@@ -81,6 +95,11 @@ extension Routes {
                 let note =
                     "CAP Update \(alert.identifier) refers to alerts not seen here (\(notFound.joined(separator: " "))); "
                     + "taken as a report of its own"
+                if alert.status == .exercise {
+                    return try await accept(
+                        Self.asExercise(report), raw: Self.asExercise(report).prettyText, principal: principal,
+                        notes: alert.notes + [note])
+                }
                 return try await accept(
                     report, raw: report.prettyText, principal: principal, status: alert.status.rawValue,
                     notes: alert.notes + [note])
@@ -186,6 +205,14 @@ extension Routes {
         return nil
     }
 
+    /// A report read from a CAP Exercise alert, with `"exercise": true`.
+    static func asExercise(_ report: JSONValue) -> JSONValue {
+        guard case .object(var pairs) = report else { return report }
+        pairs.removeAll { $0.0 == "exercise" }
+        pairs.append(("exercise", .bool(true)))
+        return .object(pairs)
+    }
+
     /// Our alerts are `beredskab-<id>`; a reference to one of them names that incident.
     static func incidentID(fromCAP identifier: String) -> String {
         identifier.hasPrefix("beredskab-") ? String(identifier.dropFirst("beredskab-".count)) : identifier
@@ -210,7 +237,8 @@ extension Routes {
                 CAPIncident.Update(at: $0.at, text: $0.text)
             })
         alert.severity = incident.severity
-        alert.capStatus = incident.capStatus
+        // An exercise goes out as CAP status Exercise, however it was reported.
+        alert.capStatus = incident.exercise ? "exercise" : incident.capStatus
         var headers = HTTPFields()
         headers[.contentType] = "application/cap+xml; charset=utf-8"
         return Response(

@@ -201,6 +201,7 @@ extension Routes {
             ("closed_at", incident.closedAt.map { .string(Copenhagen.format($0)) } ?? .null),
             ("acknowledged", .bool(incident.acknowledged)), ("escalation", .string(incident.escalation)),
             ("seen", .bool(incident.seen)), ("cap_status", .string(incident.capStatus)),
+            ("exercise", .bool(incident.exercise)),
             ("updates", .array(updates.map(Self.updateJSON))),
         ]
         if tier == .personal {

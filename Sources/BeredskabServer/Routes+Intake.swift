@@ -97,7 +97,8 @@ extension Routes {
             report, raw: raw, organisation: report.reporter.organisation, status: status, notes: notes)
         switch outcome {
         case .accepted(let incident):
-            metrics.reportReceived(status == "actual" ? "accepted" : "recorded")
+            // Exercises are counted apart, so /metrics for real reports never includes a drill.
+            metrics.reportReceived(status != "actual" ? "recorded" : report.exercise ? "exercise" : "accepted")
             return Self.json(
                 .created, Self.summary(incident, status: status),
                 headers: [.location: "/api/v1/incidents/\(incident.id)"])
@@ -208,17 +209,23 @@ extension Routes {
             if case .array(let items)? = plan[key] { return .number(Double(items.count)) }
             return .number(0)
         }
-        return .object([
+        let pairs: [(String, JSONValue)] = [
             ("incident", .string(incident.id)), ("status", .string("accepted")),
             // A CAP Test, Exercise, System or Draft message is recorded and alerts nobody.
-            ("cap_status", .string(status)), ("dispatched", .bool(status == "actual")),
+            // An exercise is dispatched, marked, and reads as CAP status Exercise, as its export does.
+            ("cap_status", .string(plan["exercise"] == .bool(true) ? "exercise" : status)),
+            ("dispatched", .bool(status == "actual")),
             ("received_at", .string(Copenhagen.format(incident.receivedAt))),
             ("area", plan["incident"]?["area"] ?? .null), ("merged_into", plan["merged_into"] ?? .null),
             ("merge", plan["merge"] ?? .null), ("fired", plan["fired"] ?? .array([])),
             ("already_fired", plan["already_fired"] ?? .array([])), ("suppressed", plan["suppressed"] ?? .array([])),
             ("notified", safeNotifications(plan)), ("tasks", count("tasks")), ("watches", count("watches")),
             ("escalations", count("escalations")), ("problems", plan["problems"] ?? .array([])),
-        ])
+        ]
+        let exercise: [(String, JSONValue)] = [
+            ("exercise", plan["exercise"] ?? .bool(false)), ("left_out", plan["left_out"] ?? .array([])),
+        ]
+        return .object(pairs + exercise)
     }
 
     /// A plan's notifications without message texts or personal details.

@@ -163,7 +163,10 @@ extension Routes {
             let principal = try require(request, .reporter)
             let values = ReportFormPage.Values(
                 occurredAt: WebTime.dateTimeLocal(clock()), reportID: newReportID(principal.organisation))
-            return page(request, principal, ReportFormPage(areas: areaOptions(), values: values))
+            return page(
+                request, principal,
+                ReportFormPage(
+                    areas: areaOptions(), values: values, mayMarkExercise: principal.can(.admin, .reviewer)))
         }
         router.post("report") { request, _ in
             var request = request
@@ -215,13 +218,15 @@ extension Routes {
         let report = (try? JSONValue.parse(Array(incident.reportJSON.utf8))) ?? .null
         func text(_ value: JSONValue?) -> String? { if case .string(let s)? = value { s } else { nil } }
         func flag(_ name: String) -> Bool { IncidentFlag(rawValue: name).map(incident.flags.contains) ?? false }
-        return Situation(
+        var situation = Situation(
             category: incident.category, severity: incident.severity,
             areaName: incident.area.flatMap { engine.rules.areas[$0]?.name } ?? incident.area,
             address: text(report["location"]?["address"]), coordinate: Self.coordinate(inReport: report),
             occurredAt: incident.occurredAt,
             description: text(report["description"]) ?? "", injured: flag("injured"), weapons: flag("weapons"),
             minors: flag("minors"))
+        situation.exercise = incident.exercise
+        return situation
     }
 
     func statusPage(
@@ -231,7 +236,7 @@ extension Routes {
         // A report merged into another incident shows that incident: its alerts, state and updates.
         let followed = try followMerge(incident)
         let notifications = followed.id == incident.id ? notifications : try store.notifications(incident: followed.id)
-        let view = IncidentStatusPage(
+        var view = IncidentStatusPage(
             incident: incident.id, situation: situation(followed), receivedAt: incident.receivedAt,
             open: followed.closedAt == nil, acknowledged: followed.acknowledged,
             notified: notifiedByRole(notifications).map {
@@ -241,6 +246,9 @@ extension Routes {
                 TimelineEntry(at: $0.at, kind: .update, text: $0.text.isEmpty ? $0.kind.rawValue : $0.text)
             },
             updateKind: kind, updateText: text, updateErrors: errors)
+        view.afterActionLink =
+            followed.id == incident.id
+            && (principal.seesAll || principal.wasAlerted(notifications, engine: engine))
         return page(request, principal, view)
     }
 
@@ -257,6 +265,8 @@ extension Routes {
             persons: form.first("persons") ?? "",
             reportID: form.first("report_id").flatMap { Self.isOwnWebID($0, principal.organisation) ? $0 : nil }
                 ?? newReportID(principal.organisation))
+        // Only an admin or a coordinator may run an exercise from the form.
+        values.exercise = form.first("exercise") != nil && principal.can(.admin, .reviewer)
         var errors: [ReportFormPage.Field: FieldProblem] = [:]
         if values.category.isEmpty {
             errors[.category] = .required
@@ -291,7 +301,11 @@ extension Routes {
         }.filter { !$0.isEmpty }
         if persons.contains(where: { $0.codePointCount > 200 }) { errors[.persons] = .tooLong(maximum: 200) }
         guard errors.isEmpty, let occurred else {
-            return page(request, principal, ReportFormPage(areas: areaOptions(), values: values, errors: errors))
+            return page(
+                request, principal,
+                ReportFormPage(
+                    areas: areaOptions(), values: values, errors: errors,
+                    mayMarkExercise: principal.can(.admin, .reviewer)))
         }
         var location: [(String, JSONValue)] = []
         if !values.area.isEmpty { location.append(("area", .string(values.area))) }
@@ -313,6 +327,7 @@ extension Routes {
         if !flags.isEmpty { fields.append(("flags", .object(flags))) }
         if !values.description.isEmpty { fields.append(("description", .string(values.description))) }
         if !persons.isEmpty { fields.append(("persons", .array(persons.map { .object([("name", .string($0))]) }))) }
+        if values.exercise { fields.append(("exercise", .bool(true))) }
         let json = JSONValue.object(fields)
         let report: IncidentReport
         switch IncidentReport.decode(json, rules: engine.rules, roster: engine.roster) {
@@ -328,7 +343,11 @@ extension Routes {
                 errors[field] = .custom(da: problem.message, en: problem.message)
             }
             values.occurredAt = WebTime.dateTimeLocal(occurred)
-            return page(request, principal, ReportFormPage(areas: areaOptions(), values: values, errors: errors))
+            return page(
+                request, principal,
+                ReportFormPage(
+                    areas: areaOptions(), values: values, errors: errors,
+                    mayMarkExercise: principal.can(.admin, .reviewer)))
         }
         // Sent twice, the same id is the same report: both answers lead to the one incident.
         switch try await acceptReport(report, raw: json.prettyText, organisation: principal.organisation) {
@@ -519,11 +538,13 @@ extension Routes {
         let now = clock()
         let engine = engine
         let rows = try store.incidents(principal.restrict(filter, engine: engine)).filter { $0.mergedInto == nil }.map {
-            BoardRow(
+            var row = BoardRow(
                 id: $0.id, areaName: $0.area.flatMap { engine.rules.areas[$0]?.name } ?? $0.area, category: $0.category,
                 severity: $0.severity, ageMinutes: max(0, (now.seconds - $0.receivedAt.seconds) / 60),
                 acknowledged: $0.acknowledged, escalation: BoardRow.Escalation(rawValue: $0.escalation) ?? .none,
                 link: "/incidents/\(HTML.pathSegment($0.id))")
+            row.exercise = $0.exercise
+            return row
         }
         // Deliveries waiting through an outage, for the incidents this principal sees.
         let visible = Set(rows.map(\.id))

@@ -21,8 +21,19 @@ public final class ServerMetrics: Sendable {
         ).increment()
     }
 
-    /// Counts a delivery attempt and, when delivered, how long after its send time it left.
-    public func delivery(channel: String, outcome: String, latencySeconds: Double?) {
+    /// Counts a delivery attempt and, when delivered, how long after its send time it left. An
+    /// exercise's attempts are counted apart (`exercise_notifications_total`) and not in the latency,
+    /// so the figures for real incidents never include a drill.
+    public func delivery(channel: String, outcome: String, latencySeconds: Double?, exercise: Bool = false) {
+        if exercise {
+            registry.makeCounter(
+                descriptor: Self.name(
+                    "exercise_notifications", "total", "Delivery attempts of exercise messages, by channel and outcome."
+                ),
+                labels: [("channel", channel), ("outcome", outcome)]
+            ).increment()
+            return
+        }
         registry.makeCounter(
             descriptor: Self.name("notifications", "total", "Notification delivery attempts, by channel and outcome."),
             labels: [("channel", channel), ("outcome", outcome)]

@@ -60,13 +60,14 @@ public final class FileTransport: Transport, @unchecked Sendable {
 
     public func send(_ message: Outgoing) async -> SendResult {
         let n = message.notification
-        let line: JSONValue = .object([
-            ("idempotency_key", .string(n.idempotencyKey)), ("incident", .string(n.incident)),
-            ("person", .string(n.person)), ("name", .string(n.name)), ("channel", .string(message.channel)),
-            ("address", .string(message.address)), ("tier", .string(n.tier.rawValue)),
-            ("roles", .array(n.roles.map(JSONValue.string))), ("text", .string(message.text)),
-            ("ack_link", .string(message.ackLink)), ("kind", .string(n.kind)),
-        ])
+        let line: JSONValue = .object(
+            [
+                ("idempotency_key", .string(n.idempotencyKey)), ("incident", .string(n.incident)),
+                ("person", .string(n.person)), ("name", .string(n.name)), ("channel", .string(message.channel)),
+                ("address", .string(message.address)), ("tier", .string(n.tier.rawValue)),
+                ("roles", .array(n.roles.map(JSONValue.string))), ("text", .string(message.text)),
+                ("ack_link", .string(message.ackLink)), ("kind", .string(n.kind)),
+            ] + (n.exercise ? [("exercise", .bool(true))] : []))
         let json = line.text + "\n"
         return lock.withLock { write(json) }
     }

@@ -128,6 +128,8 @@ public protocol IncidentStore: Sendable {
     func closures() throws -> [ClosureRecord]
     /// The incidents of a period, for the review.
     func reviewIncidents(in period: Range<Instant>) throws -> [ReviewIncident]
+    /// What an after-action report of an incident is worked out from; nil for an unknown incident.
+    func afterActionRecord(incident id: String) throws -> AfterActionRecord?
 }
 
 /// One report to accept, with how to plan it once its history is known.
@@ -232,6 +234,8 @@ public struct StoredNotification: Sendable, Equatable {
     public var refusedChannels: [Int] = []
     /// When the next attempt is due after a failed one (UTC seconds); nil before the first attempt.
     public var nextAttemptAt: Instant? = nil
+    /// Whether it is about an exercise: its text is marked, and transports say so (`"exercise": true`).
+    public var exercise = false
 
     /// When the notification is due: its next attempt, or its send time.
     public var dueAt: Instant { nextAttemptAt ?? sendAt }

@@ -15,9 +15,11 @@ import GRDB
 ///
 /// It holds the incidents that occurred from `keep` seconds before the latest time asked about
 /// (`Engine.lookback` plus a week, for reports that arrive late). A question reaching further back
-/// is answered from the database, as before. Used only inside `pool.write`, on the writer.
+/// is answered from the database, as before. Exercises and real incidents are kept in two
+/// indexes, so neither ever sees the other (issue 12). Used only inside `pool.write`, on the writer.
 final class RecentIncidents: TransactionObserver, @unchecked Sendable {
-    private var index = IncidentHistory()
+    /// Real incidents and exercises.
+    private var indexes = [IncidentHistory(), IncidentHistory()]
     private var built = false
     /// Incidents that occurred before this (seconds since 1970, UTC) are not held.
     private var horizon = Int.min
@@ -38,9 +40,11 @@ final class RecentIncidents: TransactionObserver, @unchecked Sendable {
 
     /// The history around `time` for a report or incident evaluated at `now`: the incidents from
     /// `lookback` seconds before `time` to `lookahead` after it are all there (more may be; the
-    /// engine bounds its questions itself), `excluding` left out.
+    /// engine bounds its questions itself), `excluding` left out; exercises for an exercise, real
+    /// incidents otherwise.
     func history(
-        _ db: Database, around time: Instant, now: Instant, lookback: Int, lookahead: Int, excluding: String
+        _ db: Database, around time: Instant, now: Instant, lookback: Int, lookahead: Int, excluding: String,
+        exercise: Bool = false
     ) throws -> IncidentHistory {
         try refresh(db, now: now)
         let from = IncidentHistory.before(time.seconds, lookback)
@@ -48,11 +52,11 @@ final class RecentIncidents: TransactionObserver, @unchecked Sendable {
             // Further back than the index reaches: read that window from the database.
             return IncidentHistory(
                 try Self.rows(
-                    db, where: "occurred_at BETWEEN ? AND ? AND id != ?",
-                    arguments: [from, time.seconds + lookahead, excluding]
+                    db, where: "occurred_at BETWEEN ? AND ? AND id != ? AND exercise = ?",
+                    arguments: [from, time.seconds + lookahead, excluding, exercise]
                 ).compactMap(\.incident))
         }
-        var view = index
+        var view = indexes[exercise ? 1 : 0]
         if !excluding.isEmpty { view.excluded = [excluding] }
         return view
     }
@@ -68,7 +72,7 @@ final class RecentIncidents: TransactionObserver, @unchecked Sendable {
         let wanted = IncidentHistory.before(now.seconds, keep)
         if !built {
             horizon = wanted
-            index = IncidentHistory()
+            indexes = [IncidentHistory(), IncidentHistory()]
             idByRowID = [:]
             for row in try Self.rows(db, where: "occurred_at >= ?", arguments: [horizon]) { apply(row) }
             changed = []
@@ -77,8 +81,8 @@ final class RecentIncidents: TransactionObserver, @unchecked Sendable {
         }
         if wanted > horizon &+ slack {
             horizon = wanted
-            index.removeAll(occurredBefore: horizon)
-            idByRowID = idByRowID.filter { index.incident(id: $0.value) != nil }
+            for kind in indexes.indices { indexes[kind].removeAll(occurredBefore: horizon) }
+            idByRowID = idByRowID.filter { pair in indexes.contains { $0.incident(id: pair.value) != nil } }
         }
         guard !changed.isEmpty else { return }
         let rows = try Self.rows(
@@ -90,21 +94,25 @@ final class RecentIncidents: TransactionObserver, @unchecked Sendable {
             apply(row)
         }
         for rowID in missing {
-            if let id = idByRowID.removeValue(forKey: rowID) { index.remove(id: id) }
+            if let id = idByRowID.removeValue(forKey: rowID) { remove(id) }
         }
         readThisTransaction.formUnion(changed)
         changed = []
     }
 
     private func apply(_ row: IncidentRow) {
-        if let id = idByRowID[row.rowID], id != row.id { index.remove(id: id) }
+        if let id = idByRowID[row.rowID], id != row.id { remove(id) }
+        remove(row.id)
         if let incident = row.incident, incident.occurredAt.seconds >= horizon {
             idByRowID[row.rowID] = row.id
-            index.insert(incident)
+            indexes[incident.exercise ? 1 : 0].insert(incident)
         } else {
             idByRowID[row.rowID] = nil
-            index.remove(id: row.id)
         }
+    }
+
+    private func remove(_ id: String) {
+        for kind in indexes.indices { indexes[kind].remove(id: id) }
     }
 
     /// One row of `incident` as history: nil when no rule may see it (merged into another, or a
@@ -119,7 +127,7 @@ final class RecentIncidents: TransactionObserver, @unchecked Sendable {
         let statement = try db.cachedStatement(
             sql: """
                 SELECT rowid, id, category, area, occurred_at, fired, closed_at, severity, flags,
-                    merged_into IS NULL AND cap_status = 'actual'
+                    merged_into IS NULL AND cap_status = 'actual', exercise
                 FROM incident WHERE \(condition) ORDER BY occurred_at, rowid
                 """)
         return try Row.fetchAll(statement, arguments: arguments).map { row in
@@ -127,12 +135,12 @@ final class RecentIncidents: TransactionObserver, @unchecked Sendable {
             guard row[9] as Bool, let category = Category(rawValue: row[2]) else {
                 return IncidentRow(rowID: row[0], id: id, incident: nil)
             }
-            return IncidentRow(
-                rowID: row[0], id: id,
-                incident: HistoryIncident(
-                    id: id, category: category, area: row[3], occurredAt: Instant(seconds: row[4]),
-                    fired: SQLiteStore.strings(row[5]), closed: (row[6] as Int?) != nil,
-                    severity: IncidentSeverity(rawValue: row[7]), flags: SQLiteStore.flags(row[8])))
+            var incident = HistoryIncident(
+                id: id, category: category, area: row[3], occurredAt: Instant(seconds: row[4]),
+                fired: SQLiteStore.strings(row[5]), closed: (row[6] as Int?) != nil,
+                severity: IncidentSeverity(rawValue: row[7]), flags: SQLiteStore.flags(row[8]))
+            incident.exercise = row[10]
+            return IncidentRow(rowID: row[0], id: id, incident: incident)
         }
     }
 

@@ -34,6 +34,8 @@ public struct IncidentRecord: Sendable, Equatable {
     /// CAP's `status` of the message it came from: `actual`, or `test`, `exercise`, `system`,
     /// `draft` for one recorded without alerting anyone.
     public var capStatus: String = "actual"
+    /// Whether it is an exercise (docs/report.md, `exercise`).
+    public var exercise = false
 }
 
 /// Which incidents to list.
@@ -115,7 +117,7 @@ extension SQLiteStore {
                     WHERE m.incident_id = incident.id AND m.ack_kind = 'acknowledged' AND h.value = g.value)))
             AS acknowledged,
         EXISTS (SELECT 1 FROM notification n WHERE n.incident_id = incident.id AND n.ack_kind = 'seen') AS seen,
-        flags, cap_status,
+        flags, cap_status, exercise,
         (SELECT CASE WHEN SUM(e.status = 'fired') > 0 THEN 'fired' WHEN SUM(e.status = 'pending') > 0 THEN 'pending'
             ELSE 'none' END FROM escalation e WHERE e.incident_id = incident.id) AS escalation
         """
@@ -128,7 +130,7 @@ extension SQLiteStore {
             reportJSON: row["report_json"], planJSON: row["plan_json"], mergedInto: row["merged_into"],
             closedAt: (row["closed_at"] as Int?).map(Instant.init(seconds:)), acknowledged: row["acknowledged"],
             escalation: row["escalation"] ?? "none", seen: row["seen"], flags: flags(row["flags"]),
-            capStatus: row["cap_status"])
+            capStatus: row["cap_status"], exercise: row["exercise"])
     }
 
     /// Incidents matching a filter, newest first.
@@ -319,13 +321,11 @@ extension SQLiteStore {
             }
             var newlyFired: [String] = []
             if let replan,
-                let row = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT occurred_at, fired FROM incident WHERE id = ?"),
-                    arguments: [incident])
+                let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT occurred_at, fired, exercise FROM incident WHERE id = ?"), arguments: [incident])
             {
                 let history = try recent.history(
                     db, around: Instant(seconds: row["occurred_at"]), now: update.at, lookback: lookback,
-                    lookahead: lookahead, excluding: incident)
+                    lookahead: lookahead, excluding: incident, exercise: row["exercise"])
                 let plan = replan(history)
                 let before = Self.strings(row["fired"])
                 newlyFired = plan.fired.filter { !before.contains($0) }
@@ -421,18 +421,17 @@ extension SQLiteStore {
 
 extension SQLiteStore {
     /// Open incidents, and escalations fired for open incidents nobody has acknowledged: for `/metrics`.
+    /// Exercises are not counted: the figures are about real incidents.
     public func operationalCounts() throws -> (openIncidents: Int, unacknowledgedEscalations: Int) {
         try pool.read { db in
             let open =
-                try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM incident WHERE closed_at IS NULL")) ?? 0
+                try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM incident WHERE closed_at IS NULL AND exercise = 0")) ?? 0
             let escalations =
-                try Int.fetchOne(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT COUNT(*) FROM escalation e JOIN incident i ON i.id = e.incident_id
-                            WHERE e.status = 'fired' AND i.closed_at IS NULL AND NOT EXISTS (
-                                SELECT 1 FROM notification n WHERE n.incident_id = i.id AND n.ack_kind = 'acknowledged')
-                            """)) ?? 0
+                try Int.fetchOne(db.cachedStatement(sql: """
+                        SELECT COUNT(*) FROM escalation e JOIN incident i ON i.id = e.incident_id
+                        WHERE e.status = 'fired' AND i.closed_at IS NULL AND i.exercise = 0 AND NOT EXISTS (
+                            SELECT 1 FROM notification n WHERE n.incident_id = i.id AND n.ack_kind = 'acknowledged')
+                        """)) ?? 0
             return (open, escalations)
         }
     }

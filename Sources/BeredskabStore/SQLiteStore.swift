@@ -141,6 +141,8 @@ public final class SQLiteStore: IncidentStore {
         registerLifecycleMigration(&migrator)
         registerAuditChainMigration(&migrator)
         registerDeliveryMigration(&migrator)
+        registerExerciseMigration(&migrator)
+        registerDueOrderMigration(&migrator)
         return migrator
     }
 
@@ -240,7 +242,8 @@ public final class SQLiteStore: IncidentStore {
             return try record(report, raw: raw, organisation: organisation, at: at, status: status, plan: makePlan, db)
         }
         let history = try recent.history(
-            db, around: report.occurredAt, now: at, lookback: lookback, lookahead: lookahead, excluding: "")
+            db, around: report.occurredAt, now: at, lookback: lookback, lookahead: lookahead, excluding: "",
+            exercise: report.exercise)
         var plan = makePlan(history)
         let target = plan.mergedInto ?? report.id
         // A merged report tells nobody twice: not those told about the incident already or about to
@@ -260,13 +263,14 @@ public final class SQLiteStore: IncidentStore {
         try db.run(
             sql: """
                 INSERT INTO incident (id, organisation, received_at, occurred_at, category, severity, area,
-                    report_json, plan_json, merged_into, fired, flags)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    report_json, plan_json, merged_into, fired, flags, exercise, only_roles, only_orgs)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 report.id, organisation, at.seconds, report.occurredAt.seconds, report.category.rawValue,
                 report.severity.rawValue, plan.area, raw, planJSON, plan.mergedInto, Self.json(plan.fired),
-                Self.json(report.flags.map(\.rawValue).sorted()),
+                Self.json(report.flags.map(\.rawValue).sorted()), report.exercise,
+                report.onlyRoles.map(Self.json), report.onlyOrganisations.map(Self.json),
             ])
         try audit(db, at, "reporter:\(organisation)", "incident-accepted", report.id, "fired \(plan.fired)")
         // A merged report adds to the incident everyone follows: what it fires now, and its facts.
@@ -353,6 +357,14 @@ public final class SQLiteStore: IncidentStore {
     static func whole(_ text: String?) -> String? { text.map { whole($0) } }
 
     func insert(_ n: PlannedNotification, kind: String, incident: String, purpose: String, _ db: Database) throws {
+        var n = n
+        let limits = try exerciseLimits(incident: incident, db)
+        if let limits {
+            guard let marked = try exerciseNotification(n, limits: limits, kind: kind, incident: incident, db) else {
+                return
+            }
+            n = marked
+        }
         let key = "\(incident)/\(purpose)/\(n.person)"
         let channels = JSONValue.array(
             n.channels.map { .object([("kind", .string($0.kind.rawValue)), ("address", .string($0.address))]) }
@@ -360,13 +372,13 @@ public final class SQLiteStore: IncidentStore {
         try db.run(
             sql: """
                 INSERT OR IGNORE INTO notification (incident_id, person, name, roles, tier, channels, send_at,
-                    idempotency_key, message, guidelines, kind, ack_hash, ack_expires_at, details)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    idempotency_key, message, guidelines, kind, ack_hash, ack_expires_at, details, exercise)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 incident, n.person, Self.whole(n.name), Self.json(n.roles), n.tier.rawValue, channels,
                 n.sendAt.seconds, key, Self.whole(n.message), Self.json(n.guidelines), kind,
-                Self.hash(ackToken(forKey: key)), n.sendAt.seconds + ackValidity, Self.whole(n.details),
+                Self.hash(ackToken(forKey: key)), n.sendAt.seconds + ackValidity, Self.whole(n.details), limits != nil,
             ])
     }
 
@@ -375,7 +387,7 @@ public final class SQLiteStore: IncidentStore {
     static let notificationColumns = """
         id, incident_id, person, name, roles, tier, channels, send_at, idempotency_key, message, guidelines,
         status, acknowledged_at, ack_expires_at, kind, channel_index, attempts, first_attempt_at, details, ack_kind,
-        refused_channels, next_attempt_at
+        refused_channels, next_attempt_at, exercise
         """
 
     /// A notification from a row whose columns are ``notificationColumns``, in that order: read by
@@ -396,7 +408,8 @@ public final class SQLiteStore: IncidentStore {
             acknowledgedAt: (row[12] as Int?).map(Instant.init(seconds:)), ackExpiresAt: Instant(seconds: row[13]),
             kind: row[14], channelIndex: row[15], attempts: row[16],
             firstAttemptAt: (row[17] as Int?).map(Instant.init(seconds:)), details: row[18], ackKind: row[19],
-            refusedChannels: integers(row[20]), nextAttemptAt: (row[21] as Int?).map(Instant.init(seconds:)))
+            refusedChannels: integers(row[20]), nextAttemptAt: (row[21] as Int?).map(Instant.init(seconds:)),
+            exercise: row[22])
     }
 
     public func notification(ackToken: String) throws -> StoredNotification? {
@@ -452,7 +465,7 @@ public final class SQLiteStore: IncidentStore {
 
     /// Up to `limit` notifications due at `at`, oldest first, after the `after` cursor and not in
     /// `excluding` (in flight): read through the partial index `notification_pending` (migration
-    /// v11), so a page costs about `limit` rows however long the backlog.
+    /// v12), so a page costs about `limit` rows however long the backlog.
     public func dueNotifications(
         at: Instant, limit: Int, after: (due: Instant, id: Int64)? = nil, excluding: Set<Int64> = []
     ) throws -> [StoredNotification] {

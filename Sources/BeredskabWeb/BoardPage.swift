@@ -56,7 +56,9 @@ public struct BoardPage: Sendable, Equatable {
             for row in ordered {
                 // Each cell names its column in `data-label`, for the stacked layout on narrow screens.
                 let cells = [
-                    "<a href=\"\(HTML.escape(HTML.localPath(row.link)))\">\(HTML.escape(row.id))</a>",
+                    (row.exercise
+                        ? "<strong class=\"exercise-tag\">\(lang == .da ? "ØVELSE" : "EXERCISE")</strong> " : "")
+                        + "<a href=\"\(HTML.escape(HTML.localPath(row.link)))\">\(HTML.escape(row.id))</a>",
                     row.areaName.map(HTML.escape) ?? t[.areaUnknown],
                     t[WebText.category(row.category)],
                     "<span class=\"severity sev-\(row.severity.rawValue)\">\(t[WebText.severity(row.severity)])</span>",
@@ -175,6 +177,8 @@ public struct BoardRow: Sendable, Equatable {
     public var escalation: Escalation
     /// Where the id links to, a local path such as `/incidents/{id}`.
     public var link: String
+    /// Whether it is an exercise: its row says ØVELSE / EXERCISE before the id.
+    public var exercise = false
 
     /// Creates a row.
     public init(

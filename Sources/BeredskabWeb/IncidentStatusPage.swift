@@ -37,6 +37,8 @@ public struct IncidentStatusPage: Sendable, Equatable {
     public var updateText: String
     /// What is wrong with a posted update.
     public var updateErrors: [UpdateField: FieldProblem]
+    /// Whether the viewer may read the after-action report (those alerted, reviewers, admins): a link to it.
+    public var afterActionLink = false
 
     /// Creates the page.
     public init(
@@ -116,6 +118,11 @@ public struct IncidentStatusPage: Sendable, Equatable {
                 id: "update-text", name: "text", label: t[.updateText], value: updateText, hint: t[.updateTextHint],
                 error: error(.text), rows: 4, lang: lang)
             main += Form.submit(id: "update-submit", label: t[.updateSubmit]) + "</form>\n</section>\n"
+        }
+        if afterActionLink {
+            let label =
+                lang == .da ? "Evaluering: hvem blev alarmeret, og hvor hurtigt blev der svaret" : "After-action report"
+            main += "<p class=\"after-action\"><a href=\"/incidents/\(id)/after-action\">\(label)</a></p>\n"
         }
         let url = HTML.escape("/api/v1/incidents/\(HTML.pathSegment(incident))/status")
         return Layout.page(

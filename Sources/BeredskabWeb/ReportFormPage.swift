@@ -42,6 +42,9 @@ public struct ReportFormPage: Sendable, Equatable {
         /// The report's id, made when the form is first shown and sent back with it, so a form sent
         /// twice (a double tap, a resend after a dropped connection) is one report.
         public var reportID: String
+        /// An exercise (a drill), ticked by an admin or a coordinator: every message is marked
+        /// ØVELSE / EXERCISE and it never meets a real incident (docs/report.md, `exercise`).
+        public var exercise = false
 
         /// Creates the values; an empty form needs only `occurredAt`.
         public init(
@@ -71,12 +74,17 @@ public struct ReportFormPage: Sendable, Equatable {
     public var values: Values
     /// What is wrong, by field; empty for a fresh form.
     public var errors: [Field: FieldProblem]
+    /// Whether the form offers the exercise checkbox: for admins and coordinators (reviewers) only.
+    public var mayMarkExercise = false
 
     /// Creates the page.
-    public init(areas: [AreaOption], values: Values, errors: [Field: FieldProblem] = [:]) {
+    public init(
+        areas: [AreaOption], values: Values, errors: [Field: FieldProblem] = [:], mayMarkExercise: Bool = false
+    ) {
         self.areas = areas
         self.values = values
         self.errors = errors
+        self.mayMarkExercise = mayMarkExercise
     }
 
     /// 422 when re-rendered with problems, else 200.
@@ -120,6 +128,18 @@ public struct ReportFormPage: Sendable, Equatable {
             main += "<input type=\"hidden\" name=\"report_id\" value=\"\(HTML.escape(values.reportID))\">\n"
         }
 
+        if mayMarkExercise {
+            main += Form.checkbox(
+                id: "exercise", name: "exercise",
+                label: lang == .da
+                    ? "ØVELSE – dette er en øvelse, ikke en rigtig hændelse"
+                    : "EXERCISE – this is an exercise, not a real incident",
+                checked: values.exercise,
+                hint: lang == .da
+                    ? "Alle beskeder mærkes ØVELSE, og øvelsen blandes aldrig med rigtige hændelser."
+                    : "Every message is marked EXERCISE, and it never mixes with real incidents.",
+                lang: lang)
+        }
         main += "<fieldset class=\"group\">\n<legend>\(t[.reportWhat])</legend>\n"
         main += Form.select(
             id: "category", name: "category", label: t[.fieldCategory],

@@ -24,6 +24,8 @@ public struct Situation: Sendable, Equatable {
     public var weapons: Bool
     /// Minors are involved.
     public var minors: Bool
+    /// It is an exercise: every page showing it says so first, in a banner.
+    public var exercise = false
 
     /// Creates a situation.
     public init(
@@ -46,7 +48,15 @@ public struct Situation: Sendable, Equatable {
     /// The situation as a description list.
     func html(_ lang: Language) -> String {
         let t = Texts(lang)
-        var out = "<dl class=\"situation\">\n"
+        var out = ""
+        if exercise {
+            let words =
+                lang == .da
+                ? "ØVELSE – dette er en øvelse, ikke en rigtig hændelse"
+                : "EXERCISE – this is an exercise, not a real incident"
+            out += "<p class=\"exercise-banner\" role=\"alert\"><strong>\(words)</strong></p>\n"
+        }
+        out += "<dl class=\"situation\">\n"
         func row(_ key: WebText, _ value: String) { out += "<dt>\(t[key])</dt><dd>\(value)</dd>\n" }
         row(.fieldCategory, t[WebText.category(category)])
         row(.fieldSeverity, "<span class=\"severity sev-\(severity.rawValue)\">\(t[WebText.severity(severity)])</span>")

@@ -87,6 +87,8 @@ public enum WebAssets {
         .notified li[data-state=no] .ack{color:#8a3b00}
         .situation{display:grid;grid-template-columns:minmax(6rem,35%) 1fr;gap:.35rem 1rem;margin:0}
         .situation dt{font-weight:700}
+        .exercise-tag{background:#ffdd00;color:#0b0c0c;padding:0 .3rem}
+        .exercise-banner{background:#ffdd00;color:#0b0c0c;border:4px dashed #0b0c0c;padding:.75rem;font-size:1.25rem;margin:0 0 1rem}
         .situation dd{margin:0}
         .prewrap{white-space:pre-wrap;overflow-wrap:anywhere}
         .message{background:#f3f2f1;padding:1rem;border-left:5px solid #505a5f;margin:.5rem 0 1rem}

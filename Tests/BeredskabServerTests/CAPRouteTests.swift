@@ -265,10 +265,10 @@ import Testing
         #expect(xmllint.terminationStatus == 0, "\(said)", sourceLocation: sourceLocation)
     }
 
-    /// A Test or Exercise alert never alerts anyone as if it were real (issue: Test/Exercise CAP
+    /// A Test, System or Draft alert never alerts anyone as if it were real (issue: Test/Exercise CAP
     /// alerts went out as real): it is recorded and closed, alerts nobody, keeps its status in the
-    /// export, and neither merges with nor changes a real incident.
-    @Test(arguments: ["Test", "Exercise", "System", "Draft"])
+    /// export, and neither merges with nor changes a real incident. (Exercise is a drill: see below.)
+    @Test(arguments: ["Test", "System", "Draft"])
     func aNonActualAlertIsRecordedAndAlertsNobody(_ status: String) async throws {
         let fixture = try Self.withPolice()
         let actual = try Self.fixture("alert-geocode.xml")
@@ -304,5 +304,62 @@ import Testing
             .post, "/api/v1/incidents", as: "police", body: drillCancel, type: "application/cap+xml")
         #expect(refused.status == 422, "\(refused.text)")
         #expect(try fixture.store.incident(id: "politi-2026-004711")?.closedAt == nil)
+    }
+
+    /// A CAP Exercise alert is a drill (issue 12): it goes through the guidelines like a real alert,
+    /// every message starts with ØVELSE or EXERCISE, the export says Exercise, and the real alert
+    /// on the same spot a minute later neither merges into it nor is suppressed by it.
+    @Test func anExerciseAlertGoesThroughThePathMarkedAndApartFromRealIncidents() async throws {
+        let fixture = try Self.withPolice()
+        let actual = try Self.fixture("alert-geocode.xml")
+        let drill = actual.replacingOccurrences(of: "<status>Actual</status>", with: "<status>Exercise</status>")
+            .replacingOccurrences(of: "politi-2026-004711</identifier>", with: "politi-2026-004700</identifier>")
+        let accepted = try await fixture.call(
+            .post, "/api/v1/incidents", as: "police", body: drill, type: "application/cap+xml")
+        #expect(accepted.status == 201, "\(accepted.text)")
+        #expect(accepted.json["dispatched"] == .bool(true) && accepted.json["exercise"] == .bool(true))
+        let drillMessages = try fixture.store.notifications(incident: "politi-2026-004700")
+        #expect(!drillMessages.isEmpty)
+        for message in drillMessages {
+            #expect(message.exercise)
+            #expect(
+                message.message.hasPrefix("ØVELSE – ") || message.message.hasPrefix("EXERCISE – "), "\(message.message)"
+            )
+        }
+        let stored = try #require(try fixture.store.incident(id: "politi-2026-004700"))
+        #expect(stored.exercise && stored.closedAt == nil)
+        let exported = try await fixture.call(.get, "/api/v1/incidents/politi-2026-004700/cap", as: "police")
+        #expect(exported.text.contains("<status>Exercise</status>") && exported.text.contains("<headline>ØVELSE – "))
+        try Self.expectSchemaValid(exported.text)
+        let shown = try await fixture.call(.get, "/api/v1/incidents/politi-2026-004700", as: "police")
+        #expect(shown.json["exercise"] == .bool(true))
+
+        let real = try await fixture.call(
+            .post, "/api/v1/incidents", as: "police", body: actual, type: "application/cap+xml")
+        #expect(real.status == 201 && real.json["merged_into"] == .null && real.json["exercise"] == .bool(false))
+        #expect(real.json["fired"] == accepted.json["fired"] && real.json["suppressed"] == .array([]))
+        for message in try fixture.store.notifications(incident: "politi-2026-004711") {
+            #expect(!message.exercise && !message.message.hasPrefix("ØVELSE"))
+        }
+
+        // An Exercise Cancel never closes the real incident; it does close the exercise.
+        let cancel = try Self.fixture("cancel.xml").replacingOccurrences(
+            of: "<status>Actual</status>", with: "<status>Exercise</status>")
+        let pattern = try Regex("<references>[^<]*</references>")
+        func referring(to id: String) -> String {
+            cancel.replacing(
+                pattern,
+                with: "<references>vagtcentral@politi.example,\(id),2026-11-21T22:15:00+01:00</references>")
+        }
+        let refused = try await fixture.call(
+            .post, "/api/v1/incidents", as: "police", body: referring(to: "politi-2026-004711"),
+            type: "application/cap+xml")
+        #expect(refused.status == 422, "\(refused.text)")
+        #expect(try fixture.store.incident(id: "politi-2026-004711")?.closedAt == nil)
+        let closed = try await fixture.call(
+            .post, "/api/v1/incidents", as: "police", body: referring(to: "politi-2026-004700"),
+            type: "application/cap+xml")
+        #expect(closed.status == 200, "\(closed.text)")
+        #expect(try fixture.store.incident(id: "politi-2026-004700")?.closedAt != nil)
     }
 }

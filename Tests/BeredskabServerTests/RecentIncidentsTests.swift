@@ -12,19 +12,21 @@ import Testing
 @Suite struct RecentIncidentsTests {
     let at = Instant(rfc3339: "2026-03-13T21:48:00+01:00")!
 
-    /// Every incident the rules may see, read from the table.
-    func truth(_ store: SQLiteStore) throws -> [HistoryIncident] {
+    /// Every incident the rules may see, read from the table: real ones, or exercises.
+    func truth(_ store: SQLiteStore, exercise: Bool = false) throws -> [HistoryIncident] {
         try store.pool.read { db in
             try RecentIncidents.rows(db, where: "1 = 1", arguments: []).compactMap(\.incident)
-        }.sorted { $0.id < $1.id }
+        }.filter { $0.exercise == exercise }.sorted { $0.id < $1.id }
     }
 
     /// What the index answers with around `time`, asked at `now`.
-    func held(_ store: SQLiteStore, around time: Instant? = nil, now: Instant? = nil) throws -> [HistoryIncident] {
+    func held(
+        _ store: SQLiteStore, around time: Instant? = nil, now: Instant? = nil, exercise: Bool = false
+    ) throws -> [HistoryIncident] {
         try store.pool.write { db in
             try store.recent.history(
                 db, around: time ?? at, now: now ?? at, lookback: store.lookback, lookahead: store.lookahead,
-                excluding: "")
+                excluding: "", exercise: exercise)
         }.incidents.sorted { $0.id < $1.id }
     }
 
@@ -38,6 +40,7 @@ import Testing
             var (report, raw) = try fixture.report(names[n % names.count])
             report.id = "fsb:r\(n)"
             report.occurredAt = at.adding(-3600 + n * 300)
+            report.exercise = n % 7 == 3
             _ = try store.accept(report, raw: raw, organisation: "fsb", at: at) { history in
                 Fixture.engine.evaluate(report, history: history, at: at)
             }
@@ -95,6 +98,9 @@ import Testing
         // More reports, then the same again.
         try accept(store, fixture, count: 8, from: 12)
         #expect(try held(store) == truth(store))
+        // Exercises are held apart, and only an exercise sees them.
+        #expect(try held(store, exercise: true) == truth(store, exercise: true))
+        #expect(try !truth(store, exercise: true).isEmpty)
     }
 
     @Test func aQuestionBeyondTheIndexIsAnsweredFromTheDatabaseAndOldIncidentsAreDropped() throws {

@@ -245,6 +245,47 @@ enum WebForm {
         #expect(!page.text.contains("Maja Berg"))
     }
 
+    /// A coordinator (here the hotspot chief, a reviewer) may tick "exercise" on the report form
+    /// (issue 12): the incident is an exercise, its messages are marked and its page has a banner.
+    /// A reporter is not offered the box, and a ticked box sent anyway is ignored.
+    @Test func aCoordinatorCanReportAnExerciseFromTheFormAndItsPageSaysSo() async throws {
+        let fixture = try APIFixture()
+        let (cookie, csrf) = try fixture.signIn("mette-holm")
+        #expect(try await fixture.web(.get, "/report", cookie: cookie).text.contains("name=\"exercise\""))
+        let sent = try await fixture.web(
+            .post, "/report", cookie: cookie, form: Self.reportForm(csrf: csrf) + [("exercise", "yes")])
+        #expect(sent.status == 303, "\(sent.text)")
+        let location = try #require(sent.location)
+        let id = try #require(String(location.dropFirst("/incidents/".count)).removingPercentEncoding)
+        #expect(try fixture.store.incident(id: id)?.exercise == true)
+        let messages = try fixture.store.notifications(incident: id)
+        #expect(!messages.isEmpty && messages.allSatisfy { $0.exercise && Exercise.isMarked($0.message) })
+        let page = try await fixture.web(.get, location, cookie: cookie)
+        #expect(page.text.contains("class=\"exercise-banner\""), "\(page.text.prefix(400))")
+        #expect(page.text.contains("href=\"\(location)/after-action\""), "no link to the after-action page")
+        let board = try await fixture.web(.get, "/board", cookie: cookie)
+        #expect(board.text.contains("<strong class=\"exercise-tag\">ØVELSE</strong>"), "\(board.text.prefix(300))")
+        // The after-action page: the exercise banner, the SVG timeline, a row per message.
+        let review = try await fixture.web(.get, location + "/after-action", cookie: cookie)
+        #expect(review.status == 200, "\(review.text.prefix(300))")
+        #expect(review.text.contains("<p class=\"big\">ØVELSE</p>") && review.text.contains("<svg role=\"img\""))
+        #expect(review.text.components(separatedBy: "<circle").count - 1 <= messages.count)
+        let figures = try await fixture.web(.get, "/api/v1" + location + "/after-action", cookie: cookie, accept: nil)
+        #expect(figures.json["exercise"] == .bool(true), "\(figures.text.prefix(300))")
+        if case .array(let alerts)? = figures.json["alerts"] { #expect(alerts.count == messages.count) }
+
+        let (reporterCookie, reporterCSRF) = try fixture.signIn("bent-iversen")
+        #expect(!(try await fixture.web(.get, "/report", cookie: reporterCookie).text.contains("name=\"exercise\"")))
+        let real = try await fixture.web(
+            .post, "/report", cookie: reporterCookie,
+            form: Self.reportForm(csrf: reporterCSRF) + [("exercise", "yes")])
+        let realID = try #require(
+            real.location.flatMap { String($0.dropFirst("/incidents/".count)).removingPercentEncoding })
+        #expect(try fixture.store.incident(id: realID)?.exercise == false)
+        let realPage = try await fixture.web(.get, try #require(real.location), cookie: reporterCookie)
+        #expect(!realPage.text.contains("exercise-banner"))
+    }
+
     @Test func aFormSentTwiceIsOneReport() async throws {
         let fixture = try APIFixture()
         let (cookie, csrf) = try fixture.signIn("bent-iversen")
