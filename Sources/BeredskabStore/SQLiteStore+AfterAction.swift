@@ -10,10 +10,12 @@ extension SQLiteStore {
     public func afterActionRecord(incident id: String) throws -> AfterActionRecord? {
         try pool.read { db in
             guard
-                let row = try Row.fetchOne(db.cachedStatement(sql: """
-                        SELECT id, exercise, category, severity, area, occurred_at, received_at, closed_at, plan_json
-                        FROM incident WHERE id = ?
-                        """),
+                let row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT id, exercise, category, severity, area, occurred_at, received_at, closed_at, plan_json
+                            FROM incident WHERE id = ?
+                            """),
                     arguments: [id])
             else { return nil }
             var record = AfterActionRecord(
@@ -21,10 +23,12 @@ extension SQLiteStore {
                 area: row["area"], occurredAt: Instant(seconds: row["occurred_at"]),
                 receivedAt: Instant(seconds: row["received_at"]),
                 closedAt: (row["closed_at"] as Int?).map(Instant.init(seconds:)))
-            record.notifications = try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT id, person, name, roles, kind, guidelines, send_at, status, acknowledged_at, ack_kind
-                    FROM notification WHERE incident_id = ? ORDER BY send_at, id
-                    """),
+            record.notifications = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, person, name, roles, kind, guidelines, send_at, status, acknowledged_at, ack_kind
+                        FROM notification WHERE incident_id = ? ORDER BY send_at, id
+                        """),
                 arguments: [id]
             ).map { n in
                 AfterActionRecord.Notification(
@@ -33,24 +37,30 @@ extension SQLiteStore {
                     status: n["status"], acknowledgedAt: (n["acknowledged_at"] as Int?).map(Instant.init(seconds:)),
                     ackKind: n["ack_kind"])
             }
-            record.attempts = try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT a.notification_id, a.attempted_at, a.channel, a.outcome FROM delivery_attempt a
-                    JOIN notification n ON n.id = a.notification_id WHERE n.incident_id = ? ORDER BY a.id
-                    """),
+            record.attempts = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT a.notification_id, a.attempted_at, a.channel, a.outcome FROM delivery_attempt a
+                        JOIN notification n ON n.id = a.notification_id WHERE n.incident_id = ? ORDER BY a.id
+                        """),
                 arguments: [id]
             ).map {
                 AfterActionRecord.Attempt(
                     notification: $0["notification_id"], at: Instant(seconds: $0["attempted_at"]),
                     channel: $0["channel"], outcome: $0["outcome"])
             }
-            record.escalations = try Row.fetchAll(db.cachedStatement(sql: "SELECT guideline, round, roles, due_at, status FROM escalation WHERE incident_id = ?"),
+            record.escalations = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT guideline, round, roles, due_at, status FROM escalation WHERE incident_id = ?"),
                 arguments: [id]
             ).map {
                 AfterActionRecord.Escalation(
                     guideline: $0["guideline"], round: $0["round"], roles: Self.strings($0["roles"]),
                     dueAt: Instant(seconds: $0["due_at"]), status: $0["status"])
             }
-            record.tasks = try Row.fetchAll(db.cachedStatement(sql: "SELECT text, role, due_at, done_at FROM task WHERE incident_id = ? ORDER BY id"),
+            record.tasks = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT text, role, due_at, done_at FROM task WHERE incident_id = ? ORDER BY id"),
                 arguments: [id]
             ).map {
                 AfterActionRecord.Task(
@@ -58,13 +68,15 @@ extension SQLiteStore {
                     doneAt: ($0["done_at"] as Int?).map(Instant.init(seconds:)))
             }
             // A leader is asked when the watch request is sent; without one, when the report came in.
-            record.watches = try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT w.institution, w.confirm_by, w.answered_at, w.status,
-                        (SELECT MIN(n.send_at) FROM notification n WHERE n.incident_id = w.incident_id
-                            AND n.kind = 'watch' AND n.idempotency_key LIKE n.incident_id || '/watch-' || w.institution || '/%')
-                            AS requested_at
-                    FROM watch w WHERE w.incident_id = ? ORDER BY w.id
-                    """),
+            record.watches = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT w.institution, w.confirm_by, w.answered_at, w.status,
+                            (SELECT MIN(n.send_at) FROM notification n WHERE n.incident_id = w.incident_id
+                                AND n.kind = 'watch' AND n.idempotency_key LIKE n.incident_id || '/watch-' || w.institution || '/%')
+                                AS requested_at
+                        FROM watch w WHERE w.incident_id = ? ORDER BY w.id
+                        """),
                 arguments: [id]
             ).map {
                 AfterActionRecord.Watch(
@@ -93,10 +105,12 @@ extension SQLiteStore {
     /// The exercises received in a period, oldest first: what drill statistics are worked out over.
     public func exercises(receivedIn period: Range<Instant>) throws -> [String] {
         try pool.read { db in
-            try String.fetchAll(db.cachedStatement(sql: """
-                    SELECT id FROM incident WHERE exercise = 1 AND merged_into IS NULL
-                    AND received_at >= ? AND received_at < ? ORDER BY received_at, id
-                    """),
+            try String.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT id FROM incident WHERE exercise = 1 AND merged_into IS NULL
+                        AND received_at >= ? AND received_at < ? ORDER BY received_at, id
+                        """),
                 arguments: [period.lowerBound.seconds, period.upperBound.seconds])
         }
     }

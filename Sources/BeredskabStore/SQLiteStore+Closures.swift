@@ -112,12 +112,14 @@ extension SQLiteStore {
     /// Incidents that occurred in a period, with whether a guideline watched institutions for them.
     public func reviewIncidents(in period: Range<Instant>) throws -> [ReviewIncident] {
         try pool.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT id, category, area, occurred_at, plan_json FROM incident
-                    WHERE merged_into IS NULL AND cap_status = 'actual' AND exercise = 0
-                    AND occurred_at >= ? AND occurred_at < ?
-                    ORDER BY occurred_at
-                    """),
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, category, area, occurred_at, plan_json FROM incident
+                        WHERE merged_into IS NULL AND cap_status = 'actual' AND exercise = 0
+                        AND occurred_at >= ? AND occurred_at < ?
+                        ORDER BY occurred_at
+                        """),
                 arguments: [period.lowerBound.seconds, period.upperBound.seconds]
             ).compactMap { row in
                 guard let category = Category(rawValue: row["category"]) else { return nil }

@@ -22,7 +22,9 @@ extension SQLiteStore {
     /// Whether an incident is an exercise, and its limits on who is alerted; nil for a real incident.
     func exerciseLimits(incident: String, _ db: Database) throws -> (onlyRoles: [String]?, onlyOrgs: [String]?)? {
         guard
-            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT exercise, only_roles, only_orgs FROM incident WHERE id = ?"), arguments: [incident]),
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT exercise, only_roles, only_orgs FROM incident WHERE id = ?"),
+                arguments: [incident]),
             row["exercise"] as Bool
         else { return nil }
         return ((row["only_roles"] as String?).map(Self.strings), (row["only_orgs"] as String?).map(Self.strings))

@@ -321,7 +321,9 @@ extension SQLiteStore {
             }
             var newlyFired: [String] = []
             if let replan,
-                let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT occurred_at, fired, exercise FROM incident WHERE id = ?"), arguments: [incident])
+                let row = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT occurred_at, fired, exercise FROM incident WHERE id = ?"),
+                    arguments: [incident])
             {
                 let history = try recent.history(
                     db, around: Instant(seconds: row["occurred_at"]), now: update.at, lookback: lookback,
@@ -425,13 +427,17 @@ extension SQLiteStore {
     public func operationalCounts() throws -> (openIncidents: Int, unacknowledgedEscalations: Int) {
         try pool.read { db in
             let open =
-                try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM incident WHERE closed_at IS NULL AND exercise = 0")) ?? 0
+                try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM incident WHERE closed_at IS NULL AND exercise = 0"))
+                ?? 0
             let escalations =
-                try Int.fetchOne(db.cachedStatement(sql: """
-                        SELECT COUNT(*) FROM escalation e JOIN incident i ON i.id = e.incident_id
-                        WHERE e.status = 'fired' AND i.closed_at IS NULL AND i.exercise = 0 AND NOT EXISTS (
-                            SELECT 1 FROM notification n WHERE n.incident_id = i.id AND n.ack_kind = 'acknowledged')
-                        """)) ?? 0
+                try Int.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT COUNT(*) FROM escalation e JOIN incident i ON i.id = e.incident_id
+                            WHERE e.status = 'fired' AND i.closed_at IS NULL AND i.exercise = 0 AND NOT EXISTS (
+                                SELECT 1 FROM notification n WHERE n.incident_id = i.id AND n.ack_kind = 'acknowledged')
+                            """)) ?? 0
             return (open, escalations)
         }
     }
