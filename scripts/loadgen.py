@@ -203,6 +203,9 @@ class Run:
         self.status, self.body = [None] * n, [None] * n
 
 
+ERRORS = {}  # what went wrong with requests that got no HTTP answer, by exception, printed at the end
+
+
 async def open_loop(pool, payloads, rate, keep_bodies=False, grace=30.0):
     """Sends payload i at start + i/rate (monotonic) whatever the answers; waits up to `grace`
     seconds after the last is due for the answers."""
@@ -223,9 +226,10 @@ async def open_loop(pool, payloads, rate, keep_bodies=False, grace=30.0):
         run.sent[i] = time.monotonic()
         try:
             status, body, close = await exchange(connection, payloads[i])
-        except (OSError, asyncio.IncompleteReadError, ValueError, asyncio.LimitOverrunError):
+        except (OSError, asyncio.IncompleteReadError, ValueError, asyncio.LimitOverrunError) as error:
             run.status[i] = -1
             run.answered[i] = time.monotonic()
+            ERRORS[type(error).__name__] = ERRORS.get(type(error).__name__, 0) + 1
             pool.discard(connection)
             return
         run.answered[i] = time.monotonic()
@@ -845,6 +849,9 @@ def main():
         return sink_main(0)
     try:
         (compare if args.mode == "compare" else history)(args)
+        if ERRORS:
+            print("Requests without an HTTP answer, by what went wrong: "
+                  + ", ".join(f"{name} ×{count}" for name, count in sorted(ERRORS.items())))
     finally:
         for proc in PROCESSES:
             if proc.poll() is None:

@@ -217,14 +217,18 @@ extension SQLiteStore {
     }
 }
 
-/// The live API tokens by hash, in memory, so a request is not a database read (issue 16). The
-/// table is read again whenever anything was committed since, by any connection of this process or
-/// another: a dedicated connection's `PRAGMA data_version` says so, at the cost of one pragma a
-/// request, which reads SQLite's shared memory and no table.
+/// The live API tokens by hash, in memory, so a request is not a database read (issue 16).
+///
+/// Whether the table changed is asked only when anything was committed since, by any connection
+/// of this process or another: a dedicated connection's `PRAGMA data_version` says so without
+/// reading a table. Then the token table's generation, which triggers raise on every insert,
+/// update and delete (migration v13), tells whether the tokens themselves changed; only then is
+/// the table read again. So a `beredskab token revoke` beside the server counts on the next request.
 final class TokenCache: @unchecked Sendable {
     private let connection: DatabaseQueue
     private let lock = NSLock()
     private var version: Int64?
+    private var generation: Int64?
     private var live: [String: TokenRecord] = [:]
 
     /// A cache of the tokens in the store at `path` (already migrated), read through its own
@@ -241,14 +245,40 @@ final class TokenCache: @unchecked Sendable {
         try connection.inDatabase { db in
             let now = try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version"))
             if let cached = lock.withLock({ version == now ? live[hash] as TokenRecord?? : nil }) { return cached }
+            let current = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT generation FROM token_generation WHERE id = 1"))
+            if let cached = lock.withLock({ () -> TokenRecord?? in
+                guard generation == current else { return nil }
+                version = now
+                return live[hash]
+            }) {
+                return cached
+            }
             let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM token WHERE revoked_at IS NULL"))
             var fresh: [String: TokenRecord] = [:]
             for row in rows { fresh[row["hash"]] = SQLiteStore.token(row) }
             lock.withLock {
                 live = fresh
                 version = now
+                generation = current
             }
             return fresh[hash]
+        }
+    }
+
+    static func registerMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v13: a generation of the token table, raised by every change to it") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE token_generation (id INTEGER PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL);
+                    INSERT INTO token_generation (id, generation) VALUES (1, 0);
+                    CREATE TRIGGER token_generation_insert AFTER INSERT ON token
+                        BEGIN UPDATE token_generation SET generation = generation + 1 WHERE id = 1; END;
+                    CREATE TRIGGER token_generation_update AFTER UPDATE ON token
+                        BEGIN UPDATE token_generation SET generation = generation + 1 WHERE id = 1; END;
+                    CREATE TRIGGER token_generation_delete AFTER DELETE ON token
+                        BEGIN UPDATE token_generation SET generation = generation + 1 WHERE id = 1; END;
+                    """)
         }
     }
 }

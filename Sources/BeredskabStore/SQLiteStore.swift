@@ -143,6 +143,7 @@ public final class SQLiteStore: IncidentStore {
         registerDeliveryMigration(&migrator)
         registerExerciseMigration(&migrator)
         registerDueOrderMigration(&migrator)
+        TokenCache.registerMigration(&migrator)
         return migrator
     }
 

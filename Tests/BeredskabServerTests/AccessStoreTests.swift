@@ -51,6 +51,9 @@ import Testing
         #expect(try store.token(secret: firstSecret)?.id == first.id)
         #expect(try store.token(secret: secondSecret)?.role == .responder)
         #expect(try store.token(secret: "bsk_made-up") == nil)
+        // Other writes (here by the other kind of writer, an audit line) leave the tokens known.
+        try SQLiteStore(path: path).appendAudit(actor: "test", action: "noted", incident: nil, detail: "", at: at)
+        #expect(try store.token(secret: firstSecret)?.id == first.id)
 
         #expect(try store.revokeToken(id: first.id, at: at))
         #expect(try store.token(secret: firstSecret) == nil)
