@@ -746,8 +746,10 @@ def history(args):
                     refused = await closed_loop(pool, reports.next, target - incidents[0], args.clients, answered,
                                                 deadline)
                 took = time.monotonic() - started
-                note(f"filled to {incidents[0]:,} incidents ({accepted[0]:,} reports) in {took:.0f} s, "
-                     f"{(cpu_seconds(server.proc.pid) - cpu0) * 1000 / max(1, took):.0f} ms CPU/s"
+                # Reports are counted from the start (the measured phases add some too); the server's
+                # CPU is per second of filling, in ms of CPU time.
+                note(f"filled to {incidents[0]:,} incidents ({accepted[0]:,} reports so far) in {took:.1f} s, "
+                     f"{(cpu_seconds(server.proc.pid) - cpu0) * 1000 / max(0.001, took):.0f} ms CPU per second"
                      + (f", refused {refused}" if refused else ""))
             waited = settle(server.proc.pid, args.settle_seconds)
             at = incidents[0]

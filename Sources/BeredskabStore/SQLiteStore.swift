@@ -323,7 +323,15 @@ public final class SQLiteStore: IncidentStore {
 
     /// Stores the tasks and escalation timers of a plan's guidelines in `guidelines`.
     func insertTimers(_ plan: Plan, of guidelines: Set<String>, incident: String, _ db: Database) throws {
+        let onlyRoles = try exerciseLimits(incident: incident, db)?.onlyRoles
         for task in plan.tasks where guidelines.contains(task.guideline) {
+            // A drill limited to some roles gives the others no tasks to be reminded of or late with.
+            if let onlyRoles, !onlyRoles.contains(task.role) {
+                try audit(
+                    db, plan.at, "engine", "exercise-left-out", incident,
+                    "task for \(task.role) not set: outside the exercise's roles (\(task.text))")
+                continue
+            }
             try db.run(
                 sql: """
                     INSERT INTO task (incident_id, guideline, text, role, due_at, assignees, escalate_to)

@@ -59,8 +59,19 @@ struct Drill: AsyncParsableCommand {
                 printError("error: the server answered \(status): \(String(decoding: data, as: UTF8.self))\n")
                 throw ExitCode(1)
             }
-            var out =
-                "ØVELSE / EXERCISE started: incident \(answer["incident"].flatMap { if case .string(let s) = $0 { s } else { nil } } ?? "?")\n"
+            func text(_ value: JSONValue?) -> String? { if case .string(let s)? = value { s } else { nil } }
+            let incident = text(answer["incident"]) ?? "?"
+            var out: String
+            if status == 200 {
+                // The server had this report already (the same id): nothing was sent again.
+                out =
+                    "ØVELSE / EXERCISE already sent: incident \(incident) (the server had this report; nothing new went out)\n"
+            } else if let merged = text(answer["merged_into"]) {
+                out =
+                    "ØVELSE / EXERCISE joined exercise \(merged): report \(incident) duplicates it, so its alerts go with that incident (see `beredskab report after-action \(merged)`)\n"
+            } else {
+                out = "ØVELSE / EXERCISE started: incident \(incident)\n"
+            }
             if case .array(let notified)? = answer["notified"] {
                 out += "alerted: \(notified.count)\n"
             }

@@ -29,6 +29,12 @@ import Testing
         #expect(drill.status == 0, "\(drill.stderr)")
         #expect(drill.stdout.hasPrefix("ØVELSE / EXERCISE started: incident fsb:2026-000412"), "\(drill.stdout)")
         #expect(drill.stdout.contains("left out:"), "\(drill.stdout)")
+        // The same drill again is not a second drill, and says so.
+        let again = try Run([
+            "drill", "start", Run.root.appendingPathComponent("examples/reports/skud-blaagaarden.json").path,
+            "--only-roles", "politi-vagt", "ssp-vagt", "--server", server.base, "--token", token,
+        ])
+        #expect(again.stdout.hasPrefix("ØVELSE / EXERCISE already sent: incident fsb:2026-000412"), "\(again.stdout)")
 
         let database = server.data.appendingPathComponent("beredskab.sqlite").path
         let roles = try sqlite(database, "SELECT roles FROM notification WHERE incident_id = 'fsb:2026-000412'")
@@ -40,6 +46,12 @@ import Testing
             database,
             "SELECT COUNT(*) FROM audit WHERE incident_id = 'fsb:2026-000412' AND action = 'exercise-left-out'")
         #expect(Int(leftOut.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 > 0)
+        // Nor do the roles left out get tasks to be reminded of, or to count as not done afterwards.
+        let otherTasks = try sqlite(
+            database,
+            "SELECT COUNT(*) FROM task WHERE incident_id = 'fsb:2026-000412' AND role NOT IN ('politi-vagt', 'ssp-vagt')"
+        )
+        #expect(otherTasks.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
 
         var pending = ""
         for _ in 0..<100 where pending != "0" {
@@ -104,5 +116,15 @@ import Testing
         #expect(figures["exercise"] as? Bool == true)
         #expect((figures["alerts"] as? [Any])?.count == roles.count)
         #expect((figures["left_out"] as? [Any])?.isEmpty == false)
+
+        // A second drill report of the same shooting joins the first drill, and the output says where.
+        var duplicate = try String(
+            contentsOf: Run.root.appendingPathComponent("examples/reports/skud-blaagaarden-akb.json"), encoding: .utf8)
+        duplicate = duplicate.replacingOccurrences(of: "\"id\": \"", with: "\"id\": \"akb-drill-")
+        let file = server.data.appendingPathComponent("drill-duplicate.json")
+        try duplicate.write(to: file, atomically: true, encoding: .utf8)
+        let joined = try Run(["drill", "start", file.path, "--server", server.base, "--token", akb])
+        #expect(joined.status == 0, "\(joined.stderr)")
+        #expect(joined.stdout.hasPrefix("ØVELSE / EXERCISE joined exercise fsb:2026-000412"), "\(joined.stdout)")
     }
 }
