@@ -47,13 +47,21 @@ let package = Package(
         ),
         // libcurl from the system (Debian's libcurl4-openssl-dev), with typed wrappers for its variadic calls.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Dispatch: the worker that takes due notifications from the outbox, its retry policy and
+        // per-destination limits, and escalation firing (unacknowledged alerts, unanswered watches,
+        // overdue tasks, people who cannot be reached).
+        .target(
+            name: "BeredskabDispatch",
+            dependencies: ["BeredskabEngine", "BeredskabStore", "BeredskabDelivery", "BeredskabTime"]),
         // Deliver: one curl multi handle on its own thread, and the email, SMS and webhook transports.
         .target(name: "BeredskabDelivery", dependencies: ["CCurl"]),
-        // Intake and acknowledgement over HTTP, and the dispatcher that works the outbox.
+        // The edge: intake, acknowledgement, the API and the pages' routes over HTTP, access control,
+        // configuration and group commit.
         .target(
             name: "BeredskabServer",
             dependencies: [
-                "BeredskabEngine", "BeredskabStore", "BeredskabDelivery", "BeredskabCheck", "BeredskabCAP",
+                "BeredskabEngine", "BeredskabStore", "BeredskabDispatch", "BeredskabDelivery", "BeredskabCheck",
+                "BeredskabCAP",
                 "BeredskabWeb", "BeredskabReview",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -84,6 +92,7 @@ let package = Package(
             name: "beredskab",
             dependencies: [
                 "BeredskabCheck",
+                "BeredskabDispatch",
                 "BeredskabEngine",
                 "BeredskabReview",
                 "BeredskabServer",
@@ -103,7 +112,8 @@ let package = Package(
         .executableTarget(
             name: "beredskab-bench",
             dependencies: [
-                "BeredskabCheck", "BeredskabEngine", "BeredskabServer", "BeredskabStore", "BeredskabDelivery", "CHeap",
+                "BeredskabCheck", "BeredskabEngine", "BeredskabServer", "BeredskabStore", "BeredskabDispatch",
+                "BeredskabDelivery", "CHeap",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -121,7 +131,7 @@ let package = Package(
         .testTarget(
             name: "BeredskabServerTests",
             dependencies: [
-                "BeredskabServer", "BeredskabStore", "BeredskabEngine", "BeredskabCheck",
+                "BeredskabServer", "BeredskabStore", "BeredskabDispatch", "BeredskabEngine", "BeredskabCheck",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

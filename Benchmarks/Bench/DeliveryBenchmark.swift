@@ -1,5 +1,6 @@
 import BeredskabCheck
 import BeredskabDelivery
+import BeredskabDispatch
 import BeredskabEngine
 import BeredskabServer
 import BeredskabStore
@@ -129,7 +130,8 @@ func runDeliveryBenchmark(reports: Int) async -> Bool {
     settings.webhookSecret = "bench"
     settings.webhookURL = "http://127.0.0.1:\(receiverPort)/hook"
     let dispatcher = Dispatcher(
-        store: store, engine: engine, transport: CurlTransport(settings), publicURL: "http://127.0.0.1")
+        store: store, engine: engine, transport: CurlTransport(settings.transportSettings),
+        publicURL: "http://127.0.0.1")
     let dispatching = Task { await dispatcher.run(doorbell: doorbell, clock: clock) }
     defer { dispatching.cancel() }
     // One token sends every report here, far beyond the per-token limit meant for a real client.

@@ -1,5 +1,6 @@
 import BeredskabCheck
 import BeredskabDelivery
+import BeredskabDispatch
 import BeredskabEngine
 import BeredskabServer
 import BeredskabStore
@@ -79,7 +80,8 @@ func isolationRun(hanging: Bool, seconds: Int, rate: Int) async -> IsolationRun?
     settings.webhookSecret = "bench"
     let doorbell = Doorbell()
     let dispatcher = Dispatcher(
-        store: store, live: LiveEngine(engine), transport: CurlTransport(settings), publicURL: "http://127.0.0.1",
+        store: store, live: LiveEngine(engine), transport: CurlTransport(settings.transportSettings),
+        publicURL: "http://127.0.0.1",
         metrics: nil)
     let dispatching = Task { await dispatcher.run(doorbell: doorbell, clock: now) }
     defer { dispatching.cancel() }

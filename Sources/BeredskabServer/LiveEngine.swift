@@ -1,5 +1,7 @@
 import BeredskabCheck
+import BeredskabDispatch
 import BeredskabEngine
+import BeredskabStore
 import BeredskabSyntax
 import Foundation
 
@@ -48,5 +50,18 @@ public final class LiveEngine: @unchecked Sendable {
         let fresh = Engine(rules: result.rules, roster: result.roster)
         lock.withLock { engine = fresh }
         return .success(fresh)
+    }
+}
+
+extension Dispatcher {
+    /// Creates a dispatcher following the server's running rules: each pass uses the rules of the
+    /// moment, so a reload reaches escalations and retries without a restart.
+    public init(
+        store: any IncidentStore, live: LiveEngine, transport: any Transport, publicURL: String,
+        policy: DeliveryPolicy = DeliveryPolicy(), failureRole: String? = nil, metrics: ServerMetrics?
+    ) {
+        self.init(
+            store: store, rules: { live.current }, transport: transport, publicURL: publicURL, policy: policy,
+            failureRole: failureRole, metrics: metrics)
     }
 }

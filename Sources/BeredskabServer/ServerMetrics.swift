@@ -1,8 +1,9 @@
+import BeredskabDispatch
 import Prometheus
 
 /// The server's figures for Prometheus: reports received, notifications by channel and outcome,
 /// delivery latency, and (read from the store at each scrape) open incidents and unacknowledged escalations.
-public final class ServerMetrics: Sendable {
+public final class ServerMetrics: DeliveryMetrics, Sendable {
     /// Every collector, emitted at `/metrics`.
     public let registry = PrometheusCollectorRegistry()
 

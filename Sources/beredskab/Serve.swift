@@ -1,4 +1,5 @@
 import ArgumentParser
+import BeredskabDispatch
 import BeredskabEngine
 import BeredskabServer
 import BeredskabStore
@@ -112,7 +113,7 @@ struct Serve: AsyncParsableCommand {
         let outbox = (data as NSString).appendingPathComponent("outbox.jsonl")
         let transport: any Transport
         if settings.hasTransport {
-            transport = CurlTransport(settings)
+            transport = CurlTransport(settings.transportSettings)
             let channels = [
                 settings.smtp.map { "email via \($0.url)" }, settings.sms.map { "sms via \($0.url)" },
                 settings.webhookSecret.map { _ in "signed webhooks" + (settings.webhookURL.map { " to \($0)" } ?? "") },

@@ -1,3 +1,4 @@
+import BeredskabDispatch
 import BeredskabEngine
 import BeredskabServer
 import BeredskabTime

@@ -1,4 +1,5 @@
 import BeredskabCheck
+import BeredskabDispatch
 import BeredskabEngine
 import BeredskabServer
 import BeredskabStore

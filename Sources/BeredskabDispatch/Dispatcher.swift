@@ -7,9 +7,9 @@ import Foundation
 /// acts on is read from the store, so timers and pending messages survive a restart.
 public struct Dispatcher: Sendable {
     let store: any IncidentStore
-    /// The running rules, replaced on reload.
-    let live: LiveEngine
-    var engine: Engine { live.current }
+    /// The running rules, read afresh for each pass (the server replaces them on reload).
+    let rules: @Sendable () -> Engine
+    var engine: Engine { rules() }
     let transport: any Transport
     /// The server's address as recipients reach it, for acknowledgement links.
     let publicURL: String
@@ -17,7 +17,7 @@ public struct Dispatcher: Sendable {
     /// The role told when a person cannot be reached on any channel, if one is configured.
     let failureRole: String?
     /// Delivery counts and latency for `/metrics`.
-    let metrics: ServerMetrics?
+    let metrics: (any DeliveryMetrics)?
     /// What is in flight, shared by every copy of this dispatcher.
     let pipeline = DeliveryPipeline()
 
@@ -27,17 +27,19 @@ public struct Dispatcher: Sendable {
         policy: DeliveryPolicy = DeliveryPolicy(), failureRole: String? = nil
     ) {
         self.init(
-            store: store, live: LiveEngine(engine), transport: transport, publicURL: publicURL, policy: policy,
+            store: store, rules: { engine }, transport: transport, publicURL: publicURL, policy: policy,
             failureRole: failureRole, metrics: nil)
     }
 
-    /// Creates a dispatcher following the server's running rules.
+    /// Creates a dispatcher following running rules that may be replaced: `rules` is called once per
+    /// pass and per escalation.
     public init(
-        store: any IncidentStore, live: LiveEngine, transport: any Transport, publicURL: String,
-        policy: DeliveryPolicy = DeliveryPolicy(), failureRole: String? = nil, metrics: ServerMetrics?
+        store: any IncidentStore, rules: @escaping @Sendable () -> Engine, transport: any Transport,
+        publicURL: String, policy: DeliveryPolicy = DeliveryPolicy(), failureRole: String? = nil,
+        metrics: (any DeliveryMetrics)?
     ) {
         self.store = store
-        self.live = live
+        self.rules = rules
         self.metrics = metrics
         self.transport = transport
         self.publicURL = publicURL
@@ -61,35 +63,6 @@ public struct Dispatcher: Sendable {
             total += started.count
         }
         return total
-    }
-
-    /// Fires the escalation timers, unanswered watches and overdue tasks due by `now`.
-    func fireTimers(now: Instant) throws {
-        let engine = engine
-        _ = try store.fireDueEscalations(at: now) { escalation in
-            let title = engine.rules.guideline(escalation.guideline)?.title ?? escalation.guideline
-            let message =
-                "ESKALERING: ingen har kvitteret for \"\(title)\" (hændelse \(escalation.incident)). Kvittér her: {link}"
-            return engine.notifications(
-                roles: escalation.roles, tier: escalation.tier, at: now, guideline: escalation.guideline,
-                message: message
-            ).notifications
-        }
-        for watch in try store.takeUnansweredWatches(at: now) {
-            let name = engine.roster.institutions[watch.institution]?.name ?? watch.institution
-            try escalate(
-                "INTET SVAR: \(name) har ikke bekræftet, om den holder åbent (hændelse \(watch.incident)). Kontakt lederen. Kvittér: {link}",
-                to: watch.escalateTo, guideline: watch.guideline, incident: watch.incident,
-                purpose: "watch-unanswered-\(watch.id)", now: now)
-        }
-        for task in try store.takeOverdueTasks(at: now) {
-            let deadline = Copenhagen.local(task.dueAt).danishText
-            let role = engine.rules.roles[task.role]?.name ?? task.role
-            try escalate(
-                "OPGAVE OVERSKREDET: \"\(task.text)\" (\(role)) skulle være løst \(deadline) (hændelse \(task.incident)). Følg op: {link}",
-                to: task.escalateTo, guideline: task.guideline, incident: task.incident,
-                purpose: "task-overdue-\(task.id)", now: now)
-        }
     }
 
     /// Starts a delivery for each due notification not already in flight, up to `limit`, while its
@@ -175,17 +148,6 @@ public struct Dispatcher: Sendable {
         }
     }
 
-    /// Puts a situation-tier escalation message for whoever is on duty in `roles` into the outbox, once
-    /// per `purpose` (an unanswered watch, an overdue task).
-    func escalate(
-        _ message: String, to roles: [String], guideline: String, incident: String, purpose: String, now: Instant
-    ) throws {
-        let notifications = engine.notifications(
-            roles: roles, tier: .situation, at: now, guideline: guideline, message: message
-        ).notifications
-        try store.enqueue(notifications, incident: incident, purpose: purpose, kind: "escalation")
-    }
-
     /// One attempt on the notification's current channel; `clock` is read when the answer is in.
     func deliver(
         _ notification: StoredNotification, clock: @Sendable () -> Instant
@@ -218,25 +180,6 @@ public struct Dispatcher: Sendable {
             notification: notification.id, at: now, channel: channel.kind, address: channel.address, outcome: outcome,
             detail: detail)
         return (attempt, next)
-    }
-
-    /// Tells the configured duty role, once per notification, that a person could not be reached on
-    /// any channel: while Beredskab keeps trying, or (`gaveUp`) when every address refused it.
-    func reportFailure(_ notification: StoredNotification, gaveUp: Bool, now: Instant) throws {
-        guard let failureRole, notification.kind != "delivery-problem",
-            let guideline = notification.guidelines.first
-        else { return }
-        let who = "\(notification.name) (\(notification.roles.joined(separator: ", ")))"
-        let message =
-            gaveUp
-            ? "LEVERING MISLYKKEDES: \(who) kunne ikke nås om hændelse \(notification.incident): alle adresser afviste beskeden. Ring til personen eller en stedfortræder. Kvittér: {link}"
-            : "LEVERING VENTER: \(who) kan ikke nås på nogen kanal om hændelse \(notification.incident). Beredskab bliver ved med at prøve. Ring til personen eller en stedfortræder. Kvittér: {link}"
-        let notifications = engine.notifications(
-            roles: [failureRole], tier: .situation, at: now, guideline: guideline, message: message
-        ).notifications
-        try store.enqueue(
-            notifications, incident: notification.incident, purpose: "failed-\(notification.id)",
-            kind: "delivery-problem")
     }
 
     /// Runs until the task is cancelled, pipelined: each pass fires due timers and starts the due
