@@ -141,16 +141,37 @@ async def exchange(connection, data):
     return status, body, b"\r\nconnection: close" in lower
 
 
+# LOADGEN_NO_STALE_CHECK=1 sends on idle connections without looking, to show what a client that
+# does so loses (requests answered by a closed connection: IncompleteReadError, "new, idle 11 s").
+CHECK_STALE = os.environ.get("LOADGEN_NO_STALE_CHECK") != "1"
+STALE = [0]  # idle connections found closed by the server and replaced, over all pools
+
+
 class Pool:
-    """At most `size` keep-alive connections to one address; a request waits for an idle one."""
+    """At most `size` keep-alive connections to one address; a request waits for an idle one.
+
+    Like urllib3 and Go's net/http, it never sends on an idle connection the server has already
+    closed: a server closes a connection that sat unused past its timeout (Beredskab's header
+    timeout, 10 s, for one that never carried a request; nginx's is 60 s), and writing a request
+    into it would lose the request. Such connections are counted in `stale` and replaced."""
 
     def __init__(self, host, port, size):
         self.host, self.port, self.size = host, port, size
         self.idle, self.opened, self.waiters = [], 0, []
+        self.stale = 0
+        self.uses = {}  # id(writer) -> (requests sent on it, when it was last put back or opened)
 
     async def get(self):
-        if self.idle:
-            return self.idle.pop()
+        while self.idle:
+            connection = self.idle.pop()
+            if CHECK_STALE and (connection[0].at_eof() or connection[1].is_closing()):
+                self.stale += 1
+                STALE[0] += 1
+                self.uses.pop(id(connection[1]), None)
+                connection[1].close()
+                self.opened -= 1
+                continue
+            return connection
         if self.opened >= self.size:
             waiter = asyncio.get_running_loop().create_future()
             self.waiters.append(waiter)
@@ -160,12 +181,21 @@ class Pool:
         else:
             self.opened += 1
         try:
-            return await asyncio.open_connection(self.host, self.port, limit=1 << 20)
+            connection = await asyncio.open_connection(self.host, self.port, limit=1 << 20)
         except OSError:
             self.opened -= 1
             raise
+        self.uses[id(connection[1])] = (0, time.monotonic())
+        return connection
 
-    def put(self, connection):
+    def describe(self, connection):
+        """How the connection had been used: `new` or `reused`, and how long it had sat idle."""
+        uses, since = self.uses.get(id(connection[1]), (0, time.monotonic()))
+        return f"{'reused' if uses else 'new'}, idle {time.monotonic() - since:.0f} s"
+
+    def put(self, connection, used=True):
+        uses, _ = self.uses.get(id(connection[1]), (0, 0))
+        self.uses[id(connection[1])] = (uses + used, time.monotonic())
         while self.waiters:
             waiter = self.waiters.pop(0)
             if not waiter.done():
@@ -174,6 +204,7 @@ class Pool:
         self.idle.append(connection)
 
     def discard(self, connection):
+        self.uses.pop(id(connection[1]), None)
         connection[1].close()
         while self.waiters:
             waiter = self.waiters.pop(0)
@@ -191,7 +222,7 @@ class Pool:
 async def warm(pool, count):
     connections = [await pool.get() for _ in range(min(count, pool.size))]
     for c in connections:
-        pool.put(c)
+        pool.put(c, used=False)
 
 
 class Run:
@@ -229,7 +260,8 @@ async def open_loop(pool, payloads, rate, keep_bodies=False, grace=30.0):
         except (OSError, asyncio.IncompleteReadError, ValueError, asyncio.LimitOverrunError) as error:
             run.status[i] = -1
             run.answered[i] = time.monotonic()
-            ERRORS[type(error).__name__] = ERRORS.get(type(error).__name__, 0) + 1
+            what = f"{type(error).__name__} ({pool.describe(connection)})"
+            ERRORS[what] = ERRORS.get(what, 0) + 1
             pool.discard(connection)
             return
         run.answered[i] = time.monotonic()
@@ -851,6 +883,9 @@ def main():
         return sink_main(0)
     try:
         (compare if args.mode == "compare" else history)(args)
+        if STALE[0]:
+            print(f"Idle connections the server had closed (its header or idle timeout), replaced before sending: "
+                  f"{STALE[0]}")
         if ERRORS:
             print("Requests without an HTTP answer, by what went wrong: "
                   + ", ".join(f"{name} ×{count}" for name, count in sorted(ERRORS.items())))
