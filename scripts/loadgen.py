@@ -330,6 +330,16 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
 
 
+def io_counters(pid):
+    """The process's I/O so far (/proc/PID/io): rchar/wchar (bytes through read and write calls, the
+    page cache included), syscr/syscw (calls), write_bytes (bytes sent towards the disk)."""
+    try:
+        with open(f"/proc/{pid}/io") as f:
+            return {k: int(v) for k, v in (line.split(": ") for line in f)}
+    except OSError:
+        return {}
+
+
 def status_kib(pid, key):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -786,9 +796,9 @@ def history(args):
             waited = settle(server.proc.pid, args.settle_seconds)
             at = incidents[0]
             payloads = [reports.next() for _ in range(per_step)]
-            cpu0, self0 = cpu_seconds(server.proc.pid), self_cpu()
+            cpu0, self0, io0 = cpu_seconds(server.proc.pid), self_cpu(), io_counters(server.proc.pid)
             run = await open_loop(pool, payloads, args.rate, keep_bodies=True)
-            cpu1, self1 = cpu_seconds(server.proc.pid), self_cpu()
+            cpu1, self1, io1 = cpu_seconds(server.proc.pid), self_cpu(), io_counters(server.proc.pid)
             ok = [i for i in range(per_step) if run.status[i] is not None and 200 <= run.status[i] < 300]
             for i in ok:
                 answered(run.body[i])
@@ -797,7 +807,8 @@ def history(args):
                          "rss": status_kib(server.proc.pid, "VmRSS") / 1024,
                          "cpu_ms": (cpu1 - cpu0) * 1000 / max(1, len(ok)),
                          "late": percentile([run.begun[i] - run.due[i] for i in range(per_step)], 99),
-                         "gen_cpu": self1 - self0})
+                         "gen_cpu": self1 - self0,
+                         "io": {k: (io1.get(k, 0) - io0.get(k, 0)) / max(1, len(ok)) for k in io1}})
             r = rows[-1]
             r["settled"] = waited
             p99 = percentile(latencies, 99)
@@ -825,11 +836,14 @@ def history(args):
         f"{args.rate}/s open-loop for {args.measure_seconds:g} s; latencies in ms from each request's due time.")
     log()
     log(f"| incidents in window | answer p50/p99/max ms at {args.rate}/s | accepted | CPU ms/report | RSS MiB "
-        "| generator late p99 ms | idle after filling s |")
-    log("|---|---|---|---|---|---|---|")
+        "| generator late p99 ms | idle after filling s | read KiB/report (calls) | written KiB/report (calls) |")
+    log("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
+        io = r["io"]
         log(f"| {r['incidents']:,} | {triple(r['answer'])} | {r['ok']}/{r['n']} | {r['cpu_ms']:.2f} "
-            f"| {r['rss']:.0f} | {ms(r['late'])} | {r['settled']:.1f} |")
+            f"| {r['rss']:.0f} | {ms(r['late'])} | {r['settled']:.1f} "
+            f"| {io.get('rchar', 0) / 1024:.0f} ({io.get('syscr', 0):.0f}) "
+            f"| {io.get('wchar', 0) / 1024:.0f} ({io.get('syscw', 0):.0f}) |")
     log()
     first, last = percentile(rows[0]["answer"], 99), percentile(rows[-1]["answer"], 99)
     ratio = f"{last / first:.1f}" if first and last else "-"

@@ -231,6 +231,33 @@ final class Recorder: Transport, @unchecked Sendable {
         // Whichever of the two associations came first, the other's report merged into it.
         #expect(accepted.filter { $0.planJSON.contains("\"merged_into\":null") }.count == 1)
     }
+
+    @Test func reportsOneAfterAnotherShareOneWriterThreadAndEachIsCommittedBeforeItsAnswer() async throws {
+        let fixture = try Fixture()
+        let store = try SQLiteStore(path: fixture.path)
+        // A linger far longer than the test, so a slow machine cannot make it start a second writer.
+        let commits = GroupCommit(store: store, idleLinger: 60)
+        let reader = try SQLiteStore(path: fixture.path)
+        let (report, raw) = try fixture.report("skud-blaagaarden.json")
+        let at = at
+        for i in 0..<30 {
+            var numbered = report
+            numbered.id = "fsb:sequential-\(i)"
+            let own = numbered
+            let outcome = try await commits.accept(
+                AcceptRequest(report: own, raw: raw, organisation: "fsb", at: at) { history in
+                    Fixture.engine.evaluate(own, history: history, at: at)
+                })
+            guard case .accepted = outcome else {
+                Issue.record("report \(i): \(outcome)")
+                continue
+            }
+            // Committed when answered: a second connection sees it.
+            #expect(try reader.incident(id: own.id) != nil)
+        }
+        // One writer thread waited for the next report instead of a thread started for each.
+        #expect(commits.writersStarted == 1)
+    }
 }
 
 @Suite struct WatchEscalationTests {
