@@ -54,17 +54,24 @@ final class ClientConnections: @unchecked Sendable {
 }
 
 /// Sits between the HTTP/1 decoder and the conversion to HTTP types: closes a connection whose
-/// headers or body do not arrive in time, refuses a client holding too many connections, and
-/// marks an HTTP/1.0 request without keep-alive `Connection: close` so the server closes the
-/// connection after answering it.
-final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
+/// headers or body do not arrive in time, refuses a client holding too many connections, marks an
+/// HTTP/1.0 request without keep-alive `Connection: close` so the server closes the connection
+/// after answering it, and answers bytes that are not HTTP/1.1 (an unknown method, a header line
+/// without a colon, HTTP/9.9) with a 400 whose JSON body says so, like every other API error.
+final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
     let limits: ConnectionLimits
     let clients: ClientConnections
     private var client: String?
     private var deadline: Scheduled<Void>?
+    /// From a request's head until its response's end: a parse error then is left to Hummingbird,
+    /// which answers it after the response in progress.
+    private var responding = false
+    private var refused = false
 
     init(limits: ConnectionLimits, clients: ClientConnections) {
         self.limits = limits
@@ -99,6 +106,7 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(var head):
+            responding = true
             // The body must follow in time; waiting for the next request is the idle timeout's.
             arm(context, limits.bodyTimeout)
             if head.version.major == 1, head.version.minor == 0, !head.isKeepAlive {
@@ -112,6 +120,36 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
             deadline = nil
             context.fireChannelRead(data)
         }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) { responding = false }
+        context.write(data, promise: promise)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let parseError = error as? HTTPParserError, !responding else {
+            context.fireErrorCaught(error)
+            return
+        }
+        guard !refused else { return }
+        refused = true
+        deadline?.cancel()
+        deadline = nil
+        // Headers past the decoder's limit (80 KiB) are 431 (RFC 6585); anything else is 400.
+        let status: HTTPResponseStatus = parseError == .headerOverflow ? .requestHeaderFieldsTooLarge : .badRequest
+        let json = APIError(
+            .init(code: Int(status.code)), "the request is not valid HTTP/1.1: \(parseError.debugDescription)"
+        ).json
+        var body = context.channel.allocator.buffer(capacity: 128)
+        body.writeString(json.prettyText)
+        var head = HTTPResponseHead(version: .http1_1, status: status)
+        head.headers.add(name: "content-type", value: "application/json; charset=utf-8")
+        head.headers.add(name: "content-length", value: String(body.readableBytes))
+        head.headers.add(name: "connection", value: "close")
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
     }
 
     private func arm(_ context: ChannelHandlerContext, _ timeout: Duration) {

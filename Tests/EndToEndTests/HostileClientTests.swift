@@ -96,6 +96,33 @@ final class RawConnection {
         #expect(try await server.request("GET", "/healthz").status == 200)
     }
 
+    @Test func bytesThatAreNotHTTPGetAJSONErrorNamingWhatWasWrong() async throws {
+        let (server, port) = try server()
+        let cases: [(String, String, String)] = [
+            ("FOO /api/v1/incidents HTTP/1.1\r\nHost: x\r\n\r\n", " 400 ", "invalid HTTP method"),
+            ("GET /healthz HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n", " 400 ", "invalid character in header"),
+            ("GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n", " 400 ", "invalid HTTP version"),
+            (
+                "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 100_000))\r\n\r\n", " 431 ",
+                "too many header bytes"
+            ),
+        ]
+        for (request, status, words) in cases {
+            let connection = try RawConnection(port: port)
+            connection.send(request)
+            let answer = connection.readUntilClosed(seconds: 5) ?? "still open"
+            let parts = answer.components(separatedBy: "\r\n\r\n")
+            let (head, body) = (parts[0], parts.dropFirst().joined(separator: "\r\n\r\n"))
+            #expect(head.hasPrefix("HTTP/1.1") && head.contains(status), "\(request.prefix(30)): \(head)")
+            #expect(head.lowercased().contains("content-type: application/json"), "\(head)")
+            let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+            let message = (json?["error"] as? [String: Any])?["message"] as? String ?? ""
+            #expect(message.contains("not valid HTTP/1.1") && message.contains(words), "\(body)")
+        }
+        // The server still answers afterwards.
+        #expect(try await server.request("GET", "/healthz").status == 200)
+    }
+
     @Test func anHTTP10RequestWithoutKeepAliveIsAnsweredAndClosed() throws {
         let (server, port) = try server()
         let connection = try RawConnection(port: port)
