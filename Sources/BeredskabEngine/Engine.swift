@@ -242,7 +242,9 @@ public struct Engine: Sendable {
         var planner = Planner(engine: self, report: report, facts: facts, at: at)
         for index in fired { planner.add(rules.guidelines[index]) }
         planner.finish(into: &plan)
-        if report.exercise { Exercise.limit(&plan, report) }
+        if report.exercise {
+            Exercise.limit(&plan, report) { roster.persons[$0]?.organisation.value }
+        }
         return plan
     }
 

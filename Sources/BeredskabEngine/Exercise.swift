@@ -34,8 +34,11 @@ public enum Exercise {
     }
 
     /// Marks an exercise plan's messages and leaves out the notifications outside the report's
-    /// `only_roles` and `only_orgs`, listing them in `leftOut`.
-    static func limit(_ plan: inout Plan, _ report: IncidentReport) {
+    /// `only_roles` and `only_orgs`, listing them in `leftOut`. A task keeps only the assignees within
+    /// the limits, and goes when its role is outside `only_roles` or none of its assignees is left:
+    /// nobody outside a drill is reminded of its tasks or told one is overdue. `organisation` gives a
+    /// person's organisation.
+    static func limit(_ plan: inout Plan, _ report: IncidentReport, organisation: (String) -> String?) {
         plan.exercise = true
         var kept: [PlannedNotification] = []
         for var notification in plan.notifications {
@@ -54,5 +57,13 @@ public enum Exercise {
             kept.append(notification)
         }
         plan.notifications = kept
+        guard report.onlyRoles != nil || report.onlyOrganisations != nil else { return }
+        plan.tasks = plan.tasks.compactMap { task in
+            if let onlyRoles = report.onlyRoles, !onlyRoles.contains(task.role) { return nil }
+            guard let onlyOrganisations = report.onlyOrganisations else { return task }
+            var limited = task
+            limited.assignees = task.assignees.filter { organisation($0).map(onlyOrganisations.contains) ?? false }
+            return limited.assignees.isEmpty ? nil : limited
+        }
     }
 }

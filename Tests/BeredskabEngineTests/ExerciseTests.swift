@@ -18,6 +18,8 @@ import Testing
               notify vagt, gade
               notify reporter
               escalate to chef if unacknowledged for 10m
+              task "Afspær området" for vagt within 30m
+              task "Tal med beboerne" for gade within 2h
               message da "Skud i {area}"
               message en "Shots in {area}"
             }
@@ -99,6 +101,17 @@ import Testing
         let fsb = e.evaluate(exercise(shots, onlyOrgs: ["fsb"]))
         #expect(fsb.notifications.map(\.person) == ["dina", "erik"] && fsb.leftOut.map(\.person) == ["bo"])
         #expect(fsb.text.contains("left out of the exercise") && fsb.text.contains("Bo (bo, kommune) as vagt"))
+    }
+
+    @Test func aLimitedDrillGivesTasksOnlyToThoseItAlerts() {
+        let shots = report("shooting", at: "2026-11-18 22:30", id: "fsb-2", engine: e)
+        let tasks = { (plan: Plan) in plan.tasks.map { "\($0.role): \($0.assignees.joined(separator: ","))" } }
+        #expect(tasks(e.evaluate(exercise(shots))) == ["vagt: bo", "gade: dina"])
+        // Bo (kommune) holds vagt: a drill for fsb alone gives his task to nobody, so it is not set.
+        #expect(tasks(e.evaluate(exercise(shots, onlyOrgs: ["fsb"]))) == ["gade: dina"])
+        #expect(tasks(e.evaluate(exercise(shots, onlyRoles: ["vagt"]))) == ["vagt: bo"])
+        // A real incident is never limited.
+        #expect(tasks(e.evaluate(shots)) == ["vagt: bo", "gade: dina"])
     }
 
     @Test func limitsAreForExercisesOnlyAndNameKnownRolesAndOrganisations() throws {
