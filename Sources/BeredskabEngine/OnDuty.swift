@@ -58,28 +58,7 @@ public struct DutyTable: Sendable {
 
     /// The persons on duty in a role at an instant, in rota order, each at most once.
     public func onDuty(_ role: String, at instant: Instant) -> [String] {
-        let local = Copenhagen.local(instant)
-        let wall = local.minutesSinceEpoch
-        var persons: [String] = []
-        if let rotas = rotasByRole[role], !rotas.isEmpty {
-            let minuteOfWeek = local.minuteOfWeek
-            for rota in rotas where !rota.members.isEmpty && rota.coverage.contains(minuteOfWeek) {
-                var index = 0
-                if rota.period > 0 {
-                    let turns = Copenhagen.floorDiv(wall - rota.anchor, rota.period)
-                    index = ((turns % rota.members.count) + rota.members.count) % rota.members.count
-                }
-                persons.append(rota.members[index])
-            }
-        } else {
-            persons = holders[role] ?? []
-        }
-        var result: [String] = []
-        for person in persons {
-            let present = substitute(for: person, at: wall)
-            if !result.contains(present) { result.append(present) }
-        }
-        return result
+        duty(role, at: Copenhagen.local(instant).minutesSinceEpoch).map(\.present)
     }
 
     /// Who stands in for a person at a wall-clock minute, following chains of overrides.

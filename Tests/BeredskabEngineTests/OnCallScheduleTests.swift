@@ -1,0 +1,88 @@
+import BeredskabEngine
+import BeredskabTime
+import Testing
+
+/// Who is on call over a period, as shifts (issue 13, "Who is on call").
+@Suite struct OnCallScheduleTests {
+    /// Vagt: Anna and Bo by the week from Monday 08:00. Gade: Dina on evenings and weekends only,
+    /// so weekday daytime is a gap. Carl stands in for Anna over Christmas.
+    let e = engine(
+        world + """
+            rota gadeteam { role gade members dina covers aften }
+            override carl covers anna from "2026-12-23 08:00" to "2027-01-02 08:00" because "Juleferie"
+
+            """)
+
+    func describe(_ shifts: [OnCallShift]) -> [String] {
+        shifts.map { shift in
+            let start = Copenhagen.local(shift.start)
+            let end = Copenhagen.local(shift.end)
+            let who = shift.isGap ? "GAP" : shift.persons.joined(separator: ",")
+            let covers = shift.covers.map { " (\($0.substitute) for \($0.absent))" }.joined()
+            return "\(start.dateText) \(WeeklyWindow.clock(start.minutes))–\(end.dateText) "
+                + "\(WeeklyWindow.clock(end.minutes)) \(who)\(covers)"
+        }
+    }
+
+    @Test func aWeeklyHandoverStaysAt0800AcrossTheSpringSwitch() {
+        // Summer time began on Sunday 29 March 2026.
+        let shifts = e.duty.schedule("vagt", from: local("2026-03-23 00:00"), to: local("2026-04-06 00:00"))
+        #expect(
+            describe(shifts) == [
+                "2026-03-23 00:00–2026-03-23 08:00 anna",
+                "2026-03-23 08:00–2026-03-30 08:00 bo",
+                "2026-03-30 08:00–2026-04-06 00:00 anna",
+            ])
+        // 08:00 is 07:00 UTC in winter and 06:00 UTC in summer: the week in between is an hour short.
+        #expect(shifts[1].end.seconds - shifts[1].start.seconds == 7 * 86_400 - 3600)
+    }
+
+    @Test func coverageLeavesGapsAndAnOverrideIsMarked() {
+        let gade = e.duty.schedule("gade", from: local("2026-11-20 12:00"), to: local("2026-11-23 18:00"))
+        #expect(
+            describe(gade) == [
+                "2026-11-20 12:00–2026-11-20 17:00 GAP",
+                // Friday evening through the weekend is one stretch: the window's pieces touch.
+                "2026-11-20 17:00–2026-11-23 00:00 dina",
+                "2026-11-23 00:00–2026-11-23 17:00 GAP",
+                "2026-11-23 17:00–2026-11-23 18:00 dina",
+            ])
+        let vagt = e.duty.schedule("vagt", from: local("2026-12-21 08:00"), to: local("2027-01-04 08:00"))
+        #expect(
+            describe(vagt) == [
+                "2026-12-21 08:00–2026-12-23 08:00 anna",
+                "2026-12-23 08:00–2026-12-28 08:00 carl (carl for anna)",
+                "2026-12-28 08:00–2027-01-04 08:00 bo",
+            ])
+        // A role without rotas: every holder, all the time.
+        #expect(
+            describe(e.duty.schedule("chef", from: local("2026-11-20 12:00"), to: local("2026-11-21 12:00"))) == [
+                "2026-11-20 12:00–2026-11-21 12:00 carl"
+            ])
+    }
+
+    @Test func theScheduleAgreesWithOnDutyAtEveryQuarterHourAndEveryChange() {
+        // Two weeks across the autumn switch (25 October 2026), every role.
+        let from = local("2026-10-19 00:00")
+        let to = local("2026-11-02 00:00")
+        for role in ["vagt", "gade", "chef", "tmf", "nobody"] {
+            let shifts = e.duty.schedule(role, from: from, to: to)
+            #expect(shifts.first?.start == from && shifts.last?.end == to, "\(role)")
+            for (a, b) in zip(shifts, shifts.dropFirst()) {
+                #expect(a.end == b.start, "\(role): shifts must follow each other")
+                #expect(a.persons != b.persons || a.covers != b.covers, "\(role): equal neighbours must be one shift")
+            }
+            var at = from
+            while at < to {
+                let shift = shifts.first { $0.start <= at && at < $0.end }
+                #expect(shift?.persons == e.duty.onDuty(role, at: at), "\(role) at \(Copenhagen.format(at))")
+                at = at.adding(900)
+            }
+            for shift in shifts {
+                #expect(shift.persons == e.duty.onDuty(role, at: shift.start), "\(role) at a change")
+                #expect(
+                    shift.persons == e.duty.onDuty(role, at: shift.end.adding(-60)), "\(role) just before a change")
+            }
+        }
+    }
+}
