@@ -28,7 +28,7 @@ import Testing
                 if html.contains("<\(id)>") { out.append("\(id): raw <") }
                 if html.contains("&z\(n);") { out.append("\(id): raw &") }
                 if html.contains("\(id)>'") || html.contains("\(id)&gt;'") { out.append("\(id): raw '") }
-                if html.contains("'\"&") || html.contains("&#39;\"") { out.append("\(id): raw \"") }
+                if html.contains("\"&amp;z\(n);") || html.contains("\"&z\(n);") { out.append("\(id): raw \"") }
             }
             return out
         }
