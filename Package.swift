@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.24.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Mustache templates for the web pages: `{{x}}` escapes by default.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Parse: source files, diagnostics, lexer, parser, syntax tree.
@@ -81,8 +83,16 @@ let package = Package(
                 "BeredskabEngine", "BeredskabRules", "BeredskabSyntax", "BeredskabTime",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        // The web pages: server-rendered HTML in Danish and English from plain view models. Pure.
-        .target(name: "BeredskabWeb", dependencies: ["BeredskabRules", "BeredskabTime", "BeredskabReview"]),
+        // The web pages: server-rendered HTML in Danish and English from plain view models, through Mustache
+        // templates (Templates/*.mustache, loaded once from the bundle). Pure apart from reading its own templates.
+        .target(
+            name: "BeredskabWeb",
+            dependencies: [
+                "BeredskabRules", "BeredskabTime", "BeredskabReview",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.copy("Templates")]
+        ),
         // Review: OKF's figures on institution closures and the reports side of the safety index (its page is in
         // BeredskabWeb). Pure.
         .target(name: "BeredskabReview", dependencies: ["BeredskabTime", "BeredskabRules", "BeredskabRoster"]),
@@ -113,7 +123,7 @@ let package = Package(
             name: "beredskab-bench",
             dependencies: [
                 "BeredskabCheck", "BeredskabEngine", "BeredskabServer", "BeredskabStore", "BeredskabDispatch",
-                "BeredskabDelivery", "CHeap",
+                "BeredskabDelivery", "BeredskabWeb", "CHeap",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

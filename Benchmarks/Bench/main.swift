@@ -11,9 +11,12 @@ import Foundation
 // `isolation`: 10 reports/s for --seconds (default 20) to a healthy webhook receiver, with and
 //           without a second receiver that hangs: report → healthy receiver p50/p99.
 // `hostile`: check and render the generated files that crashed or stalled the checker (issue 15).
+// `pages`: render the board page with --incidents open incidents (default 500).
 
 var mode = "all"
-var options: [String: Int] = ["persons": 5_000, "runs": 7, "reports": 2_000, "seconds": 20, "rate": 10]
+var options: [String: Int] = [
+    "persons": 5_000, "runs": 7, "reports": 2_000, "seconds": 20, "rate": 10, "incidents": 500,
+]
 var arguments = CommandLine.arguments.dropFirst()
 if let first = arguments.first, !first.hasPrefix("--") {
     mode = first
@@ -21,13 +24,14 @@ if let first = arguments.first, !first.hasPrefix("--") {
 }
 while let flag = arguments.popFirst() {
     let key = String(flag.dropFirst(2))
-    guard flag.hasPrefix("--"), ["guidelines", "persons", "runs", "reports", "seconds", "rate"].contains(key),
+    guard flag.hasPrefix("--"),
+        ["guidelines", "persons", "runs", "reports", "seconds", "rate", "incidents"].contains(key),
         let value = arguments.popFirst().flatMap(Int.init), value > 0,
-        ["check", "engine", "delivery", "isolation", "hostile", "all"].contains(mode)
+        ["check", "engine", "delivery", "isolation", "hostile", "pages", "all"].contains(mode)
     else {
         FileHandle.standardError.write(
             Data(
-                "usage: beredskab-bench [check|engine|delivery|isolation|hostile|all] [--guidelines N] [--persons N] [--runs N] [--reports N] [--seconds N] [--rate N]\n"
+                "usage: beredskab-bench [check|engine|delivery|isolation|hostile|pages|all] [--guidelines N] [--persons N] [--runs N] [--reports N] [--seconds N] [--rate N] [--incidents N]\n"
                     .utf8))
         exit(64)
     }
@@ -62,5 +66,8 @@ if mode == "isolation" || mode == "all" {
 }
 if mode == "hostile" {
     ok = runHostileBenchmark() && ok
+}
+if mode == "pages" || mode == "all" {
+    ok = runPageBenchmark(incidents: options["incidents"]!, runs: options["runs"]!) && ok
 }
 exit(ok ? 0 : 1)

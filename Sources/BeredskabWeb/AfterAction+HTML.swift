@@ -2,91 +2,57 @@ import BeredskabReview
 import BeredskabTime
 
 extension AfterAction {
-    /// The after-action report as one self-contained HTML page (the review's style sheet, so the
+    /// The after-action report as one self-contained HTML page (`Templates/after-action.mustache`;
+    /// the review's style sheet, so the
     /// same `Content-Security-Policy` hash allows it), with an SVG timeline drawn here: one row per
     /// message from its send time, a dot when delivered, a check when answered (a cross at the right
     /// edge when never), escalations as dashed lines; then the figures as tables. An exercise says
     /// so first, in a banner.
     public func html() -> String {
-        func clock(_ instant: Instant?) -> String {
-            instant.map { HTML.escape(Copenhagen.local($0).danishText) } ?? "–"
-        }
-        func duration(_ seconds: Int?) -> String { HTML.escape(Self.danishDuration(seconds)) }
-        var body = ""
-        if exercise {
-            body +=
-                "<section class=\"headline bad\" role=\"alert\"><p class=\"big\">ØVELSE</p><p>EXERCISE – dette var en øvelse, ikke en rigtig hændelse</p></section>\n"
-        }
-        body += """
-            <header><h1>Evaluering af hændelse \(HTML.escape(incident))</h1>
-            <p class="period">\(HTML.escape(category)), \(HTML.escape(severity)), \(HTML.escape(area ?? "ukendt område")) – modtaget \(clock(receivedAt))\(closedAt.map { ", afsluttet \(clock($0))" } ?? ", stadig åben")</p></header>
-            <section class="figures"><dl>
-            <dt>Beskeder</dt><dd>\(alerts.count)</dd>
-            <dt>Levering, median</dt><dd>\(duration(medianDeliverySeconds))</dd>
-            <dt>Levering, længst</dt><dd>\(duration(worstDeliverySeconds))</dd>
-            <dt>Aldrig kvitteret</dt><dd>\(neverAcknowledged.count)</dd>
-            <dt>Eskaleringer</dt><dd>\(escalationsFired.count)</dd>
-            </dl></section>
-
-            """
-        body += timeline()
-        body += "<section><h2>Tid til første kvittering pr. rolle</h2><table><thead><tr>"
-        body += "<th>Rolle</th><th>Alarmeret</th><th>Første svar</th><th>Efter</th><th>Svarede aldrig</th>"
-        body += "</tr></thead><tbody>\n"
-        for role in roles {
-            body +=
-                "<tr><td>\(HTML.escape(role.role))</td><td>\(role.alerted)</td><td>\(HTML.escape(role.firstAcknowledgedBy ?? "–"))</td>"
-                + "<td>\(duration(role.secondsToFirstAcknowledgement))</td><td>\(HTML.escape(role.neverAcknowledged.joined(separator: ", ")))</td></tr>\n"
-        }
-        body += "</tbody></table></section>\n"
-        body += "<section><h2>Beskeder</h2><table><thead><tr>"
-        body += "<th>Sendt</th><th>Til</th><th>Roller</th><th>Kanal</th><th>Leveret efter</th><th>Kvitteret efter</th>"
-        body += "</tr></thead><tbody>\n"
-        for a in alerts {
-            body +=
-                "<tr><td>\(clock(a.sendAt))</td><td>\(HTML.escape(a.name))</td><td>\(HTML.escape(a.roles.joined(separator: ", ")))</td>"
-                + "<td>\(HTML.escape(a.channel ?? "–"))</td><td>\(a.deliveredAt == nil ? HTML.escape(a.status) : duration(a.deliverySeconds))</td>"
-                + "<td>\(duration(a.acknowledgeSeconds))</td></tr>\n"
-        }
-        body += "</tbody></table></section>\n"
-        if !tasks.isEmpty {
-            body +=
-                "<section><h2>Opgaver</h2><table><thead><tr><th>Frist</th><th>Rolle</th><th>Opgave</th><th>Udfald</th>"
-            body += "</tr></thead><tbody>\n"
-            let words = ["on time": "til tiden", "late": "for sent", "not done": "ikke løst"]
-            for t in tasks {
+        func clock(_ instant: Instant?) -> String { instant.map { Copenhagen.local($0).danishText } ?? "–" }
+        let duration = Self.danishDuration
+        let words = ["on time": "til tiden", "late": "for sent", "not done": "ikke løst"]
+        let view: [String: Any] = [
+            "style": Review.style, "exercise": exercise, "incident": incident, "category": category,
+            "severity": severity, "area": area ?? "ukendt område", "receivedAt": clock(receivedAt),
+            "closedAt": closedAt.map { clock($0) } ?? false, "alertCount": alerts.count,
+            "medianDelivery": duration(medianDeliverySeconds), "worstDelivery": duration(worstDeliverySeconds),
+            "neverAcknowledged": neverAcknowledged.count, "escalations": escalationsFired.count,
+            // The template puts its own line break after the timeline.
+            "timeline": String(timeline().dropLast()),
+            "roles": roles.map { role in
+                [
+                    "role": role.role, "alerted": role.alerted, "first": role.firstAcknowledgedBy ?? "–",
+                    "after": duration(role.secondsToFirstAcknowledgement),
+                    "never": role.neverAcknowledged.joined(separator: ", "),
+                ] as [String: Any]
+            },
+            "alerts": alerts.map { a in
+                [
+                    "sent": clock(a.sendAt), "name": a.name, "roles": a.roles.joined(separator: ", "),
+                    "channel": a.channel ?? "–",
+                    "delivered": a.deliveredAt == nil ? a.status : duration(a.deliverySeconds),
+                    "acknowledged": duration(a.acknowledgeSeconds),
+                ]
+            },
+            "hasTasks": !tasks.isEmpty,
+            "tasks": tasks.map { t in
                 var outcome = words[t.outcome] ?? t.outcome
                 if let late = t.secondsLate, late > 0 { outcome += " (\(Self.danishDuration(late)))" }
-                body +=
-                    "<tr><td>\(clock(t.dueAt))</td><td>\(HTML.escape(t.role))</td><td>\(HTML.escape(t.text))</td><td>\(HTML.escape(outcome))</td></tr>\n"
-            }
-            body += "</tbody></table></section>\n"
-        }
-        if !watches.isEmpty {
-            body += "<section><h2>Institutioner</h2><table><thead><tr><th>Institution</th><th>Svar</th><th>Efter</th>"
-            body += "</tr></thead><tbody>\n"
-            for w in watches {
-                let answer = w.answer.map { $0 + (w.onTime ? "" : " (efter fristen)") } ?? "intet svar"
-                body +=
-                    "<tr><td>\(HTML.escape(w.institution))</td><td>\(HTML.escape(answer))</td><td>\(duration(w.secondsToAnswer))</td></tr>\n"
-            }
-            body += "</tbody></table></section>\n"
-        }
-        if !leftOut.isEmpty {
-            body += "<section><h2>Ikke med i øvelsen</h2><ul>\n"
-            for p in leftOut {
-                body += "<li>\(HTML.escape(p.name)) (\(HTML.escape(p.roles.joined(separator: ", "))))</li>\n"
-            }
-            body += "</ul></section>\n"
-        }
-        return """
-            <!doctype html>
-            <html lang="da"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(exercise ? "ØVELSE – " : "")Evaluering \(HTML.escape(incident))</title>
-            <style>\(Review.style)</style></head><body>
-            \(body)</body></html>
-
-            """
+                return ["due": clock(t.dueAt), "role": t.role, "text": t.text, "outcome": outcome]
+            },
+            "hasWatches": !watches.isEmpty,
+            "watches": watches.map { w in
+                [
+                    "institution": w.institution,
+                    "answer": w.answer.map { $0 + (w.onTime ? "" : " (efter fristen)") } ?? "intet svar",
+                    "after": duration(w.secondsToAnswer),
+                ]
+            },
+            "hasLeftOut": !leftOut.isEmpty,
+            "leftOut": leftOut.map { ["name": $0.name, "roles": $0.roles.joined(separator: ", ")] },
+        ]
+        return Templates.render("after-action", view)
     }
 
     /// `4 min 05 s`, `45 s`, `1 t 02 min`; `–` for none.
@@ -100,7 +66,8 @@ extension AfterAction {
         return "\(sign)\(s / 3600) t \(pad(s % 3600 / 60)) min"
     }
 
-    /// The SVG timeline, with a text alternative in its `<title>`.
+    /// The SVG timeline, with a text alternative in its `<title>`. Built here from computed
+    /// coordinates; every text in it goes through `HTML.escape`, and the template shows it unescaped.
     func timeline() -> String {
         var out = "<section><h2>Tidslinje</h2>\n"
         guard !alerts.isEmpty else { return out + "<p>Ingen beskeder.</p></section>\n" }

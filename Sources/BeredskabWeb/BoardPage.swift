@@ -32,86 +32,44 @@ public struct BoardPage: Sendable, Equatable {
         }
     }
 
-    /// The page as HTML.
+    /// The page as HTML (`Templates/board.mustache`).
     public func render(_ context: PageContext) -> String {
-        let lang = context.lang
-        let t = Texts(lang)
-        let title = t[.boardTitle]
-        var main = "<h1>\(title)</h1>\n"
-        main += "<p class=\"updated\">\(t[.boardUpdated]) \(WebTime.element(updatedAt, lang))</p>\n"
-        main += "<noscript><p class=\"hint\">\(t[.boardNoScript])</p></noscript>\n"
-        let ordered = Self.ordered(rows)
-        if ordered.isEmpty {
-            main += "<p class=\"empty\">\(t[.boardEmpty])</p>\n"
-        } else {
-            let waiting = ordered.filter { !$0.acknowledged }.count
-            main += "<div class=\"table-scroll\">\n<table class=\"board\" id=\"board\">\n"
-            main += "<caption>\(t(.boardCaption, ["n": "\(ordered.count)", "waiting": "\(waiting)"]))</caption>\n"
-            let columns: [WebText] = [
-                .columnIncident, .fieldArea, .fieldCategory, .fieldSeverity, .columnAge, .columnAcknowledged,
-                .columnEscalation,
-            ]
-            main +=
-                "<thead><tr>" + columns.map { "<th scope=\"col\">\(t[$0])</th>" }.joined() + "</tr></thead>\n<tbody>\n"
-            for row in ordered {
-                // Each cell names its column in `data-label`, for the stacked layout on narrow screens.
-                let cells = [
-                    (row.exercise
-                        ? "<strong class=\"exercise-tag\">\(lang == .da ? "ØVELSE" : "EXERCISE")</strong> " : "")
-                        + "<a href=\"\(HTML.escape(HTML.localPath(row.link)))\">\(HTML.escape(row.id))</a>",
-                    row.areaName.map(HTML.escape) ?? t[.areaUnknown],
-                    t[WebText.category(row.category)],
-                    "<span class=\"severity sev-\(row.severity.rawValue)\">\(t[WebText.severity(row.severity)])</span>",
-                    HTML.escape(WebTime.age(minutes: row.ageMinutes, lang)),
-                    "<span class=\"ack\" data-state=\"\(row.acknowledged ? "yes" : "no")\">"
-                        + "\(row.acknowledged ? t[.boardAckYes] : t[.boardAckNo])</span>",
-                    "<span class=\"escalation esc-\(row.escalation.rawValue)\">\(t[WebText.escalation(row.escalation)])</span>",
-                ]
-                main +=
-                    "<tr class=\"\(row.acknowledged ? "acknowledged" : "unacknowledged") sev-\(row.severity.rawValue)\">"
-                for (index, cell) in cells.enumerated() {
-                    let tag = index == 0 ? "th scope=\"row\"" : "td"
-                    main += "<\(tag) data-label=\"\(t[columns[index]])\">\(cell)</\(index == 0 ? "th" : "td")>"
-                }
-                main += "</tr>\n"
-            }
-            main += "</tbody>\n</table>\n</div>\n"
-        }
-        main += waitingSection(t, lang)
-        return Layout.page(
-            context, title: title, main: main, mainAttributes: " data-refresh=\"\(max(5, refreshSeconds))\"", wide: true
-        )
+        Templates.render("board", view(context))
     }
-}
 
-extension BoardPage {
-    /// The table of deliveries waiting, with why; nothing when none waits.
-    func waitingSection(_ t: Texts, _ lang: Language) -> String {
-        guard !waiting.isEmpty else { return "" }
-        let columns: [WebText] = [
-            .columnRecipient, .columnIncident, .columnChannel, .columnAttempts, .columnWaiting, .columnNextAttempt,
-            .columnLastError,
+    /// What the template reads: plain text, escaped by the template. Each cell names its column in
+    /// `data-label`, for the stacked layout on narrow screens.
+    func view(_ context: PageContext) -> [String: Any] {
+        let lang = context.lang
+        func t(_ key: WebText) -> String { key.text(lang) }
+        let ordered = Self.ordered(rows)
+        let unacknowledged = ordered.filter { !$0.acknowledged }.count
+        let keys: [String: Any] = [
+            "updatedAt": WebTime.view(updatedAt, lang), "hasRows": !ordered.isEmpty,
+            "caption": WebText.boardCaption.text(lang, ["n": "\(ordered.count)", "waiting": "\(unacknowledged)"]),
+            "rows": ordered.map { row in
+                [
+                    "rowClass": row.acknowledged ? "acknowledged" : "unacknowledged",
+                    "severityCode": row.severity.rawValue,
+                    "exerciseTag": row.exercise ? (lang == .da ? "ØVELSE" : "EXERCISE") : false,
+                    "link": HTML.localPath(row.link), "id": row.id, "area": row.areaName ?? t(.areaUnknown),
+                    "category": t(WebText.category(row.category)), "severity": t(WebText.severity(row.severity)),
+                    "age": WebTime.age(minutes: row.ageMinutes, lang), "ackState": row.acknowledged ? "yes" : "no",
+                    "ack": t(row.acknowledged ? .boardAckYes : .boardAckNo),
+                    "escalationCode": row.escalation.rawValue, "escalation": t(WebText.escalation(row.escalation)),
+                ] as [String: Any]
+            },
+            "hasWaiting": !waiting.isEmpty,
+            "waiting": waiting.map { item in
+                [
+                    "name": item.name, "link": HTML.localPath(item.link), "incident": item.incident,
+                    "channel": item.channel, "failedAttempts": item.failedAttempts,
+                    "age": WebTime.age(minutes: item.waitingMinutes, lang),
+                    "nextAttemptAt": WebTime.view(item.nextAttemptAt, lang), "lastError": item.lastError,
+                ] as [String: Any]
+            },
         ]
-        var html = "<section class=\"delivery-waiting\" id=\"delivery-waiting\">\n"
-        html += "<h2>\(t[.deliveryWaitingTitle])</h2>\n<p class=\"hint\">\(t[.deliveryWaitingText])</p>\n"
-        html += "<div class=\"table-scroll\">\n<table class=\"board waiting\">\n"
-        html += "<thead><tr>" + columns.map { "<th scope=\"col\">\(t[$0])</th>" }.joined() + "</tr></thead>\n<tbody>\n"
-        for item in waiting {
-            let cells = [
-                HTML.escape(item.name),
-                "<a href=\"\(HTML.escape(HTML.localPath(item.link)))\">\(HTML.escape(item.incident))</a>",
-                HTML.escape(item.channel), "\(item.failedAttempts)",
-                HTML.escape(WebTime.age(minutes: item.waitingMinutes, lang)), WebTime.element(item.nextAttemptAt, lang),
-                HTML.escape(item.lastError),
-            ]
-            html += "<tr>"
-            for (index, cell) in cells.enumerated() {
-                let tag = index == 0 ? "th scope=\"row\"" : "td"
-                html += "<\(tag) data-label=\"\(t[columns[index]])\">\(cell)</\(index == 0 ? "th" : "td")>"
-            }
-            html += "</tr>\n"
-        }
-        return html + "</tbody>\n</table>\n</div>\n</section>\n"
+        return Layout.view(context, title: t(.boardTitle), wide: true, refresh: max(5, refreshSeconds), keys)
     }
 }
 

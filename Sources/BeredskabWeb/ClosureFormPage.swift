@@ -101,61 +101,64 @@ public struct ClosureFormPage: Sendable, Equatable {
         }
     }
 
-    /// The page as HTML.
+    /// The page as HTML (`Templates/closure-form.mustache`).
     public func render(_ context: PageContext) -> String {
+        Templates.render("closure-form", view(context))
+    }
+
+    /// What the template reads: plain text, escaped by the template.
+    func view(_ context: PageContext) -> [String: Any] {
         let lang = context.lang
-        let t = Texts(lang)
-        func error(_ field: Field) -> String? { errors[field].map { HTML.escape($0.message(lang)) } }
+        func t(_ key: WebText) -> String { key.text(lang) }
+        func error(_ field: Field) -> String? { errors[field].map { $0.message(lang) } }
         let problems = Field.allCases.compactMap { field in
-            error(field).map { (Self.anchor(field), t[Self.label(field)], $0) }
+            error(field).map { (Self.anchor(field), t(Self.label(field)), $0) }
         }
-        let title = t[.closureTitle]
-        var main = Form.errorSummary(problems, lang: lang)
-        main += "<h1>\(title)</h1>\n<p>\(t[.closureIntro])</p>\n"
-        main += "<form method=\"post\" action=\"/closures\" novalidate>\n" + Form.csrf(context)
-        main += Form.select(
-            id: "institution", name: "institution", label: t[.closureInstitution],
+        var keys = Form.errorSummary(problems)
+        keys["institution"] = Form.select(
+            id: "institution", name: "institution", label: t(.closureInstitution),
             options: institutions.map { option in
-                (option.id, HTML.escape(option.name) + (option.vital ? " (\(t[.vitalMark]))" : ""))
-            }, selected: values.institution, empty: t[.choose], error: error(.institution), required: true, lang: lang)
-        main += "<fieldset class=\"group\">\n<legend>\(t[.closureWhen])</legend>\n"
-        main += Form.input(
-            id: "from", name: "from", type: "datetime-local", label: t[.closureFrom], value: values.from,
-            error: error(.from), required: true, lang: lang)
-        main += Form.input(
-            id: "to", name: "to", type: "datetime-local", label: t[.closureTo], value: values.to,
-            hint: t[.closureToHint], error: error(.to), lang: lang)
-        main += Form.checkbox(
-            id: "partial", name: "partial", label: t[.closurePartial], checked: values.partial,
-            hint: t[.closurePartialHint], error: error(.partial), lang: lang)
-        main += Form.checkbox(
-            id: "near_miss", name: "near_miss", label: t[.closureNearMiss], checked: values.nearMiss,
-            hint: t[.closureNearMissHint], error: error(.nearMiss), lang: lang)
-        main += "</fieldset>\n"
-        main += "<fieldset class=\"group\">\n<legend>\(t[.closureWhy])</legend>\n"
-        main += Form.select(
-            id: "reason", name: "reason", label: t[.closureReason],
-            options: Reason.allCases.map { ($0.rawValue, t[WebText.reason($0)]) }, selected: values.reason,
-            empty: t[.choose], error: error(.reason), required: true, lang: lang)
-        main += Form.textarea(
-            id: "reason_text", name: "reason_text", label: t[.closureReasonText], value: values.reasonText,
-            error: error(.reasonText), required: true, rows: 3, lang: lang)
-        main += Form.input(
-            id: "decided_by", name: "decided_by", label: t[.closureDecidedBy], value: values.decidedBy,
-            hint: t[.closureDecidedByHint], error: error(.decidedBy), required: true, lang: lang)
-        main += Form.input(
-            id: "incidents", name: "incidents", label: t[.closureIncidents], value: values.incidents,
-            hint: t[.closureIncidentsHint], error: error(.incidents), lang: lang)
-        main += "</fieldset>\n"
-        main += Form.group(
-            id: "mitigations", type: "checkbox", name: "mitigations", legend: t[.closureMitigations],
+                (option.id, option.name + (option.vital ? " (\(t(.vitalMark)))" : ""))
+            }, selected: values.institution, empty: t(.choose), error: error(.institution), required: true)
+        keys["when"] = [
+            Form.input(
+                id: "from", name: "from", type: "datetime-local", label: t(.closureFrom), value: values.from,
+                error: error(.from), required: true),
+            Form.input(
+                id: "to", name: "to", type: "datetime-local", label: t(.closureTo), value: values.to,
+                hint: t(.closureToHint), error: error(.to)),
+        ]
+        keys["checks"] = [
+            Form.checkbox(
+                id: "partial", name: "partial", label: t(.closurePartial), checked: values.partial,
+                hint: t(.closurePartialHint), error: error(.partial)),
+            Form.checkbox(
+                id: "near_miss", name: "near_miss", label: t(.closureNearMiss), checked: values.nearMiss,
+                hint: t(.closureNearMissHint), error: error(.nearMiss)),
+        ]
+        keys["reason"] = Form.select(
+            id: "reason", name: "reason", label: t(.closureReason),
+            options: Reason.allCases.map { ($0.rawValue, t(WebText.reason($0))) }, selected: values.reason,
+            empty: t(.choose), error: error(.reason), required: true)
+        keys["reasonText"] = Form.textarea(
+            id: "reason_text", name: "reason_text", label: t(.closureReasonText), value: values.reasonText,
+            error: error(.reasonText), required: true, rows: 3)
+        keys["who"] = [
+            Form.input(
+                id: "decided_by", name: "decided_by", label: t(.closureDecidedBy), value: values.decidedBy,
+                hint: t(.closureDecidedByHint), error: error(.decidedBy), required: true),
+            Form.input(
+                id: "incidents", name: "incidents", label: t(.closureIncidents), value: values.incidents,
+                hint: t(.closureIncidentsHint), error: error(.incidents)),
+        ]
+        keys["mitigations"] = Form.group(
+            id: "mitigations", type: "checkbox", name: "mitigations", legend: t(.closureMitigations),
             choices: Mitigation.allCases.map {
                 (
-                    "mitigation-\($0.rawValue)", $0.rawValue, t[WebText.mitigation($0)],
+                    "mitigation-\($0.rawValue)", $0.rawValue, t(WebText.mitigation($0)),
                     values.mitigations.contains($0.rawValue)
                 )
-            }, hint: t[.closureMitigationsHint], error: error(.mitigations), lang: lang)
-        main += Form.submit(id: "closure-submit", label: t[.closureSubmit]) + "</form>\n"
-        return Layout.page(context, title: (problems.isEmpty ? "" : t[.errorPrefix] + " ") + title, main: main)
+            }, hint: t(.closureMitigationsHint), error: error(.mitigations))
+        return Layout.view(context, title: (problems.isEmpty ? "" : t(.errorPrefix) + " ") + t(.closureTitle), keys)
     }
 }

@@ -13,9 +13,8 @@ public struct ErrorPage: Sendable, Equatable {
         self.message = message
     }
 
-    /// The page as HTML.
+    /// The page as HTML (`Templates/error.mustache`).
     public func render(_ context: PageContext) -> String {
-        let t = Texts(context.lang)
         let (title, text): (WebText, WebText) =
             switch status {
             case 400: (.error400Title, .error400Text)
@@ -30,11 +29,11 @@ public struct ErrorPage: Sendable, Equatable {
             case 503: (.error503Title, .error503Text)
             default: (.error500Title, .error500Text)
             }
-        var main = "<h1>\(t[title])</h1>\n<p class=\"status-code\">\(t(.errorStatus, ["status": "\(status)"]))</p>\n"
-        main += "<p>\(t[text])</p>\n"
-        if let message, !message.isEmpty { main += "<p class=\"server-message\">\(HTML.escape(message))</p>\n" }
-        if status == 401 { main += "<p><a href=\"/login\">\(t[.signInLink])</a></p>\n" }
-        main += "<p><a href=\"/\">\(t[.toFrontPage])</a></p>\n"
-        return Layout.page(context, title: t[title], main: main)
+        let lang = context.lang
+        let keys: [String: Any] = [
+            "statusText": WebText.errorStatus.text(lang, ["status": "\(status)"]), "text": text.text(lang),
+            "message": message.flatMap { $0.isEmpty ? nil : $0 } ?? false, "signIn": status == 401,
+        ]
+        return Templates.render("error", Layout.view(context, title: title.text(lang), keys))
     }
 }

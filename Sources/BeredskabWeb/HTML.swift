@@ -1,7 +1,10 @@
 /// Escaping for HTML text and attribute values, and percent-encoding for path segments in links.
+/// The pages themselves are Mustache templates that escape every `{{value}}` (`Templates.swift`);
+/// `escape` is left for the HTML built in Swift: the SVG charts of the review and the after-action
+/// timeline, and the notice shown when the templates are missing.
 public enum HTML {
-    /// The text with `&`, `<`, `>`, `"` and `'` replaced by entities: safe in element content and in
-    /// quoted attribute values alike. Every string a page shows goes through this one function.
+    /// The text with `&`, `<`, `>`, `"` and `'` replaced by entities (as Mustache's `{{value}}` does):
+    /// safe in element content and in quoted attribute values alike.
     public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
@@ -19,7 +22,7 @@ public enum HTML {
     }
 
     /// One path segment with everything but unreserved characters (RFC 3986) percent-encoded, so an
-    /// id or token cannot leave its place in a link; escape the finished link with `escape` as well.
+    /// id or token cannot leave its place in a link; the template escapes the finished link as well.
     public static func pathSegment(_ text: String) -> String {
         var out = ""
         for byte in text.utf8 {

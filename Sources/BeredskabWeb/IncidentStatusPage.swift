@@ -61,76 +61,62 @@ public struct IncidentStatusPage: Sendable, Equatable {
     /// 422 when re-rendered with problems in the update form, else 200.
     public var status: Int { updateErrors.isEmpty ? 200 : 422 }
 
-    /// The page as HTML.
+    /// The page as HTML (`Templates/incident-status.mustache`).
     public func render(_ context: PageContext) -> String {
+        Templates.render("incident-status", view(context))
+    }
+
+    /// What the template reads: plain text, escaped by the template.
+    func view(_ context: PageContext) -> [String: Any] {
         let lang = context.lang
-        let t = Texts(lang)
-        let id = HTML.escape(HTML.pathSegment(incident))
-        let title = t(.incidentTitle, ["id": incident])
-        func error(_ field: UpdateField) -> String? { updateErrors[field].map { HTML.escape($0.message(lang)) } }
+        func t(_ key: WebText) -> String { key.text(lang) }
+        let id = HTML.pathSegment(incident)
+        let title = WebText.incidentTitle.text(lang, ["id": incident])
+        func error(_ field: UpdateField) -> String? { updateErrors[field].map { $0.message(lang) } }
         let problems = UpdateField.allCases.compactMap { field in
             error(field).map {
                 (
                     field == .kind ? "update-kind-information" : "update-text",
-                    t[field == .kind ? .updateKindLegend : .updateText], $0
+                    t(field == .kind ? .updateKindLegend : .updateText), $0
                 )
             }
         }
-        var main = Form.errorSummary(problems, lang: lang)
-        main += "<h1>\(title)</h1>\n"
-        main += "<p class=\"received\">\(t[.received]) \(WebTime.element(receivedAt, lang)) · "
-        main += "<span id=\"incident-state\" data-open=\"\(t[.stateOpen])\" data-closed=\"\(t[.stateClosed])\">"
-        main += "\(open ? t[.stateOpen] : t[.stateClosed])</span></p>\n"
-
-        main += "<section aria-labelledby=\"ack-heading\" class=\"status-box\">\n"
-        main += "<h2 id=\"ack-heading\">\(t[.ackHeading])</h2>\n"
-        main +=
-            "<p id=\"ack-status\" class=\"ack-status\" role=\"status\" data-state=\"\(acknowledged ? "yes" : "no")\""
-        main += " data-yes=\"\(t[.ackYes])\" data-no=\"\(t[.ackAwaiting])\">"
-        main += "\(acknowledged ? t[.ackYes] : t[.ackAwaiting])</p>\n"
-        main += "<h3 id=\"notified-heading\">\(t[.notifiedHeading])</h3>\n"
-        main += NotifiedRole.list(notified, lang: lang)
-        main += "<noscript><p class=\"hint\">\(t[.statusNoScript])</p></noscript>\n"
-        main += "</section>\n"
-
-        main +=
-            "<section aria-labelledby=\"situation-heading\">\n<h2 id=\"situation-heading\">\(t[.situationHeading])</h2>\n"
-        main += situation.html(lang) + "</section>\n"
-
-        if !updates.isEmpty {
-            main += "<section>\n" + TimelineEntry.table(updates, caption: t[.updatesHeading], id: "updates", lang: lang)
-            main += "</section>\n"
-        }
-
-        if open {
-            main +=
-                "<section aria-labelledby=\"update-heading\">\n<h2 id=\"update-heading\">\(t[.updateHeading])</h2>\n"
-            main += "<form method=\"post\" action=\"/incidents/\(id)/updates\" novalidate>\n" + Form.csrf(context)
-            main += Form.group(
-                id: "update-kind", type: "radio", name: "kind", legend: t[.updateKindLegend],
-                choices: UpdateKind.allCases.map {
-                    (
-                        "update-kind-\(HTML.idFragment($0.rawValue))", $0.rawValue,
-                        t[$0 == .information ? .updateInformation : .updateAllClear], $0.rawValue == updateKind
-                    )
-                }, error: error(.kind), required: true, lang: lang)
-            main += Form.textarea(
-                id: "update-text", name: "text", label: t[.updateText], value: updateText, hint: t[.updateTextHint],
-                error: error(.text), rows: 4, lang: lang)
-            main += Form.submit(id: "update-submit", label: t[.updateSubmit]) + "</form>\n</section>\n"
-        }
-        if afterActionLink {
-            let label =
-                lang == .da ? "Evaluering: hvem blev alarmeret, og hvor hurtigt blev der svaret" : "After-action report"
-            main += "<p class=\"after-action\"><a href=\"/incidents/\(id)/after-action\">\(label)</a></p>\n"
-        }
-        let url = HTML.escape("/api/v1/incidents/\(HTML.pathSegment(incident))/status")
-        return Layout.page(
-            context, title: (problems.isEmpty ? "" : t[.errorPrefix] + " ") + title, main: main,
-            mainAttributes: " data-status-url=\"\(url)\" data-poll-seconds=\"3\"")
+        var keys = Form.errorSummary(problems)
+        keys["heading"] = title
+        keys["receivedAt"] = WebTime.view(receivedAt, lang)
+        keys["state"] = t(open ? .stateOpen : .stateClosed)
+        keys["ackState"] = acknowledged ? "yes" : "no"
+        keys["ack"] = t(acknowledged ? .ackYes : .ackAwaiting)
+        keys["notified"] = NotifiedRole.view(notified, lang: lang)
+        keys["situation"] = situation.view(lang)
+        keys["updates"] =
+            updates.isEmpty
+            ? false : TimelineEntry.view(updates, caption: t(.updatesHeading), id: "updates", lang: lang)
+        keys["open"] = open
+        keys["updatePath"] = "/incidents/\(id)/updates"
+        keys["kind"] = Form.group(
+            id: "update-kind", type: "radio", name: "kind", legend: t(.updateKindLegend),
+            choices: UpdateKind.allCases.map {
+                (
+                    "update-kind-\(HTML.idFragment($0.rawValue))", $0.rawValue,
+                    t($0 == .information ? .updateInformation : .updateAllClear), $0.rawValue == updateKind
+                )
+            }, error: error(.kind), required: true)
+        keys["text"] = Form.textarea(
+            id: "update-text", name: "text", label: t(.updateText), value: updateText, hint: t(.updateTextHint),
+            error: error(.text), rows: 4)
+        keys["afterAction"] =
+            afterActionLink
+            ? [
+                "href": "/incidents/\(id)/after-action",
+                "label": lang == .da
+                    ? "Evaluering: hvem blev alarmeret, og hvor hurtigt blev der svaret" : "After-action report",
+            ] : false
+        return Layout.view(
+            context, title: (problems.isEmpty ? "" : t(.errorPrefix) + " ") + title,
+            statusURL: "/api/v1/incidents/\(id)/status", keys)
     }
 }
-
 /// One role among those notified: how many people and whether any of them has acknowledged.
 public struct NotifiedRole: Sendable, Equatable {
     /// The role's id.
@@ -150,21 +136,16 @@ public struct NotifiedRole: Sendable, Equatable {
         self.acknowledged = acknowledged
     }
 
-    /// The list `#notified`, with the words the script needs to redraw it in data attributes.
-    static func list(_ roles: [NotifiedRole], lang: Language) -> String {
-        let t = Texts(lang)
-        var out = "<ul id=\"notified\" class=\"notified\" aria-labelledby=\"notified-heading\""
-        out += " data-yes=\"\(t[.notifiedAcknowledged])\" data-no=\"\(t[.notifiedNotAcknowledged])\""
-        out +=
-            " data-person=\"\(t[.personOne])\" data-persons=\"\(t[.personsMany])\" data-empty=\"\(t[.notifiedNone])\">\n"
-        if roles.isEmpty { out += "<li class=\"empty\">\(t[.notifiedNone])</li>\n" }
-        for role in roles {
-            let count = role.count == 1 ? t[.personOne] : t(.personsMany, ["n": "\(role.count)"])
-            out +=
-                "<li data-state=\"\(role.acknowledged ? "yes" : "no")\"><span class=\"role\">\(HTML.escape(role.roleName))</span>"
-            out += " <span class=\"count\">(\(count))</span>: <span class=\"ack\">"
-            out += "\(role.acknowledged ? t[.notifiedAcknowledged] : t[.notifiedNotAcknowledged])</span></li>\n"
+    /// The roles of the list `#notified` (`Templates/notified.mustache`), whose data attributes hold
+    /// the words the script needs to redraw it.
+    static func view(_ roles: [NotifiedRole], lang: Language) -> [[String: Any]] {
+        roles.map { role in
+            [
+                "state": role.acknowledged ? "yes" : "no", "roleName": role.roleName,
+                "count": role.count == 1
+                    ? WebText.personOne.text(lang) : WebText.personsMany.text(lang, ["n": "\(role.count)"]),
+                "ack": (role.acknowledged ? WebText.notifiedAcknowledged : .notifiedNotAcknowledged).text(lang),
+            ]
         }
-        return out + "</ul>\n"
     }
 }

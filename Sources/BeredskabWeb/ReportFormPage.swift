@@ -112,24 +112,24 @@ public struct ReportFormPage: Sendable, Equatable {
         }
     }
 
-    /// The page as HTML.
+    /// The page as HTML (`Templates/report-form.mustache`).
     public func render(_ context: PageContext) -> String {
-        let lang = context.lang
-        let t = Texts(lang)
-        func error(_ field: Field) -> String? { errors[field].map { HTML.escape($0.message(lang)) } }
-        let problems = Field.allCases.compactMap { field in
-            error(field).map { (Self.anchor(field), t[Self.label(field)], $0) }
-        }
-        let title = t[.reportTitle]
-        var main = Form.errorSummary(problems, lang: lang)
-        main += "<h1>\(title)</h1>\n<p>\(t[.reportIntro])</p>\n"
-        main += "<form method=\"post\" action=\"/report\" novalidate>\n" + Form.csrf(context)
-        if !values.reportID.isEmpty {
-            main += "<input type=\"hidden\" name=\"report_id\" value=\"\(HTML.escape(values.reportID))\">\n"
-        }
+        Templates.render("report-form", view(context))
+    }
 
-        if mayMarkExercise {
-            main += Form.checkbox(
+    /// What the template reads: plain text, escaped by the template.
+    func view(_ context: PageContext) -> [String: Any] {
+        let lang = context.lang
+        func t(_ key: WebText) -> String { key.text(lang) }
+        func error(_ field: Field) -> String? { errors[field].map { $0.message(lang) } }
+        let problems = Field.allCases.compactMap { field in
+            error(field).map { (Self.anchor(field), t(Self.label(field)), $0) }
+        }
+        var keys = Form.errorSummary(problems)
+        keys["reportID"] = values.reportID.isEmpty ? false : values.reportID
+        keys["exercise"] =
+            mayMarkExercise
+            ? Form.checkbox(
                 id: "exercise", name: "exercise",
                 label: lang == .da
                     ? "ØVELSE – dette er en øvelse, ikke en rigtig hændelse"
@@ -137,69 +137,39 @@ public struct ReportFormPage: Sendable, Equatable {
                 checked: values.exercise,
                 hint: lang == .da
                     ? "Alle beskeder mærkes ØVELSE, og øvelsen blandes aldrig med rigtige hændelser."
-                    : "Every message is marked EXERCISE, and it never mixes with real incidents.",
-                lang: lang)
-        }
-        main += "<fieldset class=\"group\">\n<legend>\(t[.reportWhat])</legend>\n"
-        main += Form.select(
-            id: "category", name: "category", label: t[.fieldCategory],
-            options: Category.allCases.map { ($0.rawValue, t[WebText.category($0)]) }, selected: values.category,
-            empty: t[.choose], error: error(.category), required: true, lang: lang)
-        main += Form.select(
-            id: "severity", name: "severity", label: t[.fieldSeverity],
-            options: IncidentSeverity.allCases.map { ($0.rawValue, t[WebText.severityChoice($0)]) },
-            selected: values.severity, empty: t[.choose], error: error(.severity), required: true, lang: lang)
-        main += Form.textarea(
-            id: "description", name: "description", label: t[.fieldDescription], value: values.description,
-            hint: t[.descriptionHint], error: error(.description), required: true, lang: lang)
-        main += "<fieldset class=\"field\">\n<legend>\(t[.fieldFlags])</legend>\n"
-        main += Form.checkbox(
-            id: "injured", name: "injured", label: t[.flagInjured], checked: values.injured, lang: lang)
-        main += Form.checkbox(
-            id: "weapons", name: "weapons", label: t[.flagWeapons], checked: values.weapons, lang: lang)
-        main += Form.checkbox(id: "minors", name: "minors", label: t[.flagMinors], checked: values.minors, lang: lang)
-        main += "</fieldset>\n</fieldset>\n\n"
-
-        main += "<fieldset class=\"group\">\n<legend>\(t[.reportWhere])</legend>\n"
-        main += Form.select(
-            id: "area", name: "area", label: t[.fieldArea], options: areas.map { ($0.id, HTML.escape($0.name)) },
-            selected: values.area, empty: t[.areaNotKnown], error: error(.area), lang: lang)
-        main += Form.input(
-            id: "address", name: "address", label: t[.fieldAddress], value: values.address, hint: t[.addressHint],
-            error: error(.address), autocomplete: "street-address", lang: lang)
-        main += "<input type=\"hidden\" id=\"lat\" name=\"lat\" value=\"\(HTML.escape(values.lat))\">\n"
-        main += "<input type=\"hidden\" id=\"lon\" name=\"lon\" value=\"\(HTML.escape(values.lon))\">\n"
-        let located = !values.lat.isEmpty && !values.lon.isEmpty
-        let locationError = error(.location)
-        main += "<div class=\"field location\(locationError != nil ? " field-invalid" : "")\">\n"
-        if let locationError {
-            main +=
-                "<p class=\"field-error\" id=\"use-location-error\"><span class=\"visually-hidden\">\(t[.errorPrefix]) </span>\(locationError)</p>\n"
-        }
-        main += "<button type=\"button\" id=\"use-location\" class=\"secondary\" hidden"
-        main += " data-finding=\"\(t[.locationFinding])\" data-found=\"\(t[.locationFound])\""
-        main += " data-failed=\"\(t[.locationFailed])\" aria-describedby=\"location-status"
-        main += (locationError != nil ? " use-location-error" : "") + "\">\(t[.locationButton])</button>\n"
-        main += "<p id=\"location-status\" class=\"hint\" role=\"status\">\(located ? t[.locationAttached] : "")</p>\n"
-        main += "</div>\n</fieldset>\n"
-
-        main += "<fieldset class=\"group\">\n<legend>\(t[.reportWhen])</legend>\n"
-        main += Form.input(
-            id: "occurred_at", name: "occurred_at", type: "datetime-local", label: t[.fieldOccurredAt],
-            value: values.occurredAt, hint: t[.occurredAtHint], error: error(.occurredAt), required: true,
-            lang: lang)
-        main += "</fieldset>\n"
-
-        main += "<fieldset class=\"group sensitive\">\n<legend>\(t[.reportPersons])</legend>\n"
-        main +=
-            "<p class=\"notice\" id=\"persons-notice\"><strong>\(t[.sensitiveLabel])</strong> \(t[.personsNotice])</p>\n"
-        main += Form.textarea(
-            id: "persons", name: "persons", label: t[.fieldPersons], value: values.persons, hint: t[.personsHint],
-            error: error(.persons), rows: 4, describedBy: ["persons-notice"], lang: lang)
-        main += "</fieldset>\n"
-
-        main += Form.submit(id: "report-submit", label: t[.reportSubmit])
-        main += "</form>\n"
-        return Layout.page(context, title: (problems.isEmpty ? "" : t[.errorPrefix] + " ") + title, main: main)
+                    : "Every message is marked EXERCISE, and it never mixes with real incidents.") : false
+        keys["category"] = Form.select(
+            id: "category", name: "category", label: t(.fieldCategory),
+            options: Category.allCases.map { ($0.rawValue, t(WebText.category($0))) }, selected: values.category,
+            empty: t(.choose), error: error(.category), required: true)
+        keys["severity"] = Form.select(
+            id: "severity", name: "severity", label: t(.fieldSeverity),
+            options: IncidentSeverity.allCases.map { ($0.rawValue, t(WebText.severityChoice($0))) },
+            selected: values.severity, empty: t(.choose), error: error(.severity), required: true)
+        keys["description"] = Form.textarea(
+            id: "description", name: "description", label: t(.fieldDescription), value: values.description,
+            hint: t(.descriptionHint), error: error(.description), required: true)
+        keys["flags"] = [
+            Form.checkbox(id: "injured", name: "injured", label: t(.flagInjured), checked: values.injured),
+            Form.checkbox(id: "weapons", name: "weapons", label: t(.flagWeapons), checked: values.weapons),
+            Form.checkbox(id: "minors", name: "minors", label: t(.flagMinors), checked: values.minors),
+        ]
+        keys["area"] = Form.select(
+            id: "area", name: "area", label: t(.fieldArea), options: areas.map { ($0.id, $0.name) },
+            selected: values.area, empty: t(.areaNotKnown), error: error(.area))
+        keys["address"] = Form.input(
+            id: "address", name: "address", label: t(.fieldAddress), value: values.address, hint: t(.addressHint),
+            error: error(.address), autocomplete: "street-address")
+        keys["lat"] = values.lat
+        keys["lon"] = values.lon
+        keys["located"] = !values.lat.isEmpty && !values.lon.isEmpty
+        keys["locationError"] = present(error(.location))
+        keys["occurredAt"] = Form.input(
+            id: "occurred_at", name: "occurred_at", type: "datetime-local", label: t(.fieldOccurredAt),
+            value: values.occurredAt, hint: t(.occurredAtHint), error: error(.occurredAt), required: true)
+        keys["persons"] = Form.textarea(
+            id: "persons", name: "persons", label: t(.fieldPersons), value: values.persons, hint: t(.personsHint),
+            error: error(.persons), rows: 4, describedBy: ["persons-notice"])
+        return Layout.view(context, title: (problems.isEmpty ? "" : t(.errorPrefix) + " ") + t(.reportTitle), keys)
     }
 }

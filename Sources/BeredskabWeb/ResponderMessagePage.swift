@@ -44,30 +44,31 @@ public struct ResponderMessagePage: Sendable, Equatable {
         }
     }
 
-    /// The page as HTML.
+    /// The page as HTML (`Templates/responder-message.mustache`).
     public func render(_ context: PageContext) -> String {
         let lang = context.lang
-        let t = Texts(lang)
+        func t(_ key: WebText) -> String { key.text(lang) }
         let title: String
         let text: String
         switch kind {
-        case .acknowledged: (title, text) = (t[.thanksAckTitle], t[.thanksAckText])
-        case .seen: (title, text) = (t[.thanksSeenTitle], t[.thanksSeenText])
+        case .acknowledged: (title, text) = (t(.thanksAckTitle), t(.thanksAckText))
+        case .seen: (title, text) = (t(.thanksSeenTitle), t(.thanksSeenText))
         case .alreadyAcknowledged(let at):
-            title = t[.alreadyAckTitle]
-            text = at.map { t(.alreadyAckText, ["time": WebTime.text($0, lang)]) } ?? t[.alreadyAckTextNoTime]
+            title = t(.alreadyAckTitle)
+            text =
+                at.map { WebText.alreadyAckText.text(lang, ["time": WebTime.text($0, lang)]) }
+                ?? t(.alreadyAckTextNoTime)
         case .watchRecorded(let institution, let answer):
-            title = t[.watchRecordedTitle]
-            text = t(.watchRecordedText, ["institution": institution, "said": WebText.watchSaid(answer).text(lang)])
-        case .watchOver: (title, text) = (t[.watchOverTitle], t[.watchOverText])
-        case .taskDone: (title, text) = (t[.taskDoneTitle], t[.taskDoneText])
-        case .expired: (title, text) = (t[.linkExpiredTitle], t[.linkExpiredText])
-        case .unknown: (title, text) = (t[.linkUnknownTitle], t[.linkUnknownText])
+            title = t(.watchRecordedTitle)
+            text = WebText.watchRecordedText.text(
+                lang, ["institution": institution, "said": WebText.watchSaid(answer).text(lang)])
+        case .watchOver: (title, text) = (t(.watchOverTitle), t(.watchOverText))
+        case .taskDone: (title, text) = (t(.taskDoneTitle), t(.taskDoneText))
+        case .expired: (title, text) = (t(.linkExpiredTitle), t(.linkExpiredText))
+        case .unknown: (title, text) = (t(.linkUnknownTitle), t(.linkUnknownText))
         }
-        var main = "<h1>\(title)</h1>\n<p>\(text)</p>\n"
-        if let token, status == 200 {
-            main += "<p><a href=\"\(HTML.escape("/ack/" + HTML.pathSegment(token)))\">\(t[.backToIncident])</a></p>\n"
-        }
-        return Layout.page(context, title: title, main: main)
+        let back: Any = token.flatMap { status == 200 ? "/ack/" + HTML.pathSegment($0) : nil } ?? false
+        return Templates.render(
+            "responder-message", Layout.view(context, title: title, ["text": text, "back": back]))
     }
 }

@@ -48,85 +48,41 @@ public struct ResponderPage: Sendable, Equatable {
         self.now = now
     }
 
-    /// The page as HTML.
+    /// The page as HTML (`Templates/responder.mustache`).
     public func render(_ context: PageContext) -> String {
+        Templates.render("responder", view(context))
+    }
+
+    /// What the template reads: plain text, escaped by the template.
+    func view(_ context: PageContext) -> [String: Any] {
         let lang = context.lang
-        let t = Texts(lang)
         let base = "/ack/\(HTML.pathSegment(token))"
-        let title = t(.incidentTitle, ["id": incident])
-        var main = "<h1>\(title)</h1>\n"
-        main += "<p class=\"recipient\">"
-        main += t(.responderTo, ["name": recipientName, "roles": roleNames.joined(separator: ", ")]) + "</p>\n"
-
-        main += "<section aria-labelledby=\"ack-heading\" class=\"status-box\">\n"
-        main += "<h2 id=\"ack-heading\">\(t[.ackHeading])</h2>\n"
-        if let acknowledgedAt {
-            main += "<p id=\"ack-done\" class=\"ack-status\" data-state=\"yes\">"
-            main += t(.youAcknowledgedAt, ["time": WebTime.text(acknowledgedAt, lang)]) + "</p>\n"
-        } else {
-            main += "<p id=\"ack-hint\">\(t[.ackExplain])</p>\n"
-            main += "<form method=\"post\" action=\"\(HTML.escape(base))\">\n" + Form.csrf(context)
-            main +=
-                "<button type=\"submit\" id=\"ack-button\" aria-describedby=\"ack-hint\">\(t[.ackButton])</button>\n"
-            main += "</form>\n"
-        }
-        main += "</section>\n"
-
-        main +=
-            "<section aria-labelledby=\"situation-heading\">\n<h2 id=\"situation-heading\">\(t[.situationHeading])</h2>\n"
-        main += situation.html(lang) + "</section>\n"
-
-        main += "<section aria-labelledby=\"message-heading\">\n<h2 id=\"message-heading\">\(t[.messageHeading])</h2>\n"
-        main += "<div class=\"message prewrap\">\(HTML.escape(message))</div>\n</section>\n"
-
-        if let personalDetails {
-            main += "<section aria-labelledby=\"personal-heading\" class=\"sensitive\" id=\"personal-details\">\n"
-            main += "<h2 id=\"personal-heading\">\(t[.personalHeading])</h2>\n"
-            main += "<p class=\"notice\"><strong>\(t[.confidentialLabel])</strong> \(t[.personalNotice])</p>\n"
-            main += "<div class=\"message prewrap\">\(HTML.escape(personalDetails))</div>\n</section>\n"
-        }
-
-        main += "<section aria-labelledby=\"tasks-heading\">\n<h2 id=\"tasks-heading\">\(t[.tasksHeading])</h2>\n"
-        if tasks.isEmpty {
-            main += "<p>\(t[.tasksNone])</p>\n"
-        } else {
-            main += "<ul class=\"tasks\">\n"
-            for task in tasks {
+        let title = WebText.incidentTitle.text(lang, ["id": incident])
+        let keys: [String: Any] = [
+            "recipient": WebText.responderTo.text(
+                lang, ["name": recipientName, "roles": roleNames.joined(separator: ", ")]),
+            "acknowledged": acknowledgedAt.map {
+                WebText.youAcknowledgedAt.text(lang, ["time": WebTime.text($0, lang)])
+            } ?? false,
+            "base": base, "situation": situation.view(lang), "message": message,
+            "personalDetails": present(personalDetails), "hasTasks": !tasks.isEmpty,
+            "tasks": tasks.map { task in
                 let anchor = "task-\(HTML.idFragment(task.id))"
                 let overdue = task.isOverdue(at: now)
-                let state = task.doneAt != nil ? "done" : overdue ? "overdue" : "open"
-                main += "<li class=\"task task-\(state)\" id=\"\(anchor)\">\n"
-                main += "<p class=\"task-text\" id=\"\(anchor)-text\">\(HTML.escape(task.text))</p>\n"
-                if let roleName = task.roleName, !roleName.isEmpty {
-                    main += "<p class=\"task-role\">\(t[.taskRole]) \(HTML.escape(roleName))</p>\n"
-                }
-                if let doneAt = task.doneAt {
-                    main +=
-                        "<p class=\"task-state\"><strong>\(t[.taskDone])</strong> \(WebTime.element(doneAt, lang))</p>\n"
-                } else {
-                    if let due = task.dueAt {
-                        main += "<p class=\"task-due\">\(t[.taskDue]) \(WebTime.element(due, lang))"
-                        if overdue { main += " <strong class=\"overdue\">\(t[.taskOverdue])</strong>" }
-                        main += "</p>\n"
-                    }
-                    main +=
-                        "<form method=\"post\" action=\"\(HTML.escape(base + "/tasks/" + HTML.pathSegment(task.id)))\">\n"
-                    main += Form.csrf(context) + "<input type=\"hidden\" name=\"status\" value=\"done\">\n"
-                    main += "<button type=\"submit\" class=\"secondary\" aria-describedby=\"\(anchor)-text\">"
-                    main += "\(t[.taskDone])</button>\n</form>\n"
-                }
-                main += "</li>\n"
-            }
-            main += "</ul>\n"
-        }
-        main += "</section>\n"
-
-        main += "<section>\n" + TimelineEntry.table(timeline, caption: t[.timelineHeading], id: "timeline", lang: lang)
-        main += "</section>\n"
-        return Layout.page(context, title: title, main: main)
+                return [
+                    "anchor": anchor, "state": task.doneAt != nil ? "done" : overdue ? "overdue" : "open",
+                    "text": task.text, "roleName": task.roleName.flatMap { $0.isEmpty ? nil : $0 } ?? false,
+                    "doneAt": task.doneAt.map { WebTime.view($0, lang) } ?? false,
+                    "dueAt": task.dueAt.map { WebTime.view($0, lang) } ?? false, "overdue": overdue,
+                    "action": base + "/tasks/" + HTML.pathSegment(task.id),
+                ] as [String: Any]
+            },
+            "timeline": TimelineEntry.view(
+                timeline, caption: WebText.timelineHeading.text(lang), id: "timeline", lang: lang),
+        ]
+        return Layout.view(context, title: title, keys)
     }
 }
-
 /// A task given to the recipient, with its deadline.
 public struct ResponderTask: Sendable, Equatable {
     /// The task's id, used in `/ack/{token}/tasks/{id}`.

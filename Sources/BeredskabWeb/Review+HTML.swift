@@ -4,7 +4,8 @@ import BeredskabRules
 import BeredskabTime
 
 extension Review {
-    /// The review as one self-contained HTML page with SVG charts drawn here, readable when printed:
+    /// The review as one self-contained HTML page (`Templates/review.mustache`) with SVG charts drawn
+    /// here, readable when printed:
     /// vital closures first, then closures per month, closed hours per administration, incidents per
     /// area and type, and the figures as tables.
     public func html(from: String, to: String, rules: RuleSet, roster: Roster) -> String {
@@ -21,41 +22,27 @@ extension Review {
                 incidentBars.append(("\(area(areaID)) – \(Self.danishType[type] ?? type)", Double(count)))
             }
         }
-        var body = """
-            <header><h1>Lukninger af institutioner</h1><p class="period">\(HTML.escape(from)) – \(HTML.escape(to))</p></header>
-            <section class="headline \(vitalClosures == 0 ? "good" : "bad")" aria-label="Samfundsvigtige institutioner">
-            <p class="big">\(vitalClosures)</p><p>samfundsvigtige institutioner lukket (målet er 0)</p></section>
-            <section class="figures"><dl>
-            <dt>Lukninger</dt><dd>\(closures)\(stillClosed > 0 ? " (\(stillClosed) stadig lukket)" : "")</dd>
-            <dt>Nær-lukninger</dt><dd>\(nearMisses)</dd>
-            <dt>Lukketid i alt</dt><dd>\(hours(closedHours))</dd>
-            <dt>Mediantid til genåbning</dt><dd>\(medianHoursToReopen.map(hours) ?? "–")</dd>
-            <dt>Overvågede hændelser uden lukning</dt><dd>\(watchedIncidentsWithoutClosure) af \(watchedIncidents)</dd>
-            </dl></section>
-
-            """
-        body += Self.chart("Lukninger pr. måned", months, unit: { "\(Int($0))" })
-        body += Self.chart("Lukketid pr. forvaltning", administrations, unit: hours)
-        body += Self.chart(
-            "Anmeldelser pr. område og type (tryghedsindeksets seks typer)", incidentBars, unit: { "\(Int($0))" })
-        if !closedHoursByInstitution.isEmpty {
-            body +=
-                "<section><h2>Lukketid pr. institution</h2><table><thead><tr><th>Institution</th><th>Lukket</th></tr></thead><tbody>\n"
-            for (id, h) in closedHoursByInstitution.sorted(by: { $0.value > $1.value }) {
+        let charts = [
+            Self.chart("Lukninger pr. måned", months, unit: { "\(Int($0))" }),
+            Self.chart("Lukketid pr. forvaltning", administrations, unit: hours),
+            Self.chart(
+                "Anmeldelser pr. område og type (tryghedsindeksets seks typer)", incidentBars, unit: { "\(Int($0))" }),
+        ].joined()
+        let view: [String: Any] = [
+            "from": from, "to": to, "style": Self.style, "headline": vitalClosures == 0 ? "good" : "bad",
+            "vitalClosures": vitalClosures, "closures": closures, "stillClosed": stillClosed > 0 ? stillClosed : false,
+            "nearMisses": nearMisses, "closedHours": hours(closedHours),
+            "median": medianHoursToReopen.map(hours) ?? "–",
+            "watchedWithoutClosure": watchedIncidentsWithoutClosure, "watched": watchedIncidents,
+            // The template puts its own line break after the charts.
+            "charts": String(charts.dropLast()),
+            "hasInstitutions": !closedHoursByInstitution.isEmpty,
+            "institutions": closedHoursByInstitution.sorted(by: { $0.value > $1.value }).map { id, h in
                 let vital = roster.institutions[id]?.vital == true ? " (samfundsvigtig)" : ""
-                body +=
-                    "<tr><td>\(HTML.escape((roster.institutions[id]?.name ?? id) + vital))</td><td>\(hours(h))</td></tr>\n"
-            }
-            body += "</tbody></table></section>\n"
-        }
-        return """
-            <!doctype html>
-            <html lang="da"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Lukninger \(HTML.escape(from)) – \(HTML.escape(to))</title>
-            <style>\(Self.style)</style></head><body>
-            \(body)</body></html>
-
-            """
+                return ["name": (roster.institutions[id]?.name ?? id) + vital, "hours": hours(h)]
+            },
+        ]
+        return Templates.render("review", view)
     }
 
     /// The review page's own style sheet, inline so the page stands alone (a saved or printed
@@ -94,6 +81,8 @@ extension Review {
     }
 
     /// A horizontal bar chart as inline SVG, with a text alternative; black and grey so it prints.
+    /// Built here rather than in the template from computed coordinates; every text in it goes through
+    /// `HTML.escape`, and the template shows it unescaped.
     static func chart(_ title: String, _ items: [(String, Double)], unit: (Double) -> String) -> String {
         var out = "<section><h2>\(HTML.escape(title))</h2>\n"
         guard !items.isEmpty, let largest = items.map(\.1).max(), largest > 0 else {

@@ -33,40 +33,39 @@ public struct SignInPage: Sendable, Equatable {
         }
     }
 
-    /// The page as HTML.
+    /// The page as HTML (`Templates/sign-in.mustache`).
     public func render(_ context: PageContext) -> String {
+        Templates.render("sign-in", view(context))
+    }
+
+    /// What the template reads: plain text, escaped by the template.
+    func view(_ context: PageContext) -> [String: Any] {
         let lang = context.lang
-        let t = Texts(lang)
-        var main: String
-        let title: String
+        let title: WebText
+        var keys: [String: Any] = ["form": false, "sent": false, "confirm": false, "expired": false]
         switch step {
         case .form(let address, let problem):
-            title = t[.signInTitle]
-            let error = problem.map { HTML.escape($0.message(lang)) }
-            main = Form.errorSummary(
-                error.map { [("signin-address", t[.signInAddress], $0)] } ?? [], lang: lang)
-            main += "<h1>\(title)</h1>\n<p>\(t[.signInIntro])</p>\n"
-            main += "<form method=\"post\" action=\"/login\" novalidate>\n" + Form.csrf(context)
-            main += Form.input(
-                id: "signin-address", name: "address", label: t[.signInAddress], value: address,
-                hint: t[.signInAddressHint], error: error, required: true, autocomplete: "username", lang: lang)
-            main += Form.submit(id: "signin-submit", label: t[.signInSubmit])
-            main += "</form>\n"
+            title = .signInTitle
+            let error = problem.map { $0.message(lang) }
+            keys.merge(
+                Form.errorSummary(error.map { [("signin-address", WebText.signInAddress.text(lang), $0)] } ?? [])
+            ) {
+                $1
+            }
+            keys["form"] = true
+            keys["address"] = Form.input(
+                id: "signin-address", name: "address", label: WebText.signInAddress.text(lang), value: address,
+                hint: WebText.signInAddressHint.text(lang), error: error, required: true, autocomplete: "username")
         case .sent(let minutes):
-            title = t[.signInSentTitle]
-            main = "<h1>\(title)</h1>\n<p>\(t(.signInSentText, ["minutes": "\(minutes)"]))</p>\n"
-            main += "<p><a href=\"/login\">\(t[.signInTryAgain])</a></p>\n"
+            title = .signInSentTitle
+            keys["sent"] = WebText.signInSentText.text(lang, ["minutes": "\(minutes)"])
         case .confirm(let token):
-            title = t[.signInConfirmTitle]
-            main = "<h1>\(title)</h1>\n<p>\(t[.signInConfirmText])</p>\n"
-            main += "<form method=\"post\" action=\"/login/\(HTML.escape(HTML.pathSegment(token)))\">\n"
-            main += Form.csrf(context) + Form.submit(id: "signin-confirm", label: t[.signInConfirmButton])
-            main += "</form>\n"
+            title = .signInConfirmTitle
+            keys["confirm"] = "/login/" + HTML.pathSegment(token)
         case .linkExpired:
-            title = t[.signInExpiredTitle]
-            main = "<h1>\(title)</h1>\n<p>\(t[.signInExpiredText])</p>\n"
-            main += "<p><a href=\"/login\">\(t[.signInNewLink])</a></p>\n"
+            title = .signInExpiredTitle
+            keys["expired"] = true
         }
-        return Layout.page(context, title: title, main: main)
+        return Layout.view(context, title: title.text(lang), keys)
     }
 }

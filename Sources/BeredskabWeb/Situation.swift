@@ -45,37 +45,28 @@ public struct Situation: Sendable, Equatable {
         self.minors = minors
     }
 
-    /// The situation as a description list.
-    func html(_ lang: Language) -> String {
-        let t = Texts(lang)
-        var out = ""
-        if exercise {
-            let words =
-                lang == .da
-                ? "ØVELSE – dette er en øvelse, ikke en rigtig hændelse"
-                : "EXERCISE – this is an exercise, not a real incident"
-            out += "<p class=\"exercise-banner\" role=\"alert\"><strong>\(words)</strong></p>\n"
-        }
-        out += "<dl class=\"situation\">\n"
-        func row(_ key: WebText, _ value: String) { out += "<dt>\(t[key])</dt><dd>\(value)</dd>\n" }
-        row(.fieldCategory, t[WebText.category(category)])
-        row(.fieldSeverity, "<span class=\"severity sev-\(severity.rawValue)\">\(t[WebText.severity(severity)])</span>")
-        row(.fieldArea, areaName.map(HTML.escape) ?? t[.areaUnknown])
-        if let address, !address.isEmpty { row(.fieldAddress, HTML.escape(address)) }
-        if let coordinate {
-            row(
-                .fieldCoordinates,
-                "<span class=\"coordinates\">\(HTML.escape(coordinate.text))</span>"
-                    + " <a class=\"map-link\" href=\"\(HTML.escape(coordinate.mapURL))\">\(t[.mapLink])</a>"
-                    + " <a class=\"geo-link\" href=\"\(HTML.escape(coordinate.geoURI))\">\(t[.geoLink])</a>")
-        }
-        row(.fieldOccurredAt, occurredAt.map { WebTime.element($0, lang) } ?? t[.timeUnknown])
+    /// The situation as the description list `Templates/situation.mustache` shows; every key is
+    /// present (`false` when empty).
+    func view(_ lang: Language) -> [String: Any] {
+        func t(_ key: WebText) -> String { key.text(lang) }
         var flags: [String] = []
-        if injured { flags.append(t[.flagInjured]) }
-        if weapons { flags.append(t[.flagWeapons]) }
-        if minors { flags.append(t[.flagMinors]) }
-        row(.fieldFlags, flags.isEmpty ? t[.flagsNone] : flags.joined(separator: ", "))
-        row(.fieldDescription, "<span class=\"prewrap\">\(HTML.escape(description))</span>")
-        return out + "</dl>\n"
+        if injured { flags.append(t(.flagInjured)) }
+        if weapons { flags.append(t(.flagWeapons)) }
+        if minors { flags.append(t(.flagMinors)) }
+        return [
+            "exercise": exercise
+                ? (lang == .da
+                    ? "ØVELSE – dette er en øvelse, ikke en rigtig hændelse"
+                    : "EXERCISE – this is an exercise, not a real incident") : false,
+            "category": t(WebText.category(category)), "severityCode": severity.rawValue,
+            "severity": t(WebText.severity(severity)), "area": areaName ?? t(.areaUnknown),
+            "address": address.flatMap { $0.isEmpty ? nil : $0 } ?? false,
+            "coordinate": coordinate.map {
+                ["text": $0.text, "map": $0.mapURL, "geo": $0.geoURI] as [String: Any]
+            } ?? false,
+            "occurredAt": occurredAt.map { WebTime.view($0, lang) } ?? false,
+            "flags": flags.isEmpty ? t(.flagsNone) : flags.joined(separator: ", "),
+            "description": description,
+        ]
     }
 }

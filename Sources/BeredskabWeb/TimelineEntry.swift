@@ -24,20 +24,17 @@ public struct TimelineEntry: Sendable, Equatable {
         self.text = text
     }
 
-    /// Entries as a table, oldest first; `caption` is escaped HTML.
-    static func table(_ entries: [TimelineEntry], caption: String, id: String, lang: Language) -> String {
-        let t = Texts(lang)
-        guard !entries.isEmpty else {
-            return "<h2 id=\"\(id)\">\(caption)</h2>\n<p>\(t[.timelineEmpty])</p>\n"
-        }
+    /// Entries as the table `Templates/timeline.mustache` shows, oldest first; `caption` is plain text.
+    static func view(_ entries: [TimelineEntry], caption: String, id: String, lang: Language) -> [String: Any] {
         let ordered = entries.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }
-        var out = "<div class=\"table-scroll\">\n<table id=\"\(id)\">\n<caption>\(caption)</caption>\n"
-        out += "<thead><tr><th scope=\"col\">\(t[.columnTime])</th><th scope=\"col\">\(t[.columnEvent])</th>"
-        out += "<th scope=\"col\">\(t[.columnDetails])</th></tr></thead>\n<tbody>\n"
-        for (_, entry) in ordered {
-            out += "<tr><td>\(WebTime.element(entry.at, lang))</td><td>\(t[WebText.timeline(entry.kind)])</td>"
-            out += "<td class=\"prewrap\">\(HTML.escape(entry.text))</td></tr>\n"
-        }
-        return out + "</tbody>\n</table>\n</div>\n"
+        return [
+            "hasEntries": !entries.isEmpty, "caption": caption, "id": id,
+            "entries": ordered.map { _, entry in
+                [
+                    "at": WebTime.view(entry.at, lang), "kind": WebText.timeline(entry.kind).text(lang),
+                    "text": entry.text,
+                ] as [String: Any]
+            },
+        ]
     }
 }

@@ -54,45 +54,41 @@ public struct WatchRequestPage: Sendable, Equatable {
     /// 422 when re-rendered with problems, else 200.
     public var status: Int { errors.isEmpty ? 200 : 422 }
 
-    /// The page as HTML.
+    /// The page as HTML (`Templates/watch-request.mustache`).
     public func render(_ context: PageContext) -> String {
+        Templates.render("watch-request", view(context))
+    }
+
+    /// What the template reads: plain text, escaped by the template.
+    func view(_ context: PageContext) -> [String: Any] {
         let lang = context.lang
-        let t = Texts(lang)
-        func error(_ field: Field) -> String? { errors[field].map { HTML.escape($0.message(lang)) } }
+        func t(_ key: WebText) -> String { key.text(lang) }
+        func error(_ field: Field) -> String? { errors[field].map { $0.message(lang) } }
         let problems = Field.allCases.compactMap { field in
             error(field).map {
-                field == .status ? ("status-open", t[.watchLegendShort], $0) : ("reopen_at", t[.reopenAt], $0)
+                field == .status ? ("status-open", t(.watchLegendShort), $0) : ("reopen_at", t(.reopenAt), $0)
             }
         }
-        let title = t[.watchTitle]
-        var main = Form.errorSummary(problems, lang: lang)
-        main += "<h1>\(title)</h1>\n"
-        main += "<p class=\"recipient\">\(t(.watchIntro, ["id": incident, "institution": institutionName]))</p>\n"
-        main += "<div class=\"message prewrap\">\(HTML.escape(message))</div>\n"
+        var keys = Form.errorSummary(problems)
+        keys["intro"] = WebText.watchIntro.text(lang, ["id": incident, "institution": institutionName])
+        keys["message"] = message
         if let answeredAt, let given = Answer(rawValue: answer) {
-            main += "<p class=\"ack-status\" data-state=\"yes\">"
-            main += t(
-                .watchAnswered,
-                ["time": WebTime.text(answeredAt, lang), "answer": WebText.watchAnswer(given).text(lang)])
-            main += "</p>\n"
+            keys["answered"] = WebText.watchAnswered.text(
+                lang, ["time": WebTime.text(answeredAt, lang), "answer": WebText.watchAnswer(given).text(lang)])
+        } else {
+            keys["answered"] = false
         }
-        main += "<form method=\"post\" action=\"\(HTML.escape("/ack/" + HTML.pathSegment(token)))\" novalidate>\n"
-        main += Form.csrf(context)
-        main += Form.group(
+        keys["action"] = "/ack/" + HTML.pathSegment(token)
+        keys["status"] = Form.group(
             id: "watch-status", type: "radio", name: "status",
-            legend: t(.watchLegend, ["institution": institutionName]),
+            legend: WebText.watchLegend.text(lang, ["institution": institutionName]),
             choices: Answer.allCases.map {
-                ("status-\($0.rawValue)", $0.rawValue, t[WebText.watchAnswer($0)], $0.rawValue == answer)
-            }, error: error(.status), required: true, lang: lang)
-        main += Form.input(
-            id: "reopen_at", name: "reopen_at", type: "datetime-local", label: t[.reopenAt], value: reopenAt,
-            hint: t[.reopenAtHint], error: error(.reopenAt), lang: lang)
-        main += Form.submit(id: "watch-submit", label: t[.watchSubmit]) + "</form>\n"
-        if let situation {
-            main += "<section aria-labelledby=\"situation-heading\">\n"
-            main +=
-                "<h2 id=\"situation-heading\">\(t[.situationHeading])</h2>\n" + situation.html(lang) + "</section>\n"
-        }
-        return Layout.page(context, title: (problems.isEmpty ? "" : t[.errorPrefix] + " ") + title, main: main)
+                ("status-\($0.rawValue)", $0.rawValue, t(WebText.watchAnswer($0)), $0.rawValue == answer)
+            }, error: error(.status), required: true)
+        keys["reopenAt"] = Form.input(
+            id: "reopen_at", name: "reopen_at", type: "datetime-local", label: t(.reopenAt), value: reopenAt,
+            hint: t(.reopenAtHint), error: error(.reopenAt))
+        keys["situation"] = situation.map { $0.view(lang) } ?? false
+        return Layout.view(context, title: (problems.isEmpty ? "" : t(.errorPrefix) + " ") + t(.watchTitle), keys)
     }
 }

@@ -789,7 +789,8 @@ enum WebText: String, CaseIterable, Sendable {
     }
 }
 
-/// The texts of one language, escaped for HTML, as pages use them: `t[.key]`, `t(.key, ["n": "3"])`.
+/// The texts of one language, escaped for HTML: `t[.key]`, `t(.key, ["n": "3"])`. The pages no longer
+/// use it (their templates read `TemplateTexts` and escape as they write); kept for HTML built in Swift.
 struct Texts {
     let lang: Language
 

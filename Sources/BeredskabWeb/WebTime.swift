@@ -46,8 +46,13 @@ public enum WebTime {
         return rest == 0 ? "\(hours) \(h)" : "\(hours) \(h) \(rest) min"
     }
 
-    /// A `<time>` element for an instant, in the page's language.
+    /// A `<time>` element's view for an instant, in the page's language (`Templates/time.mustache`).
+    static func view(_ instant: Instant, _ lang: Language) -> [String: Any] {
+        ["datetime": Copenhagen.format(instant), "text": text(instant, lang)]
+    }
+
+    /// A `<time>` element for an instant, in the page's language, rendered alone.
     static func element(_ instant: Instant, _ lang: Language) -> String {
-        "<time datetime=\"\(HTML.escape(Copenhagen.format(instant)))\">\(HTML.escape(text(instant, lang)))</time>"
+        Templates.render("time", view(instant, lang))
     }
 }
