@@ -171,6 +171,7 @@ enum WebText: String, CaseIterable, Sendable {
     case escalationPending
     case escalationFired
     case hoursShort
+    case justNow
     case closureTitle
     case closureIntro
     case closureInstitution
@@ -656,6 +657,7 @@ enum WebText: String, CaseIterable, Sendable {
         case .escalationPending: ("Venter", "Pending")
         case .escalationFired: ("Eskaleret", "Escalated")
         case .hoursShort: ("t", "h")
+        case .justNow: ("lige nu", "just now")
         case .closureTitle: ("Registrér en lukning", "Record a closure")
         case .closureIntro:
             (

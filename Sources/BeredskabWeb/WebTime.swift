@@ -36,12 +36,15 @@ public enum WebTime {
         }
     }
 
-    /// An age in minutes as the board shows it: `12 min`, `3 t 5 min` (`3 h 5 min`), `2 t`.
+    /// An age in minutes as the board shows it: `lige nu` (`just now`) under a minute, `12 min`,
+    /// `3 t 5 min` (`3 h 5 min`), `2 t`, and past a day `2 d 3 t`.
     public static func age(minutes: Int, _ lang: Language) -> String {
         let minutes = max(0, minutes)
-        let hours = minutes / 60
-        let rest = minutes % 60
+        if minutes == 0 { return WebText.justNow.text(lang) }
+        let (days, hours, rest) = (minutes / 1440, minutes / 60 % 24, minutes % 60)
         let h = WebText.hoursShort.text(lang)
+        // Past a day the minutes no longer matter: `2 d 3 t`.
+        if days > 0 { return hours == 0 ? "\(days) d" : "\(days) d \(hours) \(h)" }
         if hours == 0 { return "\(rest) min" }
         return rest == 0 ? "\(hours) \(h)" : "\(hours) \(h) \(rest) min"
     }

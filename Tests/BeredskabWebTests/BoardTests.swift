@@ -56,12 +56,17 @@ import Testing
     }
 
     @Test func agesAsPeopleReadThem() {
-        #expect(WebTime.age(minutes: 0, .da) == "0 min")
+        // Under a minute old: not "0 min", which reads like a fault.
+        #expect(WebTime.age(minutes: 0, .da) == "lige nu")
+        #expect(WebTime.age(minutes: 0, .en) == "just now")
         #expect(WebTime.age(minutes: 12, .da) == "12 min")
         #expect(WebTime.age(minutes: 60, .da) == "1 t")
         #expect(WebTime.age(minutes: 185, .da) == "3 t 5 min")
         #expect(WebTime.age(minutes: 185, .en) == "3 h 5 min")
-        #expect(WebTime.age(minutes: -4, .da) == "0 min")
+        #expect(WebTime.age(minutes: -4, .da) == "lige nu")
+        // Past a day, days and hours: an incident open for 50 hours is "2 d 2 t", not "50 t 5 min".
+        #expect(WebTime.age(minutes: 50 * 60 + 5, .da) == "2 d 2 t")
+        #expect(WebTime.age(minutes: 3 * 1440, .en) == "3 d")
         let html = BoardPage(rows: boardRows(), updatedAt: now).render(context("/board", user: reviewer))
         #expect(html.contains("<td data-label=\"Alder\">3 t 5 min</td>"))
         #expect(html.contains("<td data-label=\"Alder\">12 min</td>"))
