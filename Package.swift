@@ -53,8 +53,11 @@ let package = Package(
         .target(
             name: "BeredskabDispatch",
             dependencies: ["BeredskabEngine", "BeredskabStore", "BeredskabDelivery", "BeredskabTime"]),
-        // Deliver: one curl multi handle on its own thread, and the email, SMS and webhook transports.
-        .target(name: "BeredskabDelivery", dependencies: ["CCurl"]),
+        // Deliver: one curl multi handle on its own thread, and the email, SMS and webhook transports (signed with
+        // swift-crypto's HMAC).
+        .target(
+            name: "BeredskabDelivery",
+            dependencies: ["CCurl", .product(name: "Crypto", package: "swift-crypto")]),
         // The edge: intake, acknowledgement, the API and the pages' routes over HTTP, access control,
         // configuration and group commit.
         .target(

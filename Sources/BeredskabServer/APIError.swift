@@ -122,4 +122,4 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 /// The CSP source for the review page's `<style>` text: `sha256-` and its digest in Base64.
-let reviewStyleHash = "sha256-" + Data(SHA256.hash(Review.style)).base64EncodedString()
+let reviewStyleHash = "sha256-" + Data(Hashing.sha256(Review.style)).base64EncodedString()

@@ -1,3 +1,4 @@
+import BeredskabDelivery
 import BeredskabDispatch
 import BeredskabEngine
 import BeredskabRules
@@ -155,19 +156,12 @@ public struct Routes: Sendable {
         }
         if let csrf = principal.csrf, request.method != .get, request.method != .head {
             let sent = formToken ?? request.headers[HTTPField.Name("X-CSRF-Token")!]
-            guard let sent, Self.constantTimeEqual(sent, csrf) else {
+            guard let sent, constantTimeEquals(sent, csrf) else {
                 throw APIError(
                     .forbidden, "the form is stale or was not sent from Beredskab (CSRF check); reload and try again")
             }
         }
         return principal
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     static func cookie(_ request: Request, _ name: String) -> String? {
