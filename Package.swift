@@ -52,7 +52,10 @@ let package = Package(
         // overdue tasks, people who cannot be reached).
         .target(
             name: "BeredskabDispatch",
-            dependencies: ["BeredskabEngine", "BeredskabStore", "BeredskabDelivery", "BeredskabTime"]),
+            dependencies: [
+                "BeredskabEngine", "BeredskabStore", "BeredskabDelivery", "BeredskabTime",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // Deliver: one curl multi handle on its own thread, and the email, SMS and webhook transports (signed with
         // swift-crypto's HMAC).
         .target(
@@ -103,6 +106,7 @@ let package = Package(
                 "BeredskabSyntax",
                 "BeredskabWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The fuzzers' entry points: any bytes through the rules, roster, report and CAP parsers (scripts/fuzz).
@@ -137,6 +141,7 @@ let package = Package(
                 "BeredskabServer", "BeredskabStore", "BeredskabDispatch", "BeredskabEngine", "BeredskabCheck",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "BeredskabDeliveryTests", dependencies: ["BeredskabDelivery"], exclude: ["servers"]),
