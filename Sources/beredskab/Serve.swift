@@ -138,9 +138,7 @@ struct Serve: AsyncParsableCommand {
         let live = LiveEngine(engine, paths: rulePaths.isEmpty ? ["Rules", "Contacts"] : rulePaths)
         let metrics = ServerMetrics()
         var options = Routes.Options()
-        options.reviewerRoles = settings.reviewerRoles
-        options.capUnknownSeverity = settings.capUnknownSeverity
-        options.capMaximumBytes = settings.capMaximumBytes
+        settings.apply(to: &options)
         options.transport = transport
         options.publicURL = PublicURL(settings.publicURL ?? "http://\(host):\(port)")
         let routes = Routes(
@@ -159,7 +157,7 @@ struct Serve: AsyncParsableCommand {
                 options.publicURL.value = base
                 let dispatcher = Dispatcher(
                     store: store, live: live, transport: transport, publicURL: base,
-                    failureRole: settings.failureRole, metrics: metrics)
+                    policy: settings.delivery, failureRole: settings.failureRole, metrics: metrics)
                 dispatching.start { await dispatcher.run(doorbell: doorbell, clock: clock) }
                 let line = "listening on http://\(host):\(bound) with \(engine.rules.guidelines.count) guidelines\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
