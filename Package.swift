@@ -54,9 +54,15 @@ let package = Package(
         // overdue tasks, people who cannot be reached).
         .target(
             name: "BeredskabDispatch",
-            dependencies: ["BeredskabEngine", "BeredskabStore", "BeredskabDelivery", "BeredskabTime"]),
-        // Deliver: one curl multi handle on its own thread, and the email, SMS and webhook transports.
-        .target(name: "BeredskabDelivery", dependencies: ["CCurl"]),
+            dependencies: [
+                "BeredskabEngine", "BeredskabStore", "BeredskabDelivery", "BeredskabTime",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // Deliver: one curl multi handle on its own thread, and the email, SMS and webhook transports (signed with
+        // swift-crypto's HMAC).
+        .target(
+            name: "BeredskabDelivery",
+            dependencies: ["CCurl", .product(name: "Crypto", package: "swift-crypto")]),
         // The edge: intake, acknowledgement, the API and the pages' routes over HTTP, access control,
         // configuration and group commit.
         .target(
@@ -110,6 +116,7 @@ let package = Package(
                 "BeredskabSyntax",
                 "BeredskabWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The fuzzers' entry points: any bytes through the rules, roster, report and CAP parsers (scripts/fuzz).
@@ -144,6 +151,7 @@ let package = Package(
                 "BeredskabServer", "BeredskabStore", "BeredskabDispatch", "BeredskabEngine", "BeredskabCheck",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "BeredskabDeliveryTests", dependencies: ["BeredskabDelivery"], exclude: ["servers"]),

@@ -141,7 +141,7 @@ public enum MIME {
         }
         if local.isEmpty { local = "=" }
         if local.utf8.count > 100 {
-            local = String(local.prefix(36)) + "." + hexString(SHA256.hash(key))
+            local = String(local.prefix(36)) + "." + hexString(Hashing.sha256(key))
         }
         return "<\(local)@beredskab>"
     }

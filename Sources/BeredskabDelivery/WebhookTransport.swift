@@ -78,6 +78,23 @@ public struct WebhookTransport: Sendable {
         "sha256=" + hexString(HMACSHA256.authenticationCode(for: body, key: Array(secret.utf8)))
     }
 
+    /// Whether a received `X-Beredskab-Signature` value is the body's signature under the secret,
+    /// checked as a receiver should: the code compared in constant time by swift-crypto. False for
+    /// anything but `sha256=` and 64 hexadecimal digits.
+    public static func verify(signature: String, body: Data, secret: String) -> Bool {
+        let hex = signature.utf8.dropFirst(7)
+        guard signature.hasPrefix("sha256="), hex.count == 64,
+            hex.allSatisfy({ (48...57).contains($0) || (97...102).contains($0 | 0x20) })
+        else { return false }
+        var code: [UInt8] = []
+        var digits = hex[...]
+        while let high = digits.popFirst(), let low = digits.popFirst() {
+            guard let byte = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) else { return false }
+            code.append(byte)
+        }
+        return HMACSHA256.isValid(code, for: body, key: Array(secret.utf8))
+    }
+
     /// The request that delivers one message.
     public func request(for message: OutgoingMessage) -> CurlRequest {
         let body = Self.body(for: message)

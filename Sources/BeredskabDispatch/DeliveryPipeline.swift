@@ -1,5 +1,6 @@
 import BeredskabStore
 import Foundation
+import Logging
 
 /// The dispatcher's deliveries in flight: which notifications, how many per destination, and the
 /// results waiting to be recorded.
@@ -105,8 +106,8 @@ public final class DeliveryPipeline: @unchecked Sendable {
             do {
                 try commit(batch.map(\.0))
             } catch {
-                FileHandle.standardError.write(
-                    Data("dispatcher: cannot record \(batch.count) delivery results, trying again: \(error)\n".utf8))
+                Logger(label: "beredskab.dispatch").error(
+                    "dispatcher: cannot record \(batch.count) delivery results, trying again: \(error)")
                 lock.withLock { results.insert(contentsOf: batch, at: 0) }
                 Thread.sleep(forTimeInterval: 1)
                 continue

@@ -2,6 +2,7 @@ import BeredskabEngine
 import BeredskabStore
 import BeredskabTime
 import Foundation
+import Logging
 
 /// Works the outbox: fires due escalation timers, then sends due notifications. Everything it
 /// acts on is read from the store, so timers and pending messages survive a restart.
@@ -20,6 +21,9 @@ public struct Dispatcher: Sendable {
     let metrics: (any DeliveryMetrics)?
     /// What is in flight, shared by every copy of this dispatcher.
     let pipeline = DeliveryPipeline()
+    /// Failed attempts, unreachable people and failing passes (label `beredskab.dispatch`), with
+    /// incident and notification ids, channel kinds and outcomes: never names, addresses or texts.
+    let logger = Logger(label: "beredskab.dispatch")
 
     /// Creates a dispatcher with fixed rules.
     public init(
@@ -127,7 +131,9 @@ public struct Dispatcher: Sendable {
             // again. A failure notice not enqueued now is enqueued at the next failed attempt.
             for result in results {
                 do { try afterRecording(result) } catch {
-                    FileHandle.standardError.write(Data("dispatcher: failure notice not enqueued: \(error)\n".utf8))
+                    logger.error(
+                        "dispatcher: failure notice not enqueued: \(error)",
+                        metadata: Self.metadata(result.notification))
                 }
             }
         }
@@ -143,9 +149,28 @@ public struct Dispatcher: Sendable {
                 channel: attempt.channel, outcome: attempt.outcome, latencySeconds: latency,
                 exercise: notification.exercise)
         }
+        if attempt.outcome != "delivered" {
+            var metadata = Self.metadata(notification)
+            metadata["channel"] = "\(attempt.channel)"
+            metadata["outcome"] = "\(attempt.outcome)"
+            metadata["attempt"] = "\(notification.attempts + 1)"
+            logger.warning("delivery attempt failed", metadata: metadata)
+        }
         if policy.isUnreachable(after: next, notification: notification) {
+            logger.error(
+                next == .failed
+                    ? "notification failed: every channel refused it" : "recipient unreachable on any channel",
+                metadata: Self.metadata(notification))
             try reportFailure(notification, gaveUp: next == .failed, now: attempt.at)
         }
+    }
+
+    /// What the log may say about a notification: its ids and kind, never its recipient or text.
+    static func metadata(_ notification: StoredNotification) -> Logger.Metadata {
+        [
+            "incident": "\(notification.incident)", "notification": "\(notification.id)",
+            "kind": "\(notification.kind)", "exercise": "\(notification.exercise)",
+        ]
     }
 
     /// One attempt on the notification's current channel; `clock` is read when the answer is in.
@@ -204,7 +229,7 @@ public struct Dispatcher: Sendable {
                 }
                 _ = try startDue(now: now, limit: policy.inFlightLimit, clock: clock, wake: bell)
             } catch {
-                FileHandle.standardError.write(Data("dispatcher: \(error)\n".utf8))
+                logger.error("dispatcher: \(error)")
             }
             await withTaskCancellationHandler {
                 await bell.wait(upTo: interval)

@@ -6,6 +6,7 @@ import BeredskabWeb
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 
 /// A refusal with an HTTP status and a JSON body saying what was wrong:
 /// `{"error": {"status": 422, "message": "…", "problems": [{"path", "message"}]}}`.
@@ -63,7 +64,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
 }
 
 /// Turns every error into a clear answer: JSON for the API, a page for browsers; never a stack
-/// trace or SQL. Unexpected errors are logged to standard error and answered with a bare 500.
+/// trace or SQL. Unexpected errors are logged (level error, with the request id) and answered with a bare 500.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Renders an error page for browsers, in the request's language.
     let page: @Sendable (Request, APIError) -> Response?
@@ -83,12 +84,14 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             error = APIError(caught.status, message, headers: caught.headers)
         } catch let caught where storeUnavailableReason(caught) != nil {
             // The disk full or read-only: a passing condition, answered 503, not a bug.
-            FileHandle.standardError.write(
-                Data("store unavailable answering \(request.method) \(request.uri.path): \(caught)\n".utf8))
+            context.logger.error(
+                "store unavailable answering \(request.method) \(ServerLog.path(request.uri.path)): \(caught)",
+                metadata: ["method": "\(request.method)", "path": "\(ServerLog.path(request.uri.path))"])
             error = .storeUnavailable(storeUnavailableReason(caught) ?? "")
         } catch {
-            FileHandle.standardError.write(
-                Data("error answering \(request.method) \(request.uri.path): \(error)\n".utf8))
+            context.logger.error(
+                "error answering \(request.method) \(ServerLog.path(request.uri.path)): \(error)",
+                metadata: ["method": "\(request.method)", "path": "\(ServerLog.path(request.uri.path))"])
             return Routes.json(
                 .internalServerError,
                 APIError(.internalServerError, "internal error; it has been logged, and nothing was lost").json)
@@ -122,4 +125,4 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 /// The CSP source for the review page's `<style>` text: `sha256-` and its digest in Base64.
-let reviewStyleHash = "sha256-" + Data(SHA256.hash(Review.style)).base64EncodedString()
+let reviewStyleHash = "sha256-" + Data(Hashing.sha256(Review.style)).base64EncodedString()

@@ -14,11 +14,16 @@ import Foundation
 ///   "webhook": { "timeout_seconds": 15 },
 ///   "failure_role": "hotspot-sekretariat", "public_url": "https://beredskab.example.org",
 ///   "http": { "header_timeout_seconds": 10, "body_timeout_seconds": 30, "idle_timeout_seconds": 60,
-///             "max_connections": 4096, "max_connections_per_client": 64 } }
+///             "max_connections": 4096, "max_connections_per_client": 64 },
+///   "limits": { "requests_burst": 200, "requests_per_second": 10, "sign_in_burst": 3, "sign_in_per_minute": 1,
+///               "body_bytes": 262144, "small_body_bytes": 65536 },
+///   "delivery": { "attempts_per_channel": 5, "channel_time_limit_seconds": 600, "base_delay_seconds": 2,
+///                 "max_delay_seconds": 60, "per_destination_limit": 64, "in_flight_limit": 512 } }
 /// ```
 /// Environment: `BEREDSKAB_SMTP_URL`, `BEREDSKAB_SMS_URL` and `BEREDSKAB_WEBHOOK_URL` override the
 /// file's addresses (the last sends every webhook to one receiver); `BEREDSKAB_SMTP_PASSWORD` and
 /// `BEREDSKAB_WEBHOOK_SECRET` are the secrets; a header value `$NAME` is read from the environment.
+/// Every value has today's default; a value out of its range is a problem at its JSON path.
 public struct ServerConfiguration: Sendable {
     public var smtp: SMTPTransport.Config?
     public var sms: SMSGatewayTransport.Config?
@@ -37,6 +42,21 @@ public struct ServerConfiguration: Sendable {
     public var capMaximumBytes = 1 << 20
     /// Timeouts and connection limits of the HTTP server (`http` in the file).
     public var connections = ConnectionLimits()
+    /// Requests per principal: a burst, then a steady rate a second (`limits.requests_burst`,
+    /// `limits.requests_per_second`; default 200 and 10). A CAP feed sending 50 alerts a second needs 50.
+    public var rateBurst = 200
+    /// The steady rate after the burst, requests a second (`limits.requests_per_second`).
+    public var ratePerSecond = 10.0
+    /// Sign-in links per person: a burst, then a rate a minute (`limits.sign_in_burst`,
+    /// `limits.sign_in_per_minute`; default 3 and 1).
+    public var signInBurst = 3
+    /// Sign-in links a minute after the burst (`limits.sign_in_per_minute`).
+    public var signInPerMinute = 1.0
+    /// The largest report and other bodies in bytes (`limits.body_bytes`, default 256 KiB;
+    /// `limits.small_body_bytes`, default 64 KiB). CAP alerts have their own, `cap.max_bytes`.
+    public var bodyLimits = Routes.BodyLimits()
+    /// Retries, back-off and in-flight limits of delivery (`delivery` in the file).
+    public var delivery = DeliveryPolicy()
 
     /// An empty configuration: no transport.
     public init() {}
@@ -140,6 +160,59 @@ public struct ServerConfiguration: Sendable {
         c.connections.maximumConnections = count(http?["max_connections"], "$.http.max_connections", default: 4096)
         c.connections.maximumConnectionsPerClient = count(
             http?["max_connections_per_client"], "$.http.max_connections_per_client", default: 64)
+        /// A whole number in `range`, or the default and a problem at `path`.
+        func whole(_ value: JSONValue?, _ path: String, _ range: ClosedRange<Int>, default fallback: Int) -> Int {
+            guard let value else { return fallback }
+            guard case .number(let n) = value, let whole = Int(exactly: n), range.contains(whole) else {
+                problems.append(
+                    ReportProblem(path, "must be a whole number from \(range.lowerBound) to \(range.upperBound)"))
+                return fallback
+            }
+            return whole
+        }
+        /// A number above 0 and at most `maximum`, or the default and a problem at `path`.
+        func rate(_ value: JSONValue?, _ path: String, maximum: Double, default fallback: Double) -> Double {
+            guard let value else { return fallback }
+            guard case .number(let n) = value, n > 0, n <= maximum else {
+                problems.append(ReportProblem(path, "must be a number above 0 and at most \(Int(maximum))"))
+                return fallback
+            }
+            return n
+        }
+        let limits = json?["limits"]
+        c.rateBurst = whole(
+            limits?["requests_burst"], "$.limits.requests_burst", 1...1_000_000, default: c.rateBurst)
+        c.ratePerSecond = rate(
+            limits?["requests_per_second"], "$.limits.requests_per_second", maximum: 100_000, default: c.ratePerSecond)
+        c.signInBurst = whole(limits?["sign_in_burst"], "$.limits.sign_in_burst", 1...100, default: c.signInBurst)
+        c.signInPerMinute = rate(
+            limits?["sign_in_per_minute"], "$.limits.sign_in_per_minute", maximum: 60, default: c.signInPerMinute)
+        c.bodyLimits.report = whole(
+            limits?["body_bytes"], "$.limits.body_bytes", 1024...(64 << 20), default: c.bodyLimits.report)
+        c.bodyLimits.small = whole(
+            limits?["small_body_bytes"], "$.limits.small_body_bytes", 1024...(16 << 20), default: c.bodyLimits.small)
+        let delivery = json?["delivery"]
+        c.delivery.attemptsPerChannel = whole(
+            delivery?["attempts_per_channel"], "$.delivery.attempts_per_channel", 1...100,
+            default: c.delivery.attemptsPerChannel)
+        c.delivery.channelTimeLimit = whole(
+            delivery?["channel_time_limit_seconds"], "$.delivery.channel_time_limit_seconds", 1...86_400,
+            default: c.delivery.channelTimeLimit)
+        c.delivery.baseDelay = whole(
+            delivery?["base_delay_seconds"], "$.delivery.base_delay_seconds", 1...3_600, default: c.delivery.baseDelay)
+        c.delivery.maximumDelay = whole(
+            delivery?["max_delay_seconds"], "$.delivery.max_delay_seconds", 1...86_400, default: c.delivery.maximumDelay
+        )
+        if c.delivery.maximumDelay < c.delivery.baseDelay {
+            problems.append(
+                ReportProblem(
+                    "$.delivery.max_delay_seconds", "must be at least base_delay_seconds (\(c.delivery.baseDelay))"))
+        }
+        c.delivery.perDestinationLimit = whole(
+            delivery?["per_destination_limit"], "$.delivery.per_destination_limit", 1...10_000,
+            default: c.delivery.perDestinationLimit)
+        c.delivery.inFlightLimit = whole(
+            delivery?["in_flight_limit"], "$.delivery.in_flight_limit", 1...100_000, default: c.delivery.inFlightLimit)
         if let value = json?["cap"]?["unknown_severity"] {
             if case .string(let name) = value, let severity = IncidentSeverity(rawValue: name) {
                 c.capUnknownSeverity = severity
@@ -167,6 +240,19 @@ public struct ServerConfiguration: Sendable {
 }
 
 extension ServerConfiguration {
+    /// Sets what the routes take from the configuration: reviewer roles, CAP settings, rate and
+    /// body limits. The transport and the public address are the caller's.
+    public func apply(to options: inout Routes.Options) {
+        options.reviewerRoles = reviewerRoles
+        options.capUnknownSeverity = capUnknownSeverity
+        options.capMaximumBytes = capMaximumBytes
+        options.rateBurst = rateBurst
+        options.ratePerSecond = ratePerSecond
+        options.signInBurst = signInBurst
+        options.signInPerMinute = signInPerMinute
+        options.bodyLimits = bodyLimits
+    }
+
     /// The transports' part of the configuration, for `CurlTransport`.
     public var transportSettings: CurlTransport.Settings {
         CurlTransport.Settings(

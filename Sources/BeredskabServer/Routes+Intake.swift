@@ -44,7 +44,7 @@ extension Routes {
                 throw error
             }
         }
-        let bytes = try await Self.body(&request, limit: Self.maximumBody)
+        let bytes = try await Self.body(&request, limit: options.bodyLimits.report)
         let json: JSONValue
         do {
             json = try JSONValue.parse(bytes)

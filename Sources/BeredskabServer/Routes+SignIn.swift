@@ -4,6 +4,7 @@ import BeredskabRoster
 import BeredskabStore
 import BeredskabTime
 import Foundation
+import Logging
 
 extension Routes {
     /// The person whose e-mail address or mobile number this is, and that channel.
@@ -37,7 +38,8 @@ extension Routes {
         do {
             token = try store.startSignIn(person: person.id.value, at: now)
         } catch {
-            FileHandle.standardError.write(Data("sign-in link for \(person.id.value): \(error)\n".utf8))
+            // Never the person or the address in the log: the audit log has who asked.
+            ServerLog.logger.error("sign-in link not made: \(error)", metadata: ["channel": "\(channel.kind.rawValue)"])
             return
         }
         let link = "\(options.publicURL.value)/login/\(token)"
@@ -81,7 +83,9 @@ extension Routes {
                 attempt += 1
                 try? await Task.sleep(for: .seconds(min(60, 1 << min(attempt, 6))))
             }
-            FileHandle.standardError.write(Data("sign-in link to \(person.id.value) not sent: \(why)\n".utf8))
+            ServerLog.logger.warning(
+                "sign-in link not sent on any channel for 10 minutes (the audit log says to whom and why)",
+                metadata: ["channels": "\(channels.count)"])
             try? store.appendAudit(
                 actor: "person:\(person.id.value)", action: "signin-link-failed", incident: nil, detail: why,
                 at: clock())

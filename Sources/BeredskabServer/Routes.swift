@@ -1,3 +1,4 @@
+import BeredskabDelivery
 import BeredskabDispatch
 import BeredskabEngine
 import BeredskabRules
@@ -23,11 +24,25 @@ public struct Routes: Sendable {
     public let metrics: ServerMetrics
     let limiter: RateLimiter
     /// Sign-in links per address: a few, then one a minute, so nobody's phone can be flooded.
-    let signInLimiter = RateLimiter(burst: 3, perSecond: 1.0 / 60)
-    /// The largest report body accepted.
+    let signInLimiter: RateLimiter
+    /// The largest report body accepted by default (`limits.body_bytes`).
     public static let maximumBody = 256 * 1024
-    /// The largest other body (updates, forms, tokens, closures).
+    /// The largest other body by default (updates, forms, tokens, closures; `limits.small_body_bytes`).
     public static let maximumSmallBody = 64 * 1024
+    /// The body limits of the request being answered, set by ``BodyLimitsMiddleware`` from the
+    /// options, so the static body readers honour the configuration.
+    @TaskLocal static var bodyLimits = BodyLimits()
+
+    /// The largest bodies taken, in bytes (`limits.body_bytes`, `limits.small_body_bytes`).
+    public struct BodyLimits: Sendable {
+        /// Reports (JSON).
+        public var report = Routes.maximumBody
+        /// Everything else but CAP alerts: updates, forms, tokens, closures.
+        public var small = Routes.maximumSmallBody
+
+        /// Today's limits: 256 KiB and 64 KiB.
+        public init() {}
+    }
 
     /// What the web side needs to know beyond the store and the rules.
     public struct Options: Sendable {
@@ -39,9 +54,19 @@ public struct Routes: Sendable {
         public var transport: (any Transport)?
         /// The address recipients use to reach the server; read when a sign-in link is made.
         public var publicURL: PublicURL = PublicURL("http://127.0.0.1:8080")
-        /// Requests per token: burst and steady rate per second.
+        /// Requests per principal (token or signed-in person): burst and steady rate per second
+        /// (`limits.requests_burst`, `limits.requests_per_second`).
         public var rateBurst = 200
         public var ratePerSecond = 10.0
+        /// Sign-in links per person: a burst, then this many a minute (`limits.sign_in_burst`,
+        /// `limits.sign_in_per_minute`).
+        public var signInBurst = 3
+        /// Sign-in links a minute after the burst.
+        public var signInPerMinute = 1.0
+        /// The largest bodies taken (`limits.body_bytes`, `limits.small_body_bytes`).
+        public var bodyLimits = BodyLimits()
+        /// The rate limiters' clock in seconds: the wall clock, or a test's.
+        public var rateClock: @Sendable () -> Double = { Date().timeIntervalSince1970 }
         /// What a CAP `<severity>Unknown</severity>` becomes (`cap.unknown_severity`, docs/cap.md).
         public var capUnknownSeverity: IncidentSeverity = .moderate
         /// The largest CAP alert taken, in bytes (`cap.max_bytes`; default 1 MiB): embedded
@@ -74,7 +99,9 @@ public struct Routes: Sendable {
         self.metrics = metrics
         self.clock = clock
         commits = GroupCommit(store: store)
-        limiter = RateLimiter(burst: options.rateBurst, perSecond: options.ratePerSecond)
+        limiter = RateLimiter(burst: options.rateBurst, perSecond: options.ratePerSecond, clock: options.rateClock)
+        signInLimiter = RateLimiter(
+            burst: options.signInBurst, perSecond: options.signInPerMinute / 60, clock: options.rateClock)
     }
 
     /// A router with every route.
@@ -83,6 +110,7 @@ public struct Routes: Sendable {
         let router = Router(options: .autoGenerateHeadEndpoints)
         let methods = RouteMethods()
         router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: BodyLimitsMiddleware(limits: options.bodyLimits))
         router.add(middleware: ErrorMiddleware { request, error in errorPage(request, error) })
         router.add(middleware: MethodNotAllowedMiddleware(routes: methods))
         addOperationRoutes(router)
@@ -155,19 +183,12 @@ public struct Routes: Sendable {
         }
         if let csrf = principal.csrf, request.method != .get, request.method != .head {
             let sent = formToken ?? request.headers[HTTPField.Name("X-CSRF-Token")!]
-            guard let sent, Self.constantTimeEqual(sent, csrf) else {
+            guard let sent, constantTimeEquals(sent, csrf) else {
                 throw APIError(
                     .forbidden, "the form is stale or was not sent from Beredskab (CSRF check); reload and try again")
             }
         }
         return principal
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     static func cookie(_ request: Request, _ name: String) -> String? {
@@ -192,7 +213,7 @@ public struct Routes: Sendable {
 
     /// A JSON body: 415 unless sent as UTF-8 JSON, 413 if too large, 400 if not JSON, 422 if a
     /// string holds a control character (``refuseControlCharacters(_:)``).
-    static func jsonBody(_ request: inout Request, limit: Int = maximumSmallBody) async throws -> JSONValue {
+    static func jsonBody(_ request: inout Request, limit: Int = bodyLimits.small) async throws -> JSONValue {
         if let type = request.headers[.contentType] {
             guard type.lowercased().hasPrefix("application/json") else {
                 throw APIError(.unsupportedMediaType, "send the body as application/json")
@@ -288,7 +309,7 @@ public struct Routes: Sendable {
     /// line breaks as CR LF; they become LF. A control character elsewhere is a 422 naming the field.
     static func formBody(_ request: inout Request) async throws -> [String: [String]] {
         if let type = request.headers[.contentType] { try refuseCharset(type) }
-        let bytes = try await body(&request, limit: maximumSmallBody)
+        let bytes = try await body(&request, limit: bodyLimits.small)
         var fields = Form.parse(String(decoding: bytes, as: UTF8.self))
         var problems: [(String, String)] = []
         for (name, values) in fields {
@@ -347,5 +368,16 @@ extension [String: [String]] {
             return nil
         }
         return value
+    }
+}
+
+/// Makes the configured body limits those of every request it passes on (``Routes/bodyLimits``).
+struct BodyLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
+    let limits: Routes.BodyLimits
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        try await Routes.$bodyLimits.withValue(limits) { try await next(request, context) }
     }
 }

@@ -6,6 +6,7 @@ import BeredskabStore
 import BeredskabTime
 import Foundation
 import Hummingbird
+import Logging
 
 /// The wall clock, read only here at the edge; the engine gets time passed in.
 @Sendable func now() -> Instant {
@@ -79,6 +80,13 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("rules"), help: "Rule and contact files or folders (default: Rules and Contacts).")
     var rulePaths: [String] = []
 
+    @Option(help: "The least level logged to standard error: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    @Option(
+        help: "How the log is written: text (one line each, for people) or json (one object a line, for a collector).")
+    var logFormat: LogFormat = .text
+
     @Option(
         help: ArgumentHelp(
             "For tests only: read the time from this file (RFC 3339) instead of the wall clock.",
@@ -87,6 +95,7 @@ struct Serve: AsyncParsableCommand {
     var testClock: String?
 
     func run() async throws {
+        ServerLog.bootstrap(level: logLevel, format: logFormat)
         let engine = try loadEngine(rulePaths)
         let clock: @Sendable () -> Instant
         if let testClock {
@@ -129,9 +138,7 @@ struct Serve: AsyncParsableCommand {
         let live = LiveEngine(engine, paths: rulePaths.isEmpty ? ["Rules", "Contacts"] : rulePaths)
         let metrics = ServerMetrics()
         var options = Routes.Options()
-        options.reviewerRoles = settings.reviewerRoles
-        options.capUnknownSeverity = settings.capUnknownSeverity
-        options.capMaximumBytes = settings.capMaximumBytes
+        settings.apply(to: &options)
         options.transport = transport
         options.publicURL = PublicURL(settings.publicURL ?? "http://\(host):\(port)")
         let routes = Routes(
@@ -150,11 +157,13 @@ struct Serve: AsyncParsableCommand {
                 options.publicURL.value = base
                 let dispatcher = Dispatcher(
                     store: store, live: live, transport: transport, publicURL: base,
-                    failureRole: settings.failureRole, metrics: metrics)
+                    policy: settings.delivery, failureRole: settings.failureRole, metrics: metrics)
                 dispatching.start { await dispatcher.run(doorbell: doorbell, clock: clock) }
                 let line = "listening on http://\(host):\(bound) with \(engine.rules.guidelines.count) guidelines\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
-            }
+            },
+            // The requests' logger: errors answering carry its request id (`hb.request.id`).
+            logger: Logger(label: "beredskab.http")
         )
         defer { dispatching.cancel() }
         // On SIGTERM or SIGINT: stop accepting, let requests finish briefly, stop the dispatcher, and
@@ -185,9 +194,9 @@ struct Serve: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data("SIGHUP: rules reloaded (\(response.status.code))\n".utf8))
             } catch let error as APIError {
                 let lines = error.problems.map { "  \($0.path): \($0.message)\n" }.joined()
-                FileHandle.standardError.write(Data("SIGHUP: \(error.message)\n\(lines)".utf8))
+                ServerLog.logger.error("SIGHUP: \(error.message)\n\(lines)")
             } catch {
-                FileHandle.standardError.write(Data("SIGHUP: reload failed: \(error)\n".utf8))
+                ServerLog.logger.error("SIGHUP: reload failed: \(error)")
             }
         }
         source.resume()
@@ -299,6 +308,8 @@ struct Token: ParsableCommand {
 }
 
 extension AccessRole: ExpressibleByArgument {}
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+extension LogFormat: ExpressibleByArgument {}
 
 /// Holds the dispatcher's task so the server can stop it on shutdown.
 final class DispatchTask: @unchecked Sendable {

@@ -35,10 +35,8 @@ enum Shutdown {
         let limit = Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18
         Thread.detachNewThread {
             Thread.sleep(forTimeInterval: limit)
-            FileHandle.standardError.write(
-                Data(
-                    "shutdown: still busy after \(limit) s; exiting (answered reports are stored, deliveries stay pending)\n"
-                        .utf8))
+            Logger(label: "beredskab").warning(
+                "shutdown: still busy after \(limit) s; exiting (answered reports are stored, deliveries stay pending)")
             _exit(0)
         }
     }

@@ -1,7 +1,10 @@
+import Foundation
 import Testing
 
 @testable import BeredskabDelivery
 
+/// Known answers for our use of swift-crypto: `Hashing.sha256` and `HMACSHA256` wrap it for the
+/// Message-IDs, content digests and webhook signatures.
 @Suite struct SHA256Tests {
     // FIPS 180-2 appendix B and the NIST example values for SHA-256.
     @Test(arguments: [
@@ -17,14 +20,13 @@ import Testing
         ),
     ])
     func fipsVectors(_ message: String, _ digest: String) {
-        #expect(hexString(SHA256.hash(message)) == digest)
+        #expect(hexString(Hashing.sha256(message)) == digest)
     }
 
     @Test func aMillionTimesA() {
-        var hasher = SHA256()
-        let chunk = [UInt8](repeating: UInt8(ascii: "a"), count: 1000)
-        for _ in 0..<1000 { hasher.update(chunk) }
-        #expect(hexString(hasher.finalize()) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        let million = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
+        #expect(
+            hexString(Hashing.sha256(million)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
     @Test func blockBoundaries() {
@@ -37,15 +39,17 @@ import Testing
             65: "635361c48bb9eab14198e76ea8ab7f1a41685d6ad62aa9146d301d4f17eb0ae0",
         ]
         for (count, digest) in expected {
-            #expect(hexString(SHA256.hash([UInt8](repeating: UInt8(ascii: "a"), count: count))) == digest, "\(count)")
+            #expect(
+                hexString(Hashing.sha256([UInt8](repeating: UInt8(ascii: "a"), count: count))) == digest, "\(count)")
         }
     }
 
-    @Test func incrementalEqualsOneShot() {
+    @Test func anySequenceEqualsItsArray() {
+        // A sequence without contiguous storage (pieces joined lazily) hashes as its bytes do.
         let text = Array(danishBody.utf8)
-        var hasher = SHA256()
-        for piece in stride(from: 0, to: text.count, by: 7) { hasher.update(text[piece..<min(piece + 7, text.count)]) }
-        #expect(hasher.finalize() == SHA256.hash(text))
+        let pieces = stride(from: 0, to: text.count, by: 7).map { text[$0..<min($0 + 7, text.count)] }
+        #expect(Hashing.sha256(pieces.joined()) == Hashing.sha256(text))
+        #expect(Hashing.sha256(danishBody) == Hashing.sha256(text))
     }
 }
 
@@ -103,5 +107,64 @@ import Testing
         #expect(
             HMACSHA256.hex("what do ya want for nothing?", key: "Jefe")
                 == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+    }
+}
+
+@Suite struct ConstantTimeTests {
+    @Test func equalBytesAndStrings() {
+        #expect(constantTimeEquals([1, 2, 3] as [UInt8], [1, 2, 3] as [UInt8]))
+        #expect(constantTimeEquals([] as [UInt8], [] as [UInt8]))
+        #expect(constantTimeEquals("Zm9vYmFy-_x", "Zm9vYmFy-_x"))
+        #expect(constantTimeEquals("blåbær", "blåbær"))
+    }
+
+    @Test func unequalAnywhere() {
+        // The first, a middle and the last byte differing all give false.
+        let token = Array("abcdefghijklmnopqrstuvwxyz012345".utf8)
+        for index in [0, token.count / 2, token.count - 1] {
+            var other = token
+            other[index] ^= 0x01
+            #expect(!constantTimeEquals(token, other), "\(index)")
+        }
+        #expect(!constantTimeEquals("csrf-token", "csrf-tokeN"))
+    }
+
+    @Test func differentLengths() {
+        #expect(!constantTimeEquals("abc", "abcd"))
+        #expect(!constantTimeEquals("abcd", "abc"))
+        #expect(!constantTimeEquals("", "a"))
+        #expect(!constantTimeEquals([0] as [UInt8], [] as [UInt8]))
+        // A prefix of the secret is not the secret.
+        #expect(!constantTimeEquals("secret", "secret\u{0}"))
+    }
+}
+
+@Suite struct WebhookVerificationTests {
+    let body = Data(#"{"incident":"fsb:2026-000412"}"#.utf8)
+
+    @Test func theSignatureWeSendVerifies() {
+        let signature = WebhookTransport.signature(body: body, secret: "modtager-hemmelighed")
+        #expect(WebhookTransport.verify(signature: signature, body: body, secret: "modtager-hemmelighed"))
+        #expect(
+            WebhookTransport.verify(
+                signature: signature.uppercased().replacingOccurrences(of: "SHA256=", with: "sha256="), body: body,
+                secret: "modtager-hemmelighed"))
+    }
+
+    @Test func anotherBodySecretOrMalformedSignatureDoesNot() {
+        let signature = WebhookTransport.signature(body: body, secret: "modtager-hemmelighed")
+        #expect(
+            !WebhookTransport.verify(signature: signature, body: body + Data(" ".utf8), secret: "modtager-hemmelighed"))
+        #expect(!WebhookTransport.verify(signature: signature, body: body, secret: "en-anden"))
+        #expect(
+            !WebhookTransport.verify(
+                signature: String(signature.dropLast(2)), body: body, secret: "modtager-hemmelighed"))
+        #expect(!WebhookTransport.verify(signature: signature + "00", body: body, secret: "modtager-hemmelighed"))
+        #expect(
+            !WebhookTransport.verify(
+                signature: "sha1=" + signature.dropFirst(7), body: body, secret: "modtager-hemmelighed"))
+        #expect(
+            !WebhookTransport.verify(
+                signature: "sha256=" + String(repeating: "zz", count: 32), body: body, secret: "modtager-hemmelighed"))
     }
 }
