@@ -2,6 +2,7 @@ import BeredskabDelivery
 import BeredskabDispatch
 import BeredskabEngine
 import BeredskabRules
+import BeredskabTime
 import Foundation
 
 /// The server's transports and settings: a JSON file (`serve --config`), with secrets and the
@@ -13,6 +14,7 @@ import Foundation
 ///            "body": "{\"to\": \"{to}\", \"text\": \"{text}\"}", "format": "json", "max_segments": 3 },
 ///   "webhook": { "timeout_seconds": 15 },
 ///   "failure_role": "hotspot-sekretariat", "public_url": "https://beredskab.example.org",
+///   "time_zone": "Europe/Copenhagen",
 ///   "http": { "header_timeout_seconds": 10, "body_timeout_seconds": 30, "idle_timeout_seconds": 60,
 ///             "max_connections": 4096, "max_connections_per_client": 64 } }
 /// ```
@@ -37,6 +39,9 @@ public struct ServerConfiguration: Sendable {
     public var capMaximumBytes = 1 << 20
     /// Timeouts and connection limits of the HTTP server (`http` in the file).
     public var connections = ConnectionLimits()
+    /// The zone of every local time: the rules' windows, rotas and deadlines, and the times shown
+    /// (`time_zone`, a tz database name; default Europe/Copenhagen).
+    public var timeZone = LocalZone.copenhagen
 
     /// An empty configuration: no transport.
     public init() {}
@@ -153,6 +158,15 @@ public struct ServerConfiguration: Sendable {
                 c.capMaximumBytes = bytes
             } else {
                 problems.append(ReportProblem("$.cap.max_bytes", "must be a whole number from 1024 to 16777216"))
+            }
+        }
+        if let value = json?["time_zone"] {
+            if case .string(let name) = value {
+                do { c.timeZone = try LocalZone(identifier: name) } catch {
+                    problems.append(ReportProblem("$.time_zone", "\(error)"))
+                }
+            } else {
+                problems.append(ReportProblem("$.time_zone", "must be a tz database name such as Europe/Copenhagen"))
             }
         }
         if let roles = json?["reviewer_roles"] {

@@ -87,7 +87,6 @@ struct Serve: AsyncParsableCommand {
     var testClock: String?
 
     func run() async throws {
-        let engine = try loadEngine(rulePaths)
         let clock: @Sendable () -> Instant
         if let testClock {
             let file = try FileClock(path: testClock)
@@ -103,6 +102,9 @@ struct Serve: AsyncParsableCommand {
             printError(invalid.problems.map { "\(config ?? "environment"): \($0)\n" }.joined())
             throw ExitCode(1)
         }
+        // Before the rules are loaded: their windows, rotas and deadlines are read in this zone.
+        LocalTime.zone = settings.timeZone
+        let engine = try loadEngine(rulePaths)
         settings.failureRole = failureRole ?? settings.failureRole
         settings.publicURL = publicURL ?? settings.publicURL
         if let role = settings.failureRole, engine.rules.roles[role] == nil {
