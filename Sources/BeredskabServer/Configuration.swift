@@ -14,7 +14,7 @@ import Foundation
 ///            "body": "{\"to\": \"{to}\", \"text\": \"{text}\"}", "format": "json", "max_segments": 3 },
 ///   "webhook": { "timeout_seconds": 15 },
 ///   "failure_role": "hotspot-sekretariat", "public_url": "https://beredskab.example.org",
-///   "time_zone": "Europe/Copenhagen",
+///   "time_zone": "Europe/Copenhagen", "messages": "messages.txt",
 ///   "http": { "header_timeout_seconds": 10, "body_timeout_seconds": 30, "idle_timeout_seconds": 60,
 ///             "max_connections": 4096, "max_connections_per_client": 64 } }
 /// ```
@@ -42,6 +42,9 @@ public struct ServerConfiguration: Sendable {
     /// The zone of every local time: the rules' windows, rotas and deadlines, and the times shown
     /// (`time_zone`, a tz database name; default Europe/Copenhagen).
     public var timeZone = LocalZone.copenhagen
+    /// The texts of the messages Beredskab writes itself, with a deployment's overrides from the
+    /// file named by `messages` (docs/messages.md).
+    public var messages = MessageCatalogue.standard
 
     /// An empty configuration: no transport.
     public init() {}
@@ -167,6 +170,18 @@ public struct ServerConfiguration: Sendable {
                 }
             } else {
                 problems.append(ReportProblem("$.time_zone", "must be a tz database name such as Europe/Copenhagen"))
+            }
+        }
+        if let path = string(json?["messages"], "$.messages") {
+            if let data = FileManager.default.contents(atPath: path) {
+                do throws(MessageCatalogueError) {
+                    c.messages = try MessageCatalogue.standard.overriding(
+                        with: String(decoding: data, as: UTF8.self), file: path)
+                } catch {
+                    problems += error.problems.map { ReportProblem("$.messages", $0) }
+                }
+            } else {
+                problems.append(ReportProblem("$.messages", "cannot read the file \(path)"))
             }
         }
         if let roles = json?["reviewer_roles"] {

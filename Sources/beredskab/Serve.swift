@@ -134,6 +134,7 @@ struct Serve: AsyncParsableCommand {
         options.reviewerRoles = settings.reviewerRoles
         options.capUnknownSeverity = settings.capUnknownSeverity
         options.capMaximumBytes = settings.capMaximumBytes
+        options.messages = settings.messages
         options.transport = transport
         options.publicURL = PublicURL(settings.publicURL ?? "http://\(host):\(port)")
         let routes = Routes(
@@ -152,7 +153,7 @@ struct Serve: AsyncParsableCommand {
                 options.publicURL.value = base
                 let dispatcher = Dispatcher(
                     store: store, live: live, transport: transport, publicURL: base,
-                    failureRole: settings.failureRole, metrics: metrics)
+                    failureRole: settings.failureRole, metrics: metrics, messages: settings.messages)
                 dispatching.start { await dispatcher.run(doorbell: doorbell, clock: clock) }
                 let line = "listening on http://\(host):\(bound) with \(engine.rules.guidelines.count) guidelines\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
