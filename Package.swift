@@ -29,7 +29,8 @@ let package = Package(
     targets: [
         // Parse: source files, diagnostics, lexer, parser, syntax tree.
         .target(name: "BeredskabSyntax", dependencies: ["BeredskabTime"]),
-        // Weekly windows and Europe/Copenhagen local time, without a clock.
+        // Weekly windows and local time in the deployment's zone (Europe/Copenhagen by default), read once
+        // from the system's tz database through Foundation's TimeZone; without a clock.
         .target(name: "BeredskabTime"),
         // Check: the rule set (areas, roles, windows, guidelines) built from syntax.
         .target(name: "BeredskabRules", dependencies: ["BeredskabSyntax", "BeredskabTime"]),

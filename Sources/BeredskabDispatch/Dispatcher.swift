@@ -24,24 +24,28 @@ public struct Dispatcher: Sendable {
     /// Failed attempts, unreachable people and failing passes (label `beredskab.dispatch`), with
     /// incident and notification ids, channel kinds and outcomes: never names, addresses or texts.
     let logger = Logger(label: "beredskab.dispatch")
+    /// The system messages' texts (escalations, delivery problems, the acknowledgement line).
+    let messages: MessageCatalogue
 
     /// Creates a dispatcher with fixed rules.
     public init(
         store: any IncidentStore, engine: Engine, transport: any Transport, publicURL: String,
-        policy: DeliveryPolicy = DeliveryPolicy(), failureRole: String? = nil
+        policy: DeliveryPolicy = DeliveryPolicy(), failureRole: String? = nil,
+        messages: MessageCatalogue = .standard
     ) {
         self.init(
             store: store, rules: { engine }, transport: transport, publicURL: publicURL, policy: policy,
-            failureRole: failureRole, metrics: nil)
+            failureRole: failureRole, metrics: nil, messages: messages)
     }
 
     /// Creates a dispatcher following running rules that may be replaced: `rules` is called once per
-    /// pass and per escalation.
+    /// pass and per escalation. `messages` are the texts of what the dispatcher writes itself.
     public init(
         store: any IncidentStore, rules: @escaping @Sendable () -> Engine, transport: any Transport,
         publicURL: String, policy: DeliveryPolicy = DeliveryPolicy(), failureRole: String? = nil,
-        metrics: (any DeliveryMetrics)?
+        metrics: (any DeliveryMetrics)?, messages: MessageCatalogue = .standard
     ) {
+        self.messages = messages
         self.store = store
         self.rules = rules
         self.metrics = metrics
@@ -179,7 +183,11 @@ public struct Dispatcher: Sendable {
     ) async -> (DeliveryAttempt, NextStep) {
         let link = "\(publicURL)/ack/\(store.ackToken(forKey: notification.idempotencyKey))"
         var text = notification.message.replacingOccurrences(of: "{link}", with: link)
-        if !notification.message.contains("{link}") { text += "\nKvittér: \(link)" }
+        if !notification.message.contains("{link}") {
+            // The acknowledgement line in the recipient's language (Danish if no longer in the roster).
+            let language = engine.roster.persons[notification.person]?.language ?? .da
+            text += "\n" + messages.text(.acknowledge, in: language, ["link": link])
+        }
         if let details = notification.details { text += details }
         guard notification.channelIndex < notification.channels.count else {
             let attempt = DeliveryAttempt(

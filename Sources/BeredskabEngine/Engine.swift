@@ -9,6 +9,8 @@ public struct Engine: Sendable {
     public let roster: Roster
     public let areas: AreaMap
     public let duty: DutyTable
+    /// The zone the rules' local times are read in: windows, rotas, calendar-day deadlines.
+    public let zone: LocalZone
     let conditions: [CompiledCondition]
     /// Candidate guidelines by (category or any) × (area or any): `bucket(category, area)`.
     let buckets: [[Int]]
@@ -30,13 +32,15 @@ public struct Engine: Sendable {
         case naive
     }
 
-    /// Compiles the rule set once: conditions, the category × area index, rota lookups.
-    public init(rules: RuleSet, roster: Roster) {
+    /// Compiles the rule set once: conditions, the category × area index, rota lookups. Local times
+    /// are read in `zone`, by default the deployment's (`LocalTime.zone`).
+    public init(rules: RuleSet, roster: Roster, zone: LocalZone = LocalTime.zone) {
         self.rules = rules
         self.roster = roster
+        self.zone = zone
         let areas = AreaMap(rules)
         self.areas = areas
-        duty = DutyTable(roster)
+        duty = DutyTable(roster, zone: zone)
         conditions = rules.guidelines.map { CompiledCondition($0.condition, areas: areas) }
         let categories = Category.allCases.count
         var buckets = [[Int]](repeating: [], count: (categories + 1) * (areas.ids.count + 1))
@@ -145,7 +149,7 @@ public struct Engine: Sendable {
         // correlation or suppression across (issue 12).
         let history = history.only(exercise: report.exercise)
         let area = place(report)
-        let local = Copenhagen.local(report.occurredAt)
+        let local = zone.local(report.occurredAt)
         return Facts(
             category: report.category, categoryBit: CompiledCondition.bit(report.category), severity: report.severity,
             flags: report.flags, reporterKind: roster.organisations[report.reporter.organisation]?.kind,

@@ -10,7 +10,7 @@ extension Engine {
     ) -> String {
         let facts = facts(report, history: IncidentHistory(history))
         let plan = evaluate(report, history: history, at: at)
-        let local = Copenhagen.local(report.occurredAt)
+        let local = zone.local(report.occurredAt)
         var out = "incident: category \(report.category.rawValue), severity \(report.severity.rawValue), "
         out += "area \(facts.areaID.map { lineageText($0) } ?? "unknown")"
         out +=

@@ -28,7 +28,7 @@ public struct OnCallShift: Sendable, Equatable {
 extension DutyTable {
     /// Who is on duty in `role` from `from` (inclusive) to `to` (exclusive), as shifts that change
     /// only when who is on duty changes, each with the overrides in force; a shift with nobody is a
-    /// gap. Rota handovers, coverage windows and overrides are read in Copenhagen wall-clock time, as
+    /// gap. Rota handovers, coverage windows and overrides are read on the zone's wall clock, as
     /// `onDuty(_:at:)` reads them, so a handover at 08:00 stays at 08:00 across daylight saving. A role
     /// without rotas is held all the time by everyone holding it.
     public func schedule(_ role: String, from: Instant, to: Instant) -> [OnCallShift] {
@@ -36,7 +36,7 @@ extension DutyTable {
         var shifts: [OnCallShift] = []
         var cursor = from
         for next in changes(role, from: from, to: to) + [to] where next > cursor {
-            let duty = self.duty(role, at: Copenhagen.local(cursor).minutesSinceEpoch)
+            let duty = self.duty(role, at: zone.local(cursor).minutesSinceEpoch)
             let persons = duty.map(\.present)
             let covers = duty.filter { $0.present != $0.scheduled }.map {
                 OnCallShift.Cover(substitute: $0.present, absent: $0.scheduled)
@@ -55,9 +55,9 @@ extension DutyTable {
     /// The instants after `from` and before `to` at which who is on duty in `role` may change:
     /// coverage edges, handovers and override boundaries, sorted and without repeats.
     func changes(_ role: String, from: Instant, to: Instant) -> [Instant] {
-        let first = Copenhagen.local(from).minutesSinceEpoch
+        let first = zone.local(from).minutesSinceEpoch
         // One hour more for the autumn night, whose wall clock runs an hour longer than elapsed time.
-        let last = Copenhagen.local(to).minutesSinceEpoch + 60
+        let last = zone.local(to).minutesSinceEpoch + 60
         var wall: Set<Int> = []
         for rota in rotasByRole[role] ?? [] {
             // Monday 00:00 of the week `first` falls in.
@@ -70,7 +70,7 @@ extension DutyTable {
                 week += minutesPerWeek
             }
             if rota.period > 0 {
-                var turn = rota.anchor + Copenhagen.floorDiv(first - rota.anchor, rota.period) * rota.period
+                var turn = rota.anchor + LocalTime.floorDiv(first - rota.anchor, rota.period) * rota.period
                 while turn <= last {
                     wall.insert(turn)
                     turn += rota.period
@@ -83,9 +83,9 @@ extension DutyTable {
         }
         let instants = Set(
             wall.filter { $0 > first && $0 <= last }.map { minute -> Instant in
-                var local = LocalDateTime(daysSinceEpoch: Copenhagen.floorDiv(minute, 1440))
+                var local = LocalDateTime(daysSinceEpoch: LocalTime.floorDiv(minute, 1440))
                 local.minutes = minute - local.daysSinceEpoch * 1440
-                return Copenhagen.instant(local)
+                return zone.instant(local)
             })
         return instants.filter { $0 > from && $0 < to }.sorted()
     }
@@ -99,7 +99,7 @@ extension DutyTable {
             for rota in rotas where !rota.members.isEmpty && rota.coverage.contains(minuteOfWeek) {
                 var index = 0
                 if rota.period > 0 {
-                    let turns = Copenhagen.floorDiv(wall - rota.anchor, rota.period)
+                    let turns = LocalTime.floorDiv(wall - rota.anchor, rota.period)
                     index = ((turns % rota.members.count) + rota.members.count) % rota.members.count
                 }
                 scheduled.append(rota.members[index])

@@ -3,7 +3,7 @@ import BeredskabRules
 import BeredskabTime
 
 /// Answers who is on duty in a role at a moment: rotas, their coverage and handovers, and overrides,
-/// all in Copenhagen wall-clock time (so a handover at 08:00 stays at 08:00 across daylight saving).
+/// all in the zone's wall-clock time (so a handover at 08:00 stays at 08:00 across daylight saving).
 public struct DutyTable: Sendable {
     struct CompiledRota: Sendable {
         var members: [String]
@@ -24,9 +24,17 @@ public struct DutyTable: Sendable {
     var rotasByRole: [String: [CompiledRota]] = [:]
     var holders: [String: [String]] = [:]
     var overrides: [CompiledOverride] = []
+    /// The zone whose wall clock the rotas and overrides are read on.
+    public let zone: LocalZone
 
-    /// Precomputes rota anchors and periods from a roster.
-    public init(_ roster: Roster) {
+    /// Precomputes rota anchors and periods from a roster whose times are on `zone`'s wall clock (by
+    /// default the deployment's).
+    ///
+    /// A handover at a time that does not exist (skipped when the clocks go forward) happens when the
+    /// clock jumps past it; during an hour that happens twice, the wall clock decides, so a handover
+    /// inside that hour happens at its first pass and is undone until the second pass reaches it again.
+    public init(_ roster: Roster, zone: LocalZone = LocalTime.zone) {
+        self.zone = zone
         holders = roster.holders
         for (role, indices) in roster.rotasByRole {
             rotasByRole[role] = indices.map { index in
@@ -58,7 +66,7 @@ public struct DutyTable: Sendable {
 
     /// The persons on duty in a role at an instant, in rota order, each at most once.
     public func onDuty(_ role: String, at instant: Instant) -> [String] {
-        duty(role, at: Copenhagen.local(instant).minutesSinceEpoch).map(\.present)
+        duty(role, at: zone.local(instant).minutesSinceEpoch).map(\.present)
     }
 
     /// Who stands in for a person at a wall-clock minute, following chains of overrides.

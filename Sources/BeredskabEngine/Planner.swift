@@ -40,7 +40,7 @@ struct Planner {
         let persons = dutyCache[key] ?? engine.duty.onDuty(role, at: time)
         dutyCache[key] = persons
         if persons.isEmpty {
-            let clock = Copenhagen.local(time).danishText
+            let clock = engine.zone.local(time).danishText
             problem(
                 "nobody-on-duty", "nobody is on duty for role '\(role)' at \(clock) (guideline '\(guideline.id.value)')"
             )
@@ -50,7 +50,7 @@ struct Planner {
 
     mutating func add(_ guideline: Guideline) {
         for action in guideline.notifications {
-            let sendAt = Copenhagen.later(at, by: action.delay)
+            let sendAt = engine.zone.later(at, by: action.delay)
             switch action.recipients {
             case .roles(let roles):
                 for role in roles {
@@ -71,7 +71,7 @@ struct Planner {
             tasks.append(
                 PlannedTask(
                     guideline: guideline.id.value, text: task.text, role: task.role.value,
-                    due: Copenhagen.later(at, by: task.within),
+                    due: engine.zone.later(at, by: task.within),
                     assignees: onDuty(task.role.value, at: at, for: guideline), escalateTo: task.escalateTo.map(\.value)
                 ))
         }
@@ -80,7 +80,7 @@ struct Planner {
             for round in 0...escalation.repeats {
                 escalations.append(
                     PlannedEscalation(
-                        guideline: guideline.id.value, after: Copenhagen.later(at, by: escalation.after * (round + 1)),
+                        guideline: guideline.id.value, after: engine.zone.later(at, by: escalation.after * (round + 1)),
                         to: escalation.roles.map(\.value), round: round, tier: escalation.tier))
             }
         }
@@ -134,8 +134,8 @@ struct Planner {
             PlannedWatch(
                 guideline: guideline.id.value, institutions: institutions.map(\.id.value),
                 leaders: institutions.compactMap { $0.leader?.value },
-                confirmBy: Copenhagen.later(at, by: watch.confirmWithin),
-                until: Copenhagen.later(at, by: watch.duration)))
+                confirmBy: engine.zone.later(at, by: watch.confirmWithin),
+                until: engine.zone.later(at, by: watch.duration)))
     }
 
     /// The personal-details block for each language, if the report names any persons.
@@ -215,7 +215,7 @@ struct MessageRenderer {
     /// The value of a placeholder, "" when the report has nothing for it, nil for one left to the
     /// delivery step (`{link}`). `shown` are the placeholders the template uses.
     func value(_ name: String, _ language: Language, shown: Set<String>) -> String? {
-        let local = Copenhagen.local(report.occurredAt)
+        let local = engine.zone.local(report.occurredAt)
         let address = report.location.address ?? ""
         switch name {
         case "title": return guideline.title

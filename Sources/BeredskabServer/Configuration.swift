@@ -2,6 +2,7 @@ import BeredskabDelivery
 import BeredskabDispatch
 import BeredskabEngine
 import BeredskabRules
+import BeredskabTime
 import Foundation
 
 /// The server's transports and settings: a JSON file (`serve --config`), with secrets and the
@@ -13,6 +14,7 @@ import Foundation
 ///            "body": "{\"to\": \"{to}\", \"text\": \"{text}\"}", "format": "json", "max_segments": 3 },
 ///   "webhook": { "timeout_seconds": 15 },
 ///   "failure_role": "hotspot-sekretariat", "public_url": "https://beredskab.example.org",
+///   "time_zone": "Europe/Copenhagen", "messages": "messages.txt",
 ///   "http": { "header_timeout_seconds": 10, "body_timeout_seconds": 30, "idle_timeout_seconds": 60,
 ///             "max_connections": 4096, "max_connections_per_client": 64 },
 ///   "limits": { "requests_burst": 200, "requests_per_second": 10, "sign_in_burst": 3, "sign_in_per_minute": 1,
@@ -57,6 +59,12 @@ public struct ServerConfiguration: Sendable {
     public var bodyLimits = Routes.BodyLimits()
     /// Retries, back-off and in-flight limits of delivery (`delivery` in the file).
     public var delivery = DeliveryPolicy()
+    /// The zone of every local time: the rules' windows, rotas and deadlines, and the times shown
+    /// (`time_zone`, a tz database name; default Europe/Copenhagen).
+    public var timeZone = LocalZone.copenhagen
+    /// The texts of the messages Beredskab writes itself, with a deployment's overrides from the
+    /// file named by `messages` (docs/messages.md).
+    public var messages = MessageCatalogue.standard
 
     /// An empty configuration: no transport.
     public init() {}
@@ -226,6 +234,27 @@ public struct ServerConfiguration: Sendable {
                 c.capMaximumBytes = bytes
             } else {
                 problems.append(ReportProblem("$.cap.max_bytes", "must be a whole number from 1024 to 16777216"))
+            }
+        }
+        if let value = json?["time_zone"] {
+            if case .string(let name) = value {
+                do { c.timeZone = try LocalZone(identifier: name) } catch {
+                    problems.append(ReportProblem("$.time_zone", "\(error)"))
+                }
+            } else {
+                problems.append(ReportProblem("$.time_zone", "must be a tz database name such as Europe/Copenhagen"))
+            }
+        }
+        if let path = string(json?["messages"], "$.messages") {
+            if let data = FileManager.default.contents(atPath: path) {
+                do throws(MessageCatalogueError) {
+                    c.messages = try MessageCatalogue.standard.overriding(
+                        with: String(decoding: data, as: UTF8.self), file: path)
+                } catch {
+                    problems += error.problems.map { ReportProblem("$.messages", $0) }
+                }
+            } else {
+                problems.append(ReportProblem("$.messages", "cannot read the file \(path)"))
             }
         }
         if let roles = json?["reviewer_roles"] {

@@ -58,10 +58,11 @@ extension Dispatcher {
     /// moment, so a reload reaches escalations and retries without a restart.
     public init(
         store: any IncidentStore, live: LiveEngine, transport: any Transport, publicURL: String,
-        policy: DeliveryPolicy = DeliveryPolicy(), failureRole: String? = nil, metrics: ServerMetrics?
+        policy: DeliveryPolicy = DeliveryPolicy(), failureRole: String? = nil, metrics: ServerMetrics?,
+        messages: MessageCatalogue = .standard
     ) {
         self.init(
             store: store, rules: { live.current }, transport: transport, publicURL: publicURL, policy: policy,
-            failureRole: failureRole, metrics: metrics)
+            failureRole: failureRole, metrics: metrics, messages: messages)
     }
 }

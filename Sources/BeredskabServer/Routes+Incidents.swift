@@ -366,14 +366,24 @@ extension Routes {
             )
         }
         let engine = engine
-        let headline: String
+        let key: MessageCatalogue.Key
         switch update.kind {
-        case .information, .report: headline = "OPDATERING"
-        case .severity: headline = "ALVOR ÆNDRET til \(update.severity?.rawValue ?? "")"
-        case .allClear: headline = "AFBLÆST"
+        case .information, .report: key = .updateInformation
+        case .severity: key = .updateSeverity
+        case .allClear: key = .updateAllClear
         }
-        let via = reported.id == incident.id ? "" : " (om anmeldelse \(reported.id))"
-        let message = "\(headline) – hændelse \(incident.id)\(via): \(update.text) {link}"
+        let messages = options.messages
+        // In each recipient's language (docs/messages.md).
+        let message = { (language: Language) -> String in
+            let via =
+                reported.id == incident.id ? "" : messages.text(.updateVia, in: language, ["report": reported.id])
+            return messages.text(
+                key, in: language,
+                [
+                    "severity": update.severity?.rawValue ?? "", "incident": incident.id, "via": via,
+                    "text": update.text,
+                ])
+        }
         var told = Set<String>()
         var notify: [PlannedNotification] = []
         // The all clear also reaches the institutions' leaders asked whether they stay open.

@@ -149,7 +149,8 @@ extension Routes {
                     return plan
                 },
                 watchRequest: { institution, watch, incident in
-                    Self.watchRequest(engine, institution, watch, incident: incident, at: now)
+                    Self.watchRequest(
+                        engine, institution, watch, incident: incident, at: now, messages: options.messages)
                 },
                 mergeNotice: { incident, alerted in
                     Self.mergeNotice(engine, report, into: incident, alerted: alerted, at: now)
@@ -160,18 +161,19 @@ extension Routes {
         return outcome
     }
 
-    /// The message asking an institution's leader to confirm whether it is open.
+    /// The message asking an institution's leader to confirm whether it is open, in the leader's language.
     static func watchRequest(
-        _ engine: Engine, _ institutionID: String, _ watch: PlannedWatch, incident: String, at: Instant
+        _ engine: Engine, _ institutionID: String, _ watch: PlannedWatch, incident: String, at: Instant,
+        messages: MessageCatalogue = .standard
     ) -> PlannedNotification? {
         guard let institution = engine.roster.institutions[institutionID], let leader = institution.leader?.value else {
             return nil
         }
         let deadline = WeeklyWindow.clock(Copenhagen.local(watch.confirmBy).minutes)
-        let message =
-            "Hændelse \(incident): bekræft inden kl. \(deadline), om \(institution.name) holder åbent, har nedsat service eller er lukket: {link}"
+        let values = ["incident": incident, "deadline": deadline, "institution": institution.name]
         return engine.notification(
-            to: leader, as: "leder:\(institutionID)", at: at, guideline: watch.guideline, message: message)
+            to: leader, as: "leder:\(institutionID)", at: at, guideline: watch.guideline,
+            message: { messages.text(.watchRequest, in: $0, values) })
     }
 
     /// The update telling those already alerted about an incident that another report joined it:

@@ -72,6 +72,8 @@ public struct Routes: Sendable {
         /// The largest CAP alert taken, in bytes (`cap.max_bytes`; default 1 MiB): embedded
         /// resources make real alerts hundreds of kilobytes, and only their size and digest are kept.
         public var capMaximumBytes = 1 << 20
+        /// The texts of the messages the server writes itself (watch requests, updates; `messages`).
+        public var messages = MessageCatalogue.standard
 
         /// Default options.
         public init() {}

@@ -51,65 +51,39 @@ public struct Instant: Sendable, Hashable, Comparable, Codable {
     }
 }
 
-/// Wall-clock time in Copenhagen (Europe/Copenhagen): CET, and CEST from the last Sunday of March
-/// 01:00 UTC to the last Sunday of October 01:00 UTC, as the EU has ruled since 1996.
-public enum Copenhagen {
-    /// Seconds east of UTC at an instant: 3600 in winter, 7200 in summer.
-    public static func offset(at instant: Instant) -> Int {
-        let year = LocalDateTime(daysSinceEpoch: floorDiv(instant.seconds, 86_400)).year
-        let start = lastSunday(month: 3, year: year) * 86_400 + 3600
-        let end = lastSunday(month: 10, year: year) * 86_400 + 3600
-        return instant.seconds >= start && instant.seconds < end ? 7200 : 3600
-    }
+/// Wall-clock time in the deployment's zone: Europe/Copenhagen unless the server's configuration
+/// (`time_zone`) or the command line names another, read from the system's tz database (`LocalZone`).
+///
+/// Every local time Beredskab shows or reads — weekly windows, rotas and handovers, deadlines,
+/// rendered plans and pages — is on this clock. `zone` is set once when a program starts, before
+/// anything reads it; code that must not depend on it (tests of another zone) uses a `LocalZone`.
+public enum LocalTime {
+    /// The deployment's zone. Set only at start-up, before any other thread reads local time.
+    nonisolated(unsafe) public static var zone = LocalZone.copenhagen
+
+    /// Seconds east of UTC at an instant in the deployment's zone.
+    public static func offset(at instant: Instant) -> Int { zone.offset(at: instant) }
 
     /// The wall-clock date and minute at an instant.
-    public static func local(_ instant: Instant) -> LocalDateTime {
-        let localSeconds = instant.seconds + offset(at: instant)
-        let days = floorDiv(localSeconds, 86_400)
-        var local = LocalDateTime(daysSinceEpoch: days)
-        local.minutes = (localSeconds - days * 86_400) / 60
-        return local
-    }
+    public static func local(_ instant: Instant) -> LocalDateTime { zone.local(instant) }
 
-    /// The instant a wall-clock time names. In the spring gap the time is read as winter time (so
-    /// 02:30 on the switch night is 03:30 summer time); in the autumn overlap the first, summer, one.
-    public static func instant(_ local: LocalDateTime) -> Instant {
-        let wall = local.minutesSinceEpoch * 60
-        let summer = Instant(seconds: wall - 7200)
-        if offset(at: summer) == 7200 { return summer }
-        return Instant(seconds: wall - 3600)
-    }
+    /// The instant a wall-clock time names (see `LocalZone.instant` for skipped and repeated times).
+    public static func instant(_ local: LocalDateTime) -> Instant { zone.instant(local) }
 
-    /// An instant a duration later, as a person in Copenhagen counts it: a whole number of days (or
-    /// weeks) lands on the same clock time that many calendar days on, also across a daylight-saving
-    /// switch ("within 7d" of 16:20 is 16:20 a week later); any other duration is elapsed time.
-    public static func later(_ instant: Instant, by seconds: Int) -> Instant {
-        guard seconds != 0, seconds % 86_400 == 0 else { return instant.adding(seconds) }
-        let start = local(instant)
-        var target = LocalDateTime(daysSinceEpoch: start.daysSinceEpoch + seconds / 86_400)
-        target.minutes = start.minutes
-        return self.instant(target).adding(((instant.seconds % 60) + 60) % 60)
-    }
+    /// An instant a duration later as a person counts it (see `LocalZone.later`).
+    public static func later(_ instant: Instant, by seconds: Int) -> Instant { zone.later(instant, by: seconds) }
 
-    /// RFC 3339 with the Copenhagen offset: `2026-11-21T22:30:00+01:00`.
-    public static func format(_ instant: Instant) -> String {
-        let local = local(instant)
-        let offset = offset(at: instant) / 3600
-        let second = ((instant.seconds % 60) + 60) % 60
-        return "\(local.dateText)T\(WeeklyWindow.clock(local.minutes)):\(pad(second))+0\(offset):00"
-    }
-
-    /// The days since the epoch of the last Sunday of a month.
-    static func lastSunday(month: Int, year: Int) -> Int {
-        let last = LocalDateTime(year: year, month: month, day: LocalDateTime.daysIn(month: month, year: year))
-        return last.daysSinceEpoch - (last.weekday.rawValue + 1) % 7
-    }
+    /// RFC 3339 with the zone's offset: `2026-11-21T22:30:00+01:00`.
+    public static func format(_ instant: Instant) -> String { zone.format(instant) }
 
     /// Integer division rounding towards minus infinity.
     public static func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
 
     static func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 }
+
+/// The name local time had while Europe/Copenhagen was the only zone; it is the deployment's zone.
+public typealias Copenhagen = LocalTime
 
 extension LocalDateTime {
     /// The date at a number of days since 1970-01-01, at midnight.
@@ -127,11 +101,11 @@ extension LocalDateTime {
 
     /// `YYYY-MM-DD`.
     public var dateText: String {
-        "\(year)-\(Copenhagen.pad(month))-\(Copenhagen.pad(day))"
+        "\(year)-\(LocalTime.pad(month))-\(LocalTime.pad(day))"
     }
 
     /// `DD-MM-YYYY HH:MM`, as Danish readers write it: `21-11-2026 22:30`.
     public var danishText: String {
-        "\(Copenhagen.pad(day))-\(Copenhagen.pad(month))-\(year) \(WeeklyWindow.clock(minutes))"
+        "\(LocalTime.pad(day))-\(LocalTime.pad(month))-\(year) \(WeeklyWindow.clock(minutes))"
     }
 }

@@ -1,4 +1,4 @@
-/// A date and time on the wall clock in Copenhagen, to the minute, with no time zone attached.
+/// A date and time on the wall clock of the deployment's zone (`LocalTime`), to the minute, with no time zone attached.
 public struct LocalDateTime: Sendable, Hashable, Comparable {
     /// The year.
     public var year: Int

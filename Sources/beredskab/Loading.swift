@@ -4,6 +4,7 @@ import BeredskabEngine
 import BeredskabRoster
 import BeredskabRules
 import BeredskabSyntax
+import BeredskabTime
 import Foundation
 
 /// Writes text to standard error.
@@ -18,6 +19,18 @@ func readFile(_ path: String) throws -> [UInt8] {
         throw ExitCode(64)
     }
     return [UInt8](data)
+}
+
+/// Makes `name` (a tz database zone such as Europe/London) the zone every local time is read and
+/// shown in; nil keeps Europe/Copenhagen. Stops with exit status 64 naming an unknown zone.
+func useTimeZone(_ name: String?) throws {
+    guard let name else { return }
+    do {
+        LocalTime.zone = try LocalZone(identifier: name)
+    } catch {
+        printError("error: --time-zone: \(error)\n")
+        throw ExitCode(64)
+    }
 }
 
 /// Loads and checks rules and contacts; stops with the diagnostics if there are errors.

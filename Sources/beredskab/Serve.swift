@@ -112,6 +112,9 @@ struct Serve: AsyncParsableCommand {
             printError(invalid.problems.map { "\(config ?? "environment"): \($0)\n" }.joined())
             throw ExitCode(1)
         }
+        // Before the rules are loaded: their windows, rotas and deadlines are read in this zone.
+        LocalTime.zone = settings.timeZone
+        let engine = try loadEngine(rulePaths)
         settings.failureRole = failureRole ?? settings.failureRole
         settings.publicURL = publicURL ?? settings.publicURL
         if let role = settings.failureRole, engine.rules.roles[role] == nil {
@@ -139,6 +142,7 @@ struct Serve: AsyncParsableCommand {
         let metrics = ServerMetrics()
         var options = Routes.Options()
         settings.apply(to: &options)
+        options.messages = settings.messages
         options.transport = transport
         options.publicURL = PublicURL(settings.publicURL ?? "http://\(host):\(port)")
         let routes = Routes(
@@ -157,7 +161,8 @@ struct Serve: AsyncParsableCommand {
                 options.publicURL.value = base
                 let dispatcher = Dispatcher(
                     store: store, live: live, transport: transport, publicURL: base,
-                    policy: settings.delivery, failureRole: settings.failureRole, metrics: metrics)
+                    policy: settings.delivery, failureRole: settings.failureRole, metrics: metrics,
+                    messages: settings.messages)
                 dispatching.start { await dispatcher.run(doorbell: doorbell, clock: clock) }
                 let line = "listening on http://\(host):\(bound) with \(engine.rules.guidelines.count) guidelines\n"
                 FileHandle.standardOutput.write(Data(line.utf8))

@@ -28,6 +28,9 @@ struct Simulate: ParsableCommand {
     @Option(name: .customLong("rules"), help: "Rule and contact files or folders (default: Rules and Contacts).")
     var rulePaths: [String] = []
 
+    @Option(help: "The zone of the rules' local times (tz database name; default Europe/Copenhagen).")
+    var timeZone: String?
+
     func validate() throws {
         if let at, Instant(rfc3339: at) == nil {
             throw ValidationError("--at must be an RFC 3339 time with an offset, such as 2026-11-21T22:30:00+01:00")
@@ -35,6 +38,7 @@ struct Simulate: ParsableCommand {
     }
 
     func run() throws {
+        try useTimeZone(timeZone)
         let engine = try loadEngine(rulePaths)
         let incident: IncidentReport
         switch IncidentReport.decode(try readJSON(report), rules: engine.rules, roster: engine.roster) {

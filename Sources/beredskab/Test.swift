@@ -15,7 +15,11 @@ struct Test: ParsableCommand {
     @Option(name: .customLong("rules"), help: "Rule and contact files or folders (default: Rules and Contacts).")
     var rulePaths: [String] = []
 
+    @Option(help: "The zone of the rules' local times (tz database name; default Europe/Copenhagen).")
+    var timeZone: String?
+
     func run() throws {
+        try useTimeZone(timeZone)
         let engine = try loadEngine(rulePaths)
         var files: [String] = []
         let manager = FileManager.default

@@ -17,6 +17,34 @@ import Testing
         #expect(checked > 60_000)
     }
 
+    /// The switches 2024–2030 as fixed values (the last Sundays of March and October, 01:00 UTC), so
+    /// that a wrapper or a zone database that drifted from the EU rule fails here.
+    static let knownSwitches: [(summer: String, winter: String)] = [
+        ("2024-03-31T01:00:00Z", "2024-10-27T01:00:00Z"), ("2025-03-30T01:00:00Z", "2025-10-26T01:00:00Z"),
+        ("2026-03-29T01:00:00Z", "2026-10-25T01:00:00Z"), ("2027-03-28T01:00:00Z", "2027-10-31T01:00:00Z"),
+        ("2028-03-26T01:00:00Z", "2028-10-29T01:00:00Z"), ("2029-03-25T01:00:00Z", "2029-10-28T01:00:00Z"),
+        ("2030-03-31T01:00:00Z", "2030-10-27T01:00:00Z"),
+    ]
+
+    @Test func everyHourFor2024To2030FollowsTheKnownSwitches() {
+        var summers: [Range<Int>] = []
+        for known in Self.knownSwitches {
+            summers.append(Instant(rfc3339: known.summer)!.seconds..<Instant(rfc3339: known.winter)!.seconds)
+        }
+        let start = Instant(rfc3339: "2024-01-01T00:00:00Z")!.seconds
+        let end = Instant(rfc3339: "2031-01-01T00:00:00Z")!.seconds
+        for seconds in stride(from: start, to: end, by: 3600) {
+            let expected = summers.contains { $0.contains(seconds) } ? 7200 : 3600
+            #expect(Copenhagen.offset(at: Instant(seconds: seconds)) == expected, "at \(seconds)")
+        }
+        for known in Self.knownSwitches {
+            let summer = Instant(rfc3339: known.summer)!
+            let winter = Instant(rfc3339: known.winter)!
+            #expect(Copenhagen.offset(at: summer.adding(-1)) == 3600 && Copenhagen.offset(at: summer) == 7200)
+            #expect(Copenhagen.offset(at: winter.adding(-1)) == 7200 && Copenhagen.offset(at: winter) == 3600)
+        }
+    }
+
     @Test func switchInstantsAreExact() {
         // 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC.
         #expect(Copenhagen.offset(at: Instant(rfc3339: "2026-03-29T00:59:59Z")!) == 3600)

@@ -6,13 +6,15 @@ import Foundation
 import Testing
 
 /// Builds an engine from rule and contact text, failing the test on any diagnostic.
-func engine(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> Engine {
+func engine(
+    _ text: String, zone: LocalZone = LocalTime.zone, sourceLocation: SourceLocation = #_sourceLocation
+) -> Engine {
     var sources = SourceSet()
     sources.add(SourceFile(path: "t.rules", text: text))
     let result = Checker.check(sources)
     let errors = result.diagnostics.filter { $0.severity == .error }
     #expect(errors.isEmpty, "\(errors.map { $0.rendered(in: sources) })", sourceLocation: sourceLocation)
-    return Engine(rules: result.rules, roster: result.roster)
+    return Engine(rules: result.rules, roster: result.roster, zone: zone)
 }
 
 /// Copenhagen local time `YYYY-MM-DD HH:MM` as an instant.

@@ -27,6 +27,25 @@ import Testing
         #expect(invalid.problems.map(\.path) == ["$.sms.max_segments"])
     }
 
+    @Test func timeZoneDefaultsToCopenhagenAndIsReadFromTheZoneDatabase() throws {
+        #expect(try Self.read("{}").get().timeZone.identifier == "Europe/Copenhagen")
+        #expect(try Self.read(#"{"time_zone": "Europe/London"}"#).get().timeZone.identifier == "Europe/London")
+        guard case .failure(let invalid) = Self.read(#"{"time_zone": "Europe/Kobenhavn"}"#) else {
+            Issue.record("a zone the tz database does not know was taken")
+            return
+        }
+        #expect(invalid.problems.map(\.path) == ["$.time_zone"])
+        #expect(
+            invalid.problems.map(\.message) == [
+                #"unknown time zone "Europe/Kobenhavn": give a tz database name such as Europe/Copenhagen or Europe/London"#
+            ])
+        guard case .failure(let number) = Self.read(#"{"time_zone": 1}"#) else {
+            Issue.record("a number was taken as a zone")
+            return
+        }
+        #expect(number.problems.map(\.path) == ["$.time_zone"])
+    }
+
     @Test func capUnknownSeverityDefaultsToModerateAndIsRead() throws {
         #expect(try Self.read("{}").get().capUnknownSeverity == .moderate)
         #expect(try Self.read(#"{"cap": {"unknown_severity": "severe"}}"#).get().capUnknownSeverity == .severe)
