@@ -96,7 +96,6 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         ServerLog.bootstrap(level: logLevel, format: logFormat)
-        let engine = try loadEngine(rulePaths)
         let clock: @Sendable () -> Instant
         if let testClock {
             let file = try FileClock(path: testClock)
