@@ -137,6 +137,13 @@ import Testing
         let metrics = try await fixture.call(.get, "/metrics", as: nil)
         #expect(metrics.text.contains("beredskab_reports_silenced_total"))
 
+        // A raised severity evaluates the report again, with the silences active then: still nothing.
+        let raised = try await fixture.call(
+            .post, "/api/v1/incidents/fsb%3Alygte-1/updates", as: "reporter",
+            body: #"{"kind": "severity", "severity": "moderate", "text": "Flere lamper knust"}"#)
+        #expect(raised.status == 201, "\(raised.text)")
+        #expect(try fixture.store.notifications(incident: "fsb:lygte-1").filter { $0.kind != "update" }.isEmpty)
+
         // Expired early: listed as expired, gone from the default list, and in the audit log.
         let expired = try await fixture.call(.delete, "/api/v1/silences/\(Int(id))", as: "admin")
         #expect(expired.status == 200 && expired.json["state"] == .string("expired"), "\(expired.text)")
