@@ -193,6 +193,9 @@ public struct Engine: Sendable {
     ///     escalations count from here, and duty is resolved at each notification's send time.
     ///   - mergeDuplicates: whether the report may merge into an earlier incident; false when an
     ///     incident is evaluated again after an update (it is already an incident of its own).
+    ///   - silences: the coordinators' silences; those active at `at` that cover a matched guideline
+    ///     move it from `fired` to `silenced` (see ``Silence``). The engine never reads them itself;
+    ///     an exercise is never silenced.
     ///
     /// A report that duplicates an open earlier incident (`merged_into`) is not a new incident, but
     /// it is never swallowed: the guidelines it fires on its own that the incident has not fired yet
@@ -201,20 +204,23 @@ public struct Engine: Sendable {
     /// again. The merged incident itself does not count twice in correlation windows.
     public func evaluate(
         _ report: IncidentReport, history: [HistoryIncident] = [], at: Instant? = nil, strategy: Strategy = .indexed,
-        mergeDuplicates: Bool = true
+        mergeDuplicates: Bool = true, silences: [Silence] = []
     ) -> Plan {
         evaluate(
-            report, history: IncidentHistory(history), at: at, strategy: strategy, mergeDuplicates: mergeDuplicates)
+            report, history: IncidentHistory(history), at: at, strategy: strategy, mergeDuplicates: mergeDuplicates,
+            silences: silences)
     }
 
     /// Evaluates a report into a plan against an index of earlier incidents (the server keeps one
-    /// beside its store), in about the same time however many it holds: see
-    /// ``evaluate(_:history:at:strategy:mergeDuplicates:)-([HistoryIncident],_,_,_)``.
+    /// beside its store), in about the same time however many it holds, with the silences it carries
+    /// unless `silences` are given: see
+    /// ``evaluate(_:history:at:strategy:mergeDuplicates:silences:)-([HistoryIncident],_,_,_,_)``.
     public func evaluate(
         _ report: IncidentReport, history: IncidentHistory, at: Instant? = nil, strategy: Strategy = .indexed,
-        mergeDuplicates: Bool = true
+        mergeDuplicates: Bool = true, silences: [Silence]? = nil
     ) -> Plan {
         let at = at ?? report.occurredAt
+        let silences = report.exercise ? [] : silences ?? history.silences
         var facts = facts(report, history: history)
         var plan = Plan(
             incidentID: report.id, category: report.category, severity: report.severity,
@@ -236,10 +242,19 @@ public struct Engine: Sendable {
             facts.merged = duplicate
             matched = self.matched(facts, strategy: strategy)
         }
-        let (allFired, suppressed) = resolveSuppression(matched, facts, strategy: strategy)
+        // A silenced guideline neither fires nor suppresses others: silencing one guideline never
+        // silences another by the way. One the incident already fired stays in `already_fired`.
+        let silencedBy = silencing(matched, facts, silences: silences, at: at)
+        let (allFired, suppressed) = resolveSuppression(
+            matched.filter { silencedBy[$0] == nil }, facts, strategy: strategy)
         let fired = allFired.filter { !earlierFired.contains(rules.guidelines[$0].id.value) }
         plan.fired = fired.map { rules.guidelines[$0].id.value }
-        plan.alreadyFired = allFired.map { rules.guidelines[$0].id.value }.filter(earlierFired.contains)
+        plan.alreadyFired = (allFired + silencedBy.keys).sorted().map { rules.guidelines[$0].id.value }
+            .filter(earlierFired.contains)
+        plan.silenced = silencedBy.keys.sorted().filter { !earlierFired.contains(rules.guidelines[$0].id.value) }.map {
+            SilencedGuideline(
+                guideline: rules.guidelines[$0].id.value, silence: silencedBy[$0]!.id, reason: silencedBy[$0]!.reason)
+        }
         plan.suppressed = suppressed.map {
             Plan.Suppression(guideline: rules.guidelines[$0.0].id.value, by: rules.guidelines[$0.1].id.value)
         }

@@ -37,6 +37,9 @@ public struct IncidentHistory: Sendable {
 
     /// Ids every answer leaves out: the incident being evaluated again is not its own history.
     public var excluded: Set<String> = []
+    /// The coordinators' silences the store hands over with the history (read in the same
+    /// transaction): evaluation applies those active at its `at` (see ``Silence``).
+    public var silences: [Silence] = []
 
     /// An index of these incidents, inserted in this order (which breaks ties in time).
     public init(_ incidents: some Sequence<HistoryIncident> = [HistoryIncident]()) {

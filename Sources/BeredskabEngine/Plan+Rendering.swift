@@ -30,6 +30,16 @@ extension Plan {
             ("escalations", .array(escalations.map(\.json))),
             ("problems", .array(problemsJSON)),
         ]
+        // Only a plan with silenced guidelines carries `silenced`, so other plans read as they always have.
+        if !silenced.isEmpty {
+            let silencedJSON: [JSONValue] = silenced.map {
+                .object([
+                    ("guideline", .string($0.guideline)), ("silence", .number(Double($0.silence))),
+                    ("reason", .string($0.reason)),
+                ])
+            }
+            pairs.insert(("silenced", .array(silencedJSON)), at: 7)
+        }
         // Only an exercise carries these, so the plan of a real incident reads as it always has.
         if exercise {
             pairs.insert(("exercise", .bool(true)), at: 1)
@@ -69,6 +79,9 @@ extension Plan {
             out += "fired: \(fired.isEmpty ? "none" : fired.joined(separator: ", "))\n"
         }
         for s in suppressed { out += "suppressed: \(s.guideline) (by \(s.by))\n" }
+        for s in silenced {
+            out += "silenced: \(s.guideline) (silence \(s.silence): \(s.reason)); nothing is sent for it\n"
+        }
         if !notifications.isEmpty { out += "\nnotify:\n" }
         for n in notifications {
             let channel = n.channels.first.map { "\($0.kind.rawValue) \($0.address)" } ?? "no channel"

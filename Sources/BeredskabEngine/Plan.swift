@@ -25,6 +25,9 @@ public struct Plan: Sendable, Equatable {
     public var alreadyFired: [String] = []
     /// Guidelines that matched but were silenced, and by which guideline.
     public var suppressed: [Suppression] = []
+    /// Guidelines that matched but that an active ``Silence`` covers: nothing is planned for them, and
+    /// they do not count as fired for the incident (a later report after the silence fires them).
+    public var silenced: [SilencedGuideline] = []
     public var notifications: [PlannedNotification] = []
     public var tasks: [PlannedTask] = []
     public var watches: [PlannedWatch] = []

@@ -203,6 +203,18 @@ extension Routes {
             ("seen", .bool(incident.seen)), ("cap_status", .string(incident.capStatus)),
             ("exercise", .bool(incident.exercise)),
             ("updates", .array(updates.map(Self.updateJSON))),
+            // Guidelines its reports matched while a coordinator's silence covered them (nothing was
+            // sent for them), unless they fired for it since.
+            (
+                "silenced",
+                .array(
+                    try store.silenced(incident: incident.id).filter { !$0.firedSince }.map {
+                        .object([
+                            ("guideline", .string($0.guideline)), ("silence", .number(Double($0.silence))),
+                            ("reason", .string($0.reason)), ("report", .string($0.report)),
+                        ])
+                    })
+            ),
         ]
         if tier == .personal {
             // The incident's personal details: its own report's persons and those of reports merged into it.

@@ -99,6 +99,9 @@ extension Routes {
         case .accepted(let incident):
             // Exercises are counted apart, so /metrics for real reports never includes a drill.
             metrics.reportReceived(status != "actual" ? "recorded" : report.exercise ? "exercise" : "accepted")
+            if status == "actual", case .array(let silenced)? = incident.plan?["silenced"], !silenced.isEmpty {
+                metrics.reportSilenced()
+            }
             return Self.json(
                 .created, Self.summary(incident, status: status),
                 headers: [.location: "/api/v1/incidents/\(incident.id)"])
@@ -221,6 +224,7 @@ extension Routes {
             ("area", plan["incident"]?["area"] ?? .null), ("merged_into", plan["merged_into"] ?? .null),
             ("merge", plan["merge"] ?? .null), ("fired", plan["fired"] ?? .array([])),
             ("already_fired", plan["already_fired"] ?? .array([])), ("suppressed", plan["suppressed"] ?? .array([])),
+            ("silenced", plan["silenced"] ?? .array([])),
             ("notified", safeNotifications(plan)), ("tasks", count("tasks")), ("watches", count("watches")),
             ("escalations", count("escalations")), ("problems", plan["problems"] ?? .array([])),
         ]

@@ -119,6 +119,7 @@ public struct Routes: Sendable {
         addIncidentRoutes(router)
         addAdminRoutes(router)
         addClosureRoutes(router)
+        addSilenceRoutes(router)
         addAfterActionRoutes(router)
         addWebRoutes(router)
         let routes = router.routes.map { (path: $0.path.description, method: $0.method) }

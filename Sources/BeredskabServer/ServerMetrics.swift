@@ -22,6 +22,15 @@ public final class ServerMetrics: DeliveryMetrics, Sendable {
         ).increment()
     }
 
+    /// Counts a report that matched guidelines an active silence covers (`reports_silenced_total`):
+    /// recorded, shown, and nothing sent for those guidelines.
+    public func reportSilenced() {
+        registry.makeCounter(
+            descriptor: Self.name(
+                "reports_silenced", "total", "Incident reports with guidelines a coordinator's silence kept quiet.")
+        ).increment()
+    }
+
     /// Counts a delivery attempt and, when delivered, how long after its send time it left. An
     /// exercise's attempts are counted apart (`exercise_notifications_total`) and not in the latency,
     /// so the figures for real incidents never include a drill.

@@ -118,6 +118,19 @@ public protocol IncidentStore: Sendable {
     /// Open incidents and unacknowledged fired escalations, for `/metrics`.
     func operationalCounts() throws -> (openIncidents: Int, unacknowledgedEscalations: Int)
 
+    // MARK: Silences (SQLiteStore+Silences.swift)
+
+    /// Stores a checked silence and audits it (`silence-created`); returns it with its id.
+    func createSilence(_ silence: Silence, critical: [String]) throws -> Silence
+    /// Expires a silence now (`silence-expired`); editing is expire and create.
+    func expireSilence(id: Int64, actor: String, at: Instant) throws -> SilenceExpiry
+    /// Silences in these states at `at`, newest first (expired ones of the last 30 days).
+    func silences(states: Set<Silence.State>, at: Instant) throws -> [Silence]
+    /// The silences active at `at`, for the board and the banner on every page.
+    func activeSilences(at: Instant) throws -> [Silence]
+    /// The guidelines an incident's reports (its own and those merged into it) left silenced.
+    func silenced(incident: String) throws -> [SilencedEntry]
+
     // MARK: Closures (SQLiteStore+Closures.swift)
 
     /// Records a closure or near miss; returns its id.

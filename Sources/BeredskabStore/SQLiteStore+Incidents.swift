@@ -325,9 +325,10 @@ extension SQLiteStore {
                     db.cachedStatement(sql: "SELECT occurred_at, fired, exercise FROM incident WHERE id = ?"),
                     arguments: [incident])
             {
-                let history = try recent.history(
+                var history = try recent.history(
                     db, around: Instant(seconds: row["occurred_at"]), now: update.at, lookback: lookback,
                     lookahead: lookahead, excluding: incident, exercise: row["exercise"])
+                history.silences = try liveSilences(db, at: update.at)
                 let plan = replan(history)
                 let before = Self.strings(row["fired"])
                 newlyFired = plan.fired.filter { !before.contains($0) }

@@ -144,6 +144,7 @@ public final class SQLiteStore: IncidentStore {
         registerExerciseMigration(&migrator)
         registerDueOrderMigration(&migrator)
         TokenCache.registerMigration(&migrator)
+        registerSilenceMigration(&migrator)
         return migrator
     }
 
@@ -242,9 +243,10 @@ public final class SQLiteStore: IncidentStore {
         guard status == "actual" else {
             return try record(report, raw: raw, organisation: organisation, at: at, status: status, plan: makePlan, db)
         }
-        let history = try recent.history(
+        var history = try recent.history(
             db, around: report.occurredAt, now: at, lookback: lookback, lookahead: lookahead, excluding: "",
             exercise: report.exercise)
+        history.silences = try liveSilences(db, at: at)
         var plan = makePlan(history)
         let target = plan.mergedInto ?? report.id
         // A merged report tells nobody twice: not those told about the incident already or about to
@@ -274,6 +276,12 @@ public final class SQLiteStore: IncidentStore {
                 report.onlyRoles.map(Self.json), report.onlyOrganisations.map(Self.json),
             ])
         try audit(db, at, "reporter:\(organisation)", "incident-accepted", report.id, "fired \(plan.fired)")
+        for silenced in plan.silenced {
+            try audit(
+                db, at, "engine", "guideline-silenced", report.id,
+                "\(silenced.guideline) matched but silence \(silenced.silence) covers it (\(silenced.reason)): nothing is sent for it"
+            )
+        }
         // A merged report adds to the incident everyone follows: what it fires now, and its facts.
         if let merged = plan.mergedInto {
             try audit(db, at, "engine", "incident-merged", report.id, "duplicate of \(merged)")
