@@ -93,6 +93,13 @@ enum Templates {
     }
 }
 
+/// Whether the pages can be rendered, for a server to check before it starts.
+public enum WebTemplates {
+    /// Why the page templates cannot be used (not installed beside the binary, or one does not
+    /// parse), or nil when they are loaded.
+    public static var problem: String? { Templates.problem }
+}
+
 /// The texts of one language as plain text for templates, `{{t.signInTitle}}`: the template escapes them.
 struct TemplateTexts: MustacheParent {
     /// The language.

@@ -4,6 +4,7 @@ import BeredskabEngine
 import BeredskabServer
 import BeredskabStore
 import BeredskabTime
+import BeredskabWeb
 import Foundation
 import Hummingbird
 import Logging
@@ -109,6 +110,13 @@ struct Serve: AsyncParsableCommand {
         case .success(let read): settings = read
         case .failure(let invalid):
             printError(invalid.problems.map { "\(config ?? "environment"): \($0)\n" }.joined())
+            throw ExitCode(1)
+        }
+        // Without its templates every page would be a one-line notice: refuse to start instead.
+        if let problem = WebTemplates.problem {
+            printError(
+                "error: the web pages cannot be rendered: \(problem); install the Beredskab_*.resources folders "
+                    + "beside the binary (docs/operations.md, \"Install\")\n")
             throw ExitCode(1)
         }
         // Before the rules are loaded: their windows, rotas and deadlines are read in this zone.

@@ -79,3 +79,20 @@ import Testing
         #expect(count.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
     }
 }
+
+/// A binary installed without its resource folders must not start and serve one-line pages.
+@Suite struct InstallTests {
+    @Test func serveRefusesToStartWithoutItsPageTemplates() throws {
+        let folder = try temporaryFolder([:])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let alone = folder.appendingPathComponent("beredskab")
+        try FileManager.default.copyItem(at: Run.binary, to: alone)
+        let run = try Run(
+            ["serve", "--port", "0", "--data", folder.appendingPathComponent("data").path] + demoRules,
+            executable: alone)
+        #expect(run.status == 1, "\(run.stdout)")
+        #expect(run.stderr.contains("the web pages cannot be rendered"), "\(run.stderr)")
+        #expect(run.stderr.contains("Beredskab_BeredskabWeb.resources"), "\(run.stderr)")
+        #expect(!run.stdout.contains("listening on"))
+    }
+}
