@@ -34,6 +34,10 @@ public struct MessageCatalogue: Sendable, Equatable {
         case updateAllClear = "update.all-clear"
         /// What `{via}` of an update says when it came in about a report merged into the incident: `report`.
         case updateVia = "update.via"
+        /// Another report joined an incident those alerted follow: `incident`, `facts` (who reports
+        /// what, how serious, the raised flags, in the recipient's language) and `description`
+        /// (`: ` and the reporter's text, or nothing).
+        case reportJoined = "report.joined"
 
         /// The placeholders the key's text may use besides `{link}`.
         public var placeholders: [String] {
@@ -47,6 +51,7 @@ public struct MessageCatalogue: Sendable, Equatable {
             case .updateInformation, .updateAllClear: ["incident", "via", "text"]
             case .updateSeverity: ["severity", "incident", "via", "text"]
             case .updateVia: ["report"]
+            case .reportJoined: ["incident", "facts", "description"]
             }
         }
     }
@@ -72,6 +77,7 @@ public struct MessageCatalogue: Sendable, Equatable {
             .updateSeverity: "ALVOR ÆNDRET til {severity} – hændelse {incident}{via}: {text} {link}",
             .updateAllClear: "AFBLÆST – hændelse {incident}{via}: {text} {link}",
             .updateVia: " (om anmeldelse {report})",
+            .reportJoined: "NY ANMELDELSE – hændelse {incident}: {facts}{description} {link}",
         ],
         .en: [
             .escalation:
@@ -91,6 +97,7 @@ public struct MessageCatalogue: Sendable, Equatable {
             .updateSeverity: "SEVERITY CHANGED to {severity} – incident {incident}{via}: {text} {link}",
             .updateAllClear: "ALL CLEAR – incident {incident}{via}: {text} {link}",
             .updateVia: " (about report {report})",
+            .reportJoined: "NEW REPORT – incident {incident}: {facts}{description} {link}",
         ],
     ])
 

@@ -156,7 +156,8 @@ extension Routes {
                         engine, institution, watch, incident: incident, at: now, messages: options.messages)
                 },
                 mergeNotice: { incident, alerted in
-                    Self.mergeNotice(engine, report, into: incident, alerted: alerted, at: now)
+                    Self.mergeNotice(
+                        engine, report, into: incident, alerted: alerted, at: now, messages: options.messages)
                 })
         request.status = status
         let outcome = try await commits.accept(request)
@@ -183,21 +184,23 @@ extension Routes {
     /// its facts in the situation text, and its persons as personal details to those whose own
     /// alert was personal tier (authorities only, §115).
     static func mergeNotice(
-        _ engine: Engine, _ report: IncidentReport, into incident: String, alerted: [StoredNotification], at: Instant
+        _ engine: Engine, _ report: IncidentReport, into incident: String, alerted: [StoredNotification], at: Instant,
+        messages: MessageCatalogue = .standard
     ) -> [PlannedNotification] {
         let reporter = engine.roster.organisations[report.reporter.organisation]?.name ?? report.reporter.organisation
-        var facts = [
-            "\(reporter) melder \(MessageText.category(report.category)), \(MessageText.severity(report.severity))"
-        ]
-        let flags = MessageText.flags(report.flags)
-        if !flags.isEmpty { facts.append(flags) }
         let description = report.description.map { ": \($0)" } ?? ""
-        let message =
-            "NY ANMELDELSE – hændelse \(incident): \(facts.joined(separator: ", "))\(description) {link}"
         return alerted.compactMap { n in
             guard let guideline = n.guidelines.first,
                 var planned = engine.notification(
-                    to: n.person, as: n.roles.first ?? "", at: at, guideline: guideline, message: message)
+                    to: n.person, as: n.roles.first ?? "", at: at, guideline: guideline,
+                    message: { language in
+                        messages.text(
+                            .reportJoined, in: language,
+                            [
+                                "incident": incident, "description": description,
+                                "facts": MessageText.facts(report, reporter: reporter, in: language),
+                            ])
+                    })
             else { return nil }
             if n.tier == .personal, let details = engine.personalDetails(report, language: planned.language) {
                 planned.tier = .personal

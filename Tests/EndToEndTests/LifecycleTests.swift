@@ -129,7 +129,13 @@ extension [String: Any] {
         // Those alerted about the fight learn the new facts, once each; nobody is told twice.
         let updates = lines.filter { $0.kind == "update" }
         #expect(Set(updates.map(\.person)) == alerted)
-        #expect(updates.allSatisfy { $0.text.hasPrefix("NY ANMELDELSE") && $0.text.contains("kniv") })
+        // In each person's own language: Danish or English words for what the new report says.
+        for update in updates {
+            let english = englishSpeakers.contains(update.person)
+            #expect(update.text.hasPrefix(english ? "NEW REPORT" : "NY ANMELDELSE"), "\(update.text)")
+            #expect(update.text.contains(english ? "reports violence, severe, injured" : "melder vold, alvorlig"))
+            #expect(update.text.contains("kniv"))
+        }
         let notifications = lines.filter { $0.kind == "notification" }
         #expect(Set(notifications.map(\.person)).count == notifications.count)
 
