@@ -27,7 +27,7 @@ DOCUMENT = ROOT / "Sources" / "BeredskabServer" / "Resources" / "openapi.json"
 REPORT_SCHEMA = ROOT / "schemas" / "incident-report.schema.json"
 ERROR_REF = "#/components/schemas/Error"
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-ROLES = ("reporter", "responder", "reviewer", "admin")
+ROLES = ("reporter", "responder", "reviewer", "admin", "calendar")
 
 
 def resolve(spec, node):

@@ -85,7 +85,7 @@ extension Routes {
             if case .string(let value)? = body["role"], let parsed = AccessRole(rawValue: value) {
                 role = parsed
             } else {
-                problems.append(("$.role", "must be reporter, responder, reviewer or admin"))
+                problems.append(("$.role", "must be reporter, responder, reviewer, admin or calendar"))
             }
             var person: String?
             if let value = body["person"] {

@@ -122,6 +122,7 @@ public struct Routes: Sendable {
         addSilenceRoutes(router)
         addAfterActionRoutes(router)
         addWebRoutes(router)
+        addOnCallRoutes(router)
         let routes = router.routes.map { (path: $0.path.description, method: $0.method) }
         methods.set(routes + routes.filter { $0.method == .get }.map { (path: $0.path, method: .head) })
         return router
@@ -143,6 +144,8 @@ public struct Routes: Sendable {
             guard header.hasPrefix("Bearer "), let token = try store.token(secret: String(header.dropFirst(7))) else {
                 throw APIError(.unauthorized, "the bearer token is not valid (unknown, revoked or malformed)")
             }
+            // A calendar token travels in URLs (calendar programs' subscriptions): it opens the feeds only.
+            guard token.role != .calendar else { throw APIError.calendarTokenElsewhere }
             return try limited(
                 Principal(
                     roles: [token.role], organisation: token.organisation, person: token.person,

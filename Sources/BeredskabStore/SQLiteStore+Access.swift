@@ -12,6 +12,10 @@ public enum AccessRole: String, CaseIterable, Sendable, Codable {
     case reviewer
     /// Manages tokens and reloads the rules.
     case admin
+    /// Reads the on-call iCalendar feeds (`/oncall/….ics`) and nothing else: a person-bound one its
+    /// person's feed and the feeds of the roles they hold or are a rota member of, one without a
+    /// person every role's feed. Sent in the URL, since calendar programs cannot send a header.
+    case calendar
 }
 
 /// An API token as stored: everything but the secret, which is kept only as a hash.

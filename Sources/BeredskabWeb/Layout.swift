@@ -25,6 +25,7 @@ enum Layout {
             if user.mayReport { links.append(("/report", .navReport)) }
             if user.mayUseBoard { links.append(("/board", .navBoard)) }
             if user.mayReview { links.append(("/review", .navReview)) }
+            if user.mayReview { links.append(("/oncall", .navOnCall)) }
             view["user"] = [
                 "signedInAs": WebText.signedInAs.text(lang, ["name": user.name, "organisation": user.organisation]),
                 "links": links.map { href, key in

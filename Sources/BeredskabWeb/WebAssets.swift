@@ -112,6 +112,16 @@ public enum WebAssets {
         .ack[data-state=no]{font-weight:700;color:#b00020}
         .esc-fired{font-weight:700}
         .updated{color:#484949}
+        .oncall-role{margin:0 0 1.5rem}
+        .oncall time{white-space:nowrap}
+        .now{font-size:1.1rem}
+        .gap,.gap-summary{color:#b00020;font-weight:700}
+        .oncall tr.gap td{background:#fde8ea}
+        .oncall tr.gap td:first-child{border-left:6px solid #b00020}
+        .override{font-style:italic}
+        .role-filter,.gap-links{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;padding:0}
+        .role-filter a,.gap-links a{display:inline-block;min-height:44px;padding:.5rem 0}
+        .role-filter a[aria-current=page]{font-weight:700}
         .status-code{color:#484949}
         @media (max-width:39.99rem){
           .board thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}

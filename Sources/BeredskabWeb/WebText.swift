@@ -11,6 +11,7 @@ enum WebText: String, CaseIterable, Sendable {
     case navReport
     case navBoard
     case navReview
+    case navOnCall
     case navSignOut
     case choose
     case errorSummaryTitle
@@ -172,6 +173,22 @@ enum WebText: String, CaseIterable, Sendable {
     case escalationFired
     case hoursShort
     case justNow
+    case onCallTitle
+    case onCallPeriod
+    case onCallGapSummary
+    case onCallNoGaps
+    case onCallRolesLabel
+    case onCallAllRoles
+    case onCallNoRoles
+    case onCallNow
+    case onCallNobody
+    case onCallUntil
+    case onCallCaption
+    case onCallFrom
+    case onCallTo
+    case onCallWho
+    case onCallCover
+    case onCallStartNow
     case closureTitle
     case closureIntro
     case closureInstitution
@@ -393,6 +410,7 @@ enum WebText: String, CaseIterable, Sendable {
         case .navReport: ("Anmeld", "Report")
         case .navBoard: ("Tavle", "Board")
         case .navReview: ("Gennemgang", "Review")
+        case .navOnCall: ("Vagter", "On call")
         case .navSignOut: ("Log ud", "Sign out")
         case .choose: ("Vælg …", "Choose …")
         case .errorSummaryTitle: ("Der er et problem", "There is a problem")
@@ -658,6 +676,28 @@ enum WebText: String, CaseIterable, Sendable {
         case .escalationFired: ("Eskaleret", "Escalated")
         case .hoursShort: ("t", "h")
         case .justNow: ("lige nu", "just now")
+        case .onCallTitle: ("Hvem har vagt", "Who is on call")
+        case .onCallPeriod:
+            ("Fra {from} til {to}, dansk tid.", "From {from} to {to}, Copenhagen time.")
+        case .onCallGapSummary:
+            (
+                "Huller – ingen på vagt i en periode: {roles}. En melding, der skal nå rollen, når da ingen.",
+                "Gaps – nobody on duty for a while: {roles}. A report that needs the role then reaches no one."
+            )
+        case .onCallNoGaps:
+            ("Ingen huller: alle roller er dækket hele perioden.", "No gaps: every role is covered all the time.")
+        case .onCallRolesLabel: ("Roller", "Roles")
+        case .onCallAllRoles: ("Alle roller", "All roles")
+        case .onCallNoRoles: ("Ingen roller at vise.", "No roles to show.")
+        case .onCallNow: ("Nu", "Now")
+        case .onCallNobody: ("Ingen på vagt", "Nobody on duty")
+        case .onCallUntil: ("indtil", "until")
+        case .onCallCaption: ("{role}: vagter de næste {n} dage", "{role}: shifts over the next {n} days")
+        case .onCallFrom: ("Fra", "From")
+        case .onCallTo: ("Til", "To")
+        case .onCallWho: ("På vagt", "On duty")
+        case .onCallCover: ("{substitute} for {absent}", "{substitute} covering for {absent}")
+        case .onCallStartNow: ("nu", "now")
         case .closureTitle: ("Registrér en lukning", "Record a closure")
         case .closureIntro:
             (

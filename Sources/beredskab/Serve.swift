@@ -237,7 +237,7 @@ struct Token: ParsableCommand {
         @Option(help: "The organisation id from Contacts/ (default: the --person's organisation).")
         var org: String?
 
-        @Option(help: "reporter, responder, reviewer or admin.")
+        @Option(help: "reporter, responder, reviewer, admin or calendar (reads only the on-call feeds).")
         var role: AccessRole = .reporter
 
         @Option(help: "The person (of that organisation) the token acts for; responders need one to acknowledge.")

@@ -146,6 +146,8 @@ func allPages(_ lang: Language) -> [(String, String)] {
         ),
         ("board", BoardPage(rows: boardRows(), updatedAt: now).render(context("/board", lang, user: reviewer))),
         ("board empty", BoardPage(rows: [], updatedAt: now).render(context("/board", lang, user: reviewer))),
+        ("oncall", onCallPage().render(context("/oncall", lang, user: reviewer))),
+        ("oncall one role", onCallPage(selected: "ssp-vagt").render(context("/oncall", lang, user: reviewer))),
         (
             "closure",
             ClosureFormPage(institutions: institutions).render(context("/closures/new", lang, user: reviewer))
