@@ -90,6 +90,7 @@ public struct Routes: Sendable {
         addAdminRoutes(router)
         addClosureRoutes(router)
         addAfterActionRoutes(router)
+        addHandbookRoutes(router)
         addWebRoutes(router)
         let routes = router.routes.map { (path: $0.path.description, method: $0.method) }
         methods.set(routes + routes.filter { $0.method == .get }.map { (path: $0.path, method: .head) })

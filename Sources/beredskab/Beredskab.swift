@@ -9,7 +9,7 @@ struct Beredskab: AsyncParsableCommand {
         subcommands: [
             Check.self, Simulate.self, Test.self, Serve.self, Token.self, Closures.self, ReviewCommand.self,
             Backup.self,
-            Restore.self, Audit.self, ReportCommand.self, Drill.self, OnCall.self,
+            Restore.self, Audit.self, ReportCommand.self, Drill.self, OnCall.self, HandbookCommand.self,
         ]
     )
 }
