@@ -71,7 +71,7 @@ let package = Package(
             dependencies: [
                 "BeredskabEngine", "BeredskabStore", "BeredskabDispatch", "BeredskabDelivery", "BeredskabCheck",
                 "BeredskabCAP",
-                "BeredskabWeb", "BeredskabReview",
+                "BeredskabWeb", "BeredskabReview", "BeredskabHandbook",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -95,11 +95,18 @@ let package = Package(
         .target(
             name: "BeredskabWeb",
             dependencies: [
-                "BeredskabRules", "BeredskabTime", "BeredskabReview",
+                "BeredskabRules", "BeredskabTime", "BeredskabReview", "BeredskabHandbook",
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             resources: [.copy("Templates")]
         ),
+        // The handbook (issue 13): an organisation's written guidelines, from the rules and roster. Pure.
+        .target(
+            name: "BeredskabHandbook",
+            dependencies: [
+                "BeredskabEngine", "BeredskabRules", "BeredskabRoster", "BeredskabSyntax", "BeredskabTime",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // Review: OKF's figures on institution closures and the reports side of the safety index (its page is in
         // BeredskabWeb). Pure.
         .target(name: "BeredskabReview", dependencies: ["BeredskabTime", "BeredskabRules", "BeredskabRoster"]),
@@ -111,6 +118,7 @@ let package = Package(
                 "BeredskabCheck",
                 "BeredskabDispatch",
                 "BeredskabEngine",
+                "BeredskabHandbook",
                 "BeredskabReview",
                 "BeredskabServer",
                 "BeredskabStore",
@@ -157,6 +165,9 @@ let package = Package(
         ),
         .testTarget(name: "BeredskabDeliveryTests", dependencies: ["BeredskabDelivery"], exclude: ["servers"]),
         .testTarget(name: "BeredskabReviewTests", dependencies: ["BeredskabReview", "BeredskabCheck"]),
+        .testTarget(
+            name: "BeredskabHandbookTests",
+            dependencies: ["BeredskabHandbook", "BeredskabEngine", "BeredskabCheck", "BeredskabWeb"]),
         .testTarget(
             name: "BeredskabCAPTests", dependencies: ["BeredskabCAP", "BeredskabCheck"], exclude: ["Fixtures"]),
         .testTarget(name: "BeredskabWebTests", dependencies: ["BeredskabWeb", "BeredskabReview"]),

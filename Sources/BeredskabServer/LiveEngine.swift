@@ -1,6 +1,7 @@
 import BeredskabCheck
 import BeredskabDispatch
 import BeredskabEngine
+import BeredskabHandbook
 import BeredskabStore
 import BeredskabSyntax
 import Foundation
@@ -12,12 +13,17 @@ public final class LiveEngine: @unchecked Sendable {
     private var engine: Engine
     /// The rule and contact files or folders reloaded from.
     public let paths: [String]
+    private var hash: String
 
-    /// Starts with an engine already loaded from `paths`.
+    /// Starts with an engine already loaded from `paths` (read again here for their hash).
     public init(_ engine: Engine, paths: [String] = ["Rules", "Contacts"]) {
         self.engine = engine
         self.paths = paths
+        hash = (try? SourceLoader.load(paths)).map(Handbook.rulesHash) ?? "unknown"
     }
+
+    /// The short hash of the files the running rules were loaded from (`Handbook.rulesHash`), for the handbook.
+    public var rulesHash: String { lock.withLock { hash } }
 
     /// The engine to use for the request at hand.
     public var current: Engine { lock.withLock { engine } }
@@ -48,7 +54,11 @@ public final class LiveEngine: @unchecked Sendable {
             return .failure(ReloadFailure(problems: problems))
         }
         let fresh = Engine(rules: result.rules, roster: result.roster)
-        lock.withLock { engine = fresh }
+        let freshHash = Handbook.rulesHash(sources)
+        lock.withLock {
+            engine = fresh
+            hash = freshHash
+        }
         return .success(fresh)
     }
 }

@@ -121,6 +121,7 @@ public struct Routes: Sendable {
         addClosureRoutes(router)
         addSilenceRoutes(router)
         addAfterActionRoutes(router)
+        addHandbookRoutes(router)
         addWebRoutes(router)
         addOnCallRoutes(router)
         let routes = router.routes.map { (path: $0.path.description, method: $0.method) }

@@ -53,6 +53,7 @@ enum Templates {
     }
 
     static func load() -> Result<MustacheLibrary, TemplateError> {
+        MustacheContentTypes.register(MarkdownText(), named: "MARKDOWN")
         do {
             var library = MustacheLibrary()
             for (name, text) in try sources() {

@@ -164,6 +164,15 @@ def main():
             caretaker.wait_for("document.querySelector('#ack-status').textContent.includes('Kvitteret')", timeout=15)
             check("Kvitteret" in caretaker.text("#ack-status"), "the reporter's page shows acknowledged without a reload")
             caretaker.screenshot(ARTEFACTS / "08-status-acknowledged.png")
+            incident_url = caretaker.url()
+
+            # The caretaker's own organisation's handbook (issue 13), in the layout, without errors.
+            caretaker.goto(base + "/handbook")
+            check(caretaker.text("h1") == "Kriseberedskab: fsb", "the handbook page shows fsb's handbook")
+            check("+45 01 00 00 01" not in caretaker.eval("document.body.innerText"),
+                  "the handbook shows no other organisation's phone numbers")
+            caretaker.screenshot(ARTEFACTS / "08b-handbook.png")
+            caretaker.goto(incident_url)
 
             # English on request, and no script errors anywhere.
             caretaker.goto(caretaker.url().split("?")[0] + "?lang=en")
