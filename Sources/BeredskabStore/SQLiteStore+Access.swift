@@ -112,10 +112,13 @@ extension SQLiteStore {
         return (record, secret)
     }
 
-    static func token(_ row: Row) -> TokenRecord {
-        TokenRecord(
-            id: row["id"], organisation: row["organisation"], role: AccessRole(rawValue: row["role"]) ?? .reporter,
-            person: row["person"], label: row["label"], createdAt: Instant(seconds: row["created_at"]),
+    /// A token row as a record; nil for a role this version does not know (one made by a newer
+    /// version, say), which then opens nothing rather than being taken for another role.
+    static func token(_ row: Row) -> TokenRecord? {
+        guard let role = AccessRole(rawValue: row["role"]) else { return nil }
+        return TokenRecord(
+            id: row["id"], organisation: row["organisation"], role: role, person: row["person"], label: row["label"],
+            createdAt: Instant(seconds: row["created_at"]),
             revokedAt: (row["revoked_at"] as Int?).map(Instant.init(seconds:)))
     }
 
@@ -129,7 +132,7 @@ extension SQLiteStore {
     /// Every token ever made, newest first, revoked ones included.
     public func tokens() throws -> [TokenRecord] {
         try pool.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM token ORDER BY created_at DESC, id")).map(
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM token ORDER BY created_at DESC, id")).compactMap(
                 Self.token)
         }
     }

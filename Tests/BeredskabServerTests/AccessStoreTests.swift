@@ -2,6 +2,7 @@ import BeredskabServer
 import BeredskabStore
 import BeredskabTime
 import Foundation
+import GRDB
 import Testing
 
 /// Sign-in links, sessions and tokens in the store.
@@ -39,6 +40,21 @@ import Testing
         #expect(try store.revokeToken(id: record.id, actor: "t", at: at))
         #expect(try store.token(secret: secret) == nil)
         #expect(try store.tokens().first { $0.id == record.id }?.revokedAt == at)
+    }
+
+    /// A role this version does not know (written by a newer one) opens nothing: it used to be
+    /// read as a reporter's.
+    @Test func aTokenWithAnUnknownRoleIsRefusedNotTakenForAReporter() throws {
+        let fixture = try Fixture()
+        let store = try SQLiteStore(path: fixture.path)
+        let (record, secret) = try store.createToken(organisation: "fsb", role: .reviewer, at: at)
+        #expect(try store.token(secret: secret)?.role == .reviewer)
+        let other = try DatabaseQueue(path: fixture.path)
+        try other.write { db in
+            try db.execute(sql: "UPDATE token SET role = 'superuser' WHERE id = ?", arguments: [record.id])
+        }
+        #expect(try store.token(secret: secret) == nil)
+        #expect(try store.tokens().allSatisfy { $0.id != record.id })
     }
 
     /// Tokens are checked from memory, yet a revocation counts at once: by this store, and by
