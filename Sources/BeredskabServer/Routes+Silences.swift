@@ -7,9 +7,11 @@ import HTTPTypes
 import Hummingbird
 
 /// Coordinators' silences (issue 13): `POST`, `GET /api/v1/silences` and `DELETE …/{id}` (expire),
-/// for reviewers (coordinators) and admins. See docs/api.md, "Silences".
+/// for reviewers (coordinators) and admins, and the pages (`Routes+SilencePages.swift`). See
+/// docs/api.md, "Silences".
 extension Routes {
     func addSilenceRoutes(_ router: Router<BasicRequestContext>) {
+        addSilencePageRoutes(router)
         router.get("api/v1/silences") { request, _ in
             _ = try require(request, .reviewer, .admin)
             let states: Set<Silence.State>

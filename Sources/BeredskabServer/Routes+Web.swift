@@ -65,7 +65,9 @@ extension Routes {
                 organisation: engine.roster.organisations[p.organisation]?.name ?? p.organisation,
                 mayReport: p.can(.reporter), mayUseBoard: true, mayReview: p.can(.reviewer))
         }
-        return PageContext(lang: Self.language(request), path: request.uri.path, user: user, csrf: principal?.csrf)
+        return PageContext(
+            lang: Self.language(request), path: request.uri.path, user: user, csrf: principal?.csrf,
+            criticalSilences: principal == nil ? [] : criticalSilenceBanners())
     }
 
     /// A page as a response, for the signed-in principal if any; remembers a language chosen with `?lang=`.
@@ -249,6 +251,11 @@ extension Routes {
         view.afterActionLink =
             followed.id == incident.id
             && (principal.seesAll || principal.wasAlerted(notifications, engine: engine))
+        view.silenced = try store.silenced(incident: followed.id).map {
+            SilencedLine(
+                guidelineTitle: engine.rules.guideline($0.guideline)?.title ?? $0.guideline, silence: $0.silence,
+                reason: $0.reason, firedSince: $0.firedSince)
+        }
         return page(request, principal, view)
     }
 
@@ -537,7 +544,7 @@ extension Routes {
         filter.limit = 500
         let now = clock()
         let engine = engine
-        let rows = try store.incidents(principal.restrict(filter, engine: engine)).filter { $0.mergedInto == nil }.map {
+        var rows = try store.incidents(principal.restrict(filter, engine: engine)).filter { $0.mergedInto == nil }.map {
             var row = BoardRow(
                 id: $0.id, areaName: $0.area.flatMap { engine.rules.areas[$0]?.name } ?? $0.area, category: $0.category,
                 severity: $0.severity, ageMinutes: max(0, (now.seconds - $0.receivedAt.seconds) / 60),
@@ -545,6 +552,14 @@ extension Routes {
                 link: "/incidents/\(HTML.pathSegment($0.id))")
             row.exercise = $0.exercise
             return row
+        }
+        // Incidents a silence kept quiet: one query for every open incident (issue 13).
+        let silenced = try store.silencedOpenIncidents()
+        for index in rows.indices {
+            guard let entries = silenced[rows[index].id] else { continue }
+            var reasons: [String] = []
+            for entry in entries where !reasons.contains(entry.reason) { reasons.append(entry.reason) }
+            rows[index].silenced = reasons.joined(separator: "; ")
         }
         // Deliveries waiting through an outage, for the incidents this principal sees.
         let visible = Set(rows.map(\.id))
@@ -555,7 +570,8 @@ extension Routes {
                 waitingMinutes: max(0, (now.seconds - $0.waitingSince.seconds) / 60), nextAttemptAt: $0.nextAttemptAt,
                 lastError: $0.lastError)
         }
-        let view = BoardPage(rows: BoardPage.ordered(rows), updatedAt: now, waiting: waiting)
+        var view = BoardPage(rows: BoardPage.ordered(rows), updatedAt: now, waiting: waiting)
+        view.silencesLink = principal.can(.reviewer, .admin)
         return page(request, principal, view)
     }
 

@@ -130,6 +130,9 @@ public protocol IncidentStore: Sendable {
     func activeSilences(at: Instant) throws -> [Silence]
     /// The guidelines an incident's reports (its own and those merged into it) left silenced.
     func silenced(incident: String) throws -> [SilencedEntry]
+    /// For the board, in one read: the open incidents with a silenced guideline that has not fired
+    /// since, and those entries.
+    func silencedOpenIncidents() throws -> [String: [SilencedEntry]]
 
     // MARK: Closures (SQLiteStore+Closures.swift)
 

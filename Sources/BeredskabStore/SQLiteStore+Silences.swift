@@ -161,6 +161,34 @@ extension SQLiteStore {
         }
     }
 
+    /// For the board: the open incidents (not merged away) with a guideline that a silence kept
+    /// quiet and that has not fired for them since, each with those entries (oldest first). One
+    /// query for every open incident, through the `incident_open` and `incident_merged` indexes.
+    public func silencedOpenIncidents() throws -> [String: [SilencedEntry]] {
+        try pool.read { db in
+            var result: [String: [SilencedEntry]] = [:]
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(
+                    sql: """
+                        SELECT o.id AS incident, i.id AS report, json_extract(s.value, '$.guideline') AS guideline,
+                            json_extract(s.value, '$.silence') AS silence, json_extract(s.value, '$.reason') AS reason
+                        FROM incident o JOIN incident i ON i.id = o.id OR i.merged_into = o.id,
+                            json_each(i.plan_json, '$.silenced') s
+                        WHERE o.closed_at IS NULL AND o.merged_into IS NULL
+                            AND NOT EXISTS (SELECT 1 FROM json_each(o.fired) f
+                                WHERE f.value = json_extract(s.value, '$.guideline'))
+                        ORDER BY o.id, i.received_at, i.rowid, s.key
+                        """))
+            while let row = try rows.next() {
+                result[row["incident"], default: []].append(
+                    SilencedEntry(
+                        report: row["report"], guideline: row["guideline"], silence: row["silence"],
+                        reason: row["reason"], firedSince: false))
+            }
+            return result
+        }
+    }
+
     /// The audit entries of silences (`silence-created`, `silence-expired`), oldest first.
     public func silenceAudit() throws -> [AuditEntry] {
         try pool.read { db in

@@ -12,6 +12,8 @@ public struct BoardPage: Sendable, Equatable {
     public var refreshSeconds: Int
     /// Notifications still waiting after a failed attempt (a receiver down), longest waiting first.
     public var waiting: [WaitingDelivery]
+    /// Whether to link to `/silences` (reviewers and admins).
+    public var silencesLink = false
 
     /// Creates the page.
     public init(rows: [BoardRow], updatedAt: Instant, refreshSeconds: Int = 20, waiting: [WaitingDelivery] = []) {
@@ -52,6 +54,7 @@ public struct BoardPage: Sendable, Equatable {
                     "rowClass": row.acknowledged ? "acknowledged" : "unacknowledged",
                     "severityCode": row.severity.rawValue,
                     "exerciseTag": row.exercise ? (lang == .da ? "ØVELSE" : "EXERCISE") : false,
+                    "silenced": row.silenced.map { ["tag": t(.silencedTag), "reason": $0] } ?? false,
                     "link": HTML.localPath(row.link), "id": row.id, "area": row.areaName ?? t(.areaUnknown),
                     "category": t(WebText.category(row.category)), "severity": t(WebText.severity(row.severity)),
                     "age": WebTime.age(minutes: row.ageMinutes, lang), "ackState": row.acknowledged ? "yes" : "no",
@@ -59,7 +62,7 @@ public struct BoardPage: Sendable, Equatable {
                     "escalationCode": row.escalation.rawValue, "escalation": t(WebText.escalation(row.escalation)),
                 ] as [String: Any]
             },
-            "hasWaiting": !waiting.isEmpty,
+            "silencesLink": silencesLink, "hasWaiting": !waiting.isEmpty,
             "waiting": waiting.map { item in
                 [
                     "name": item.name, "link": HTML.localPath(item.link), "incident": item.incident,
@@ -137,6 +140,10 @@ public struct BoardRow: Sendable, Equatable {
     public var link: String
     /// Whether it is an exercise: its row says ØVELSE / EXERCISE before the id.
     public var exercise = false
+    /// Why a guideline it matched was silenced (the silences' reasons), nil when none was: its row
+    /// says TAVS / SILENCED before the id and the reason under it, so nobody waits for an alert
+    /// that was never sent.
+    public var silenced: String?
 
     /// Creates a row.
     public init(

@@ -39,6 +39,8 @@ public struct IncidentStatusPage: Sendable, Equatable {
     public var updateErrors: [UpdateField: FieldProblem]
     /// Whether the viewer may read the after-action report (those alerted, reviewers, admins): a link to it.
     public var afterActionLink = false
+    /// The guidelines a silence kept quiet for this incident (issue 13), oldest first.
+    public var silenced: [SilencedLine] = []
 
     /// Creates the page.
     public init(
@@ -92,6 +94,19 @@ public struct IncidentStatusPage: Sendable, Equatable {
         keys["updates"] =
             updates.isEmpty
             ? false : TimelineEntry.view(updates, caption: t(.updatesHeading), id: "updates", lang: lang)
+        keys["silenced"] =
+            silenced.isEmpty
+            ? false
+            : [
+                "tag": t(.silencedTag),
+                "items": silenced.map { line in
+                    [
+                        "guideline": line.guidelineTitle,
+                        "by": WebText.silencedBy.text(lang, ["id": String(line.silence), "reason": line.reason]),
+                        "firedSince": line.firedSince ? t(.silencedFiredSince) : false,
+                    ] as [String: Any]
+                },
+            ] as [String: Any]
         keys["open"] = open
         keys["updatePath"] = "/incidents/\(id)/updates"
         keys["kind"] = Form.group(
@@ -147,5 +162,24 @@ public struct NotifiedRole: Sendable, Equatable {
                 "ack": (role.acknowledged ? WebText.notifiedAcknowledged : .notifiedNotAcknowledged).text(lang),
             ]
         }
+    }
+}
+
+/// A guideline a silence kept quiet for an incident, on its status page.
+public struct SilencedLine: Sendable, Equatable {
+    /// The guideline's title (its id if the rules no longer have it).
+    public var guidelineTitle: String
+    /// The silence's id and reason.
+    public var silence: Int64
+    public var reason: String
+    /// Whether it has fired for the incident since (a later report after the silence ended).
+    public var firedSince: Bool
+
+    /// Creates a line.
+    public init(guidelineTitle: String, silence: Int64, reason: String, firedSince: Bool = false) {
+        self.guidelineTitle = guidelineTitle
+        self.silence = silence
+        self.reason = reason
+        self.firedSince = firedSince
     }
 }

@@ -5,7 +5,7 @@ import BeredskabRules
 /// footer. No inline script or style. Pages extend it with `{{<layout}}{{$main}}…{{/main}}{{/layout}}`.
 enum Layout {
     /// The view every page starts from: the layout's keys (`t`, `lang`, `title`, `wide`, `csrf`,
-    /// `user`, the language switch, `refresh`, `statusURL`) with the page's own `keys` added.
+    /// `user`, the language switch, `refresh`, `statusURL`, `silenceBanner`) with the page's own `keys` added.
     /// `title` is plain text.
     static func view(
         _ context: PageContext, title: String, wide: Bool = false, refresh: Int? = nil, statusURL: String? = nil,
@@ -36,6 +36,14 @@ enum Layout {
                 },
             ]
         }
+        // The banner of critical silences (issue 13), for signed-in users only.
+        let banners = context.user == nil ? [] : context.criticalSilences
+        view["silenceBanner"] =
+            banners.isEmpty
+            ? false
+            : [
+                "items": banners.map { ["text": $0.text(lang)] }, "link": context.user?.mayReview == true,
+            ] as [String: Any]
         view.merge(keys) { _, page in page }
         return view
     }

@@ -10,13 +10,20 @@ public struct PageContext: Sendable, Equatable {
     public var user: SignedInUser?
     /// The session's CSRF token, sent as the hidden field `csrf` in every form; nil leaves it out.
     public var csrf: String?
+    /// Silences covering `critical` guidelines active now: a banner on every page while they last,
+    /// shown to signed-in users only (an anonymous page such as `/login` never says what is silenced).
+    public var criticalSilences: [CriticalSilence]
 
     /// Creates a context.
-    public init(lang: Language = .da, path: String, user: SignedInUser? = nil, csrf: String? = nil) {
+    public init(
+        lang: Language = .da, path: String, user: SignedInUser? = nil, csrf: String? = nil,
+        criticalSilences: [CriticalSilence] = []
+    ) {
         self.lang = lang
         self.path = path
         self.user = user
         self.csrf = csrf
+        self.criticalSilences = criticalSilences
     }
 }
 

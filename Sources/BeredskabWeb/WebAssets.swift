@@ -89,6 +89,16 @@ public enum WebAssets {
         .situation dt{font-weight:700}
         .exercise-tag{background:#ffdd00;color:#0b0c0c;padding:0 .3rem}
         .exercise-banner{background:#ffdd00;color:#0b0c0c;border:4px dashed #0b0c0c;padding:.75rem;font-size:1.25rem;margin:0 0 1rem}
+        .silenced-tag{background:#3d2b56;color:#fff;padding:0 .3rem;letter-spacing:.03em}
+        .silenced-reason{display:block;font-weight:400;font-size:.95rem;color:#3d2b56}
+        .silenced-box{border:3px solid #3d2b56;padding:0 1rem;margin:1rem 0}
+        .silence-banner{background:#b00020;color:#fff;border-bottom:4px solid #1a1a1a;padding:.5rem 0;font-size:1.1rem}
+        .silence-banner ul{margin:0;padding-left:1.25rem}
+        .silence-banner p{margin:.25rem 0 0}
+        .silence-banner a,.silence-banner a:visited{color:#fff;font-weight:700}
+        .silence-banner a:focus-visible{color:#1a1a1a}
+        .inline-form{margin:0}
+        .board-links{margin:0 0 1rem}
         .situation dd{margin:0}
         .prewrap{white-space:pre-wrap;overflow-wrap:anywhere}
         .message{background:#f3f2f1;padding:1rem;border-left:5px solid #505a5f;margin:.5rem 0 1rem}

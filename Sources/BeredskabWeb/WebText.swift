@@ -219,6 +219,52 @@ enum WebText: String, CaseIterable, Sendable {
     case mitigationPolicePresence
     case mitigationActivityMoved
     case mitigationHoursChanged
+    // Silences (issue 13): the board's tag, the status page, /silences and the banner.
+    case silencedTag
+    case silencedHeading
+    case silencedIntro
+    case silencedBy
+    case silencedFiredSince
+    case silenceBannerHeading
+    case silenceBannerText
+    case silenceBannerLink
+    case silenceEverywhere
+    case boardSilencesLink
+    case silencesTitle
+    case silencesIntro
+    case silencesListHeading
+    case silencesNone
+    case silenceColumnWhat
+    case silenceColumnWhen
+    case silenceColumnState
+    case silenceColumnReason
+    case silenceColumnBy
+    case silenceStateActive
+    case silenceStatePending
+    case silenceCategoryOf
+    case silenceCovers
+    case silenceExpire
+    case silenceNewHeading
+    case silenceWhatLegend
+    case silenceWhatHint
+    case silenceGuideline
+    case silenceCriticalMark
+    case silenceAreaAll
+    case silenceWhenLegend
+    case silenceStarts
+    case silenceStartsHint
+    case silenceEnds
+    case silenceEndsHint
+    case silenceDuration
+    case silenceHours
+    case silenceDays
+    case silenceReason
+    case silenceReasonHint
+    case silenceConfirmCritical
+    case silenceConfirmHint
+    case silenceSubmit
+    case silenceProblemCritical
+    case silenceProblemEndOrDuration
     case errorStatus
     case error400Title
     case error400Text
@@ -746,6 +792,82 @@ enum WebText: String, CaseIterable, Sendable {
         case .mitigationPolicePresence: ("Politi til stede", "Police presence")
         case .mitigationActivityMoved: ("Aktiviteten flyttet", "Activity moved")
         case .mitigationHoursChanged: ("Ændret åbningstid", "Opening hours changed")
+        case .silencedTag: ("TAVS", "SILENCED")
+        case .silencedHeading: ("Tavse retningslinjer", "Silenced guidelines")
+        case .silencedIntro:
+            (
+                "En koordinator har gjort disse retningslinjer tavse: anmeldelsen er registreret, men der er ikke sendt noget for dem.",
+                "A coordinator silenced these guidelines: the report is recorded, but nothing was sent for them."
+            )
+        case .silencedBy: ("tavshed {id}: {reason}", "silence {id}: {reason}")
+        case .silencedFiredSince: ("har udløst siden", "has fired since")
+        case .silenceBannerHeading: ("Kritisk retningslinje tavs:", "Critical guideline silenced:")
+        case .silenceBannerText:
+            ("{guidelines} i {area} til {time} — {reason}", "{guidelines} in {area} until {time} — {reason}")
+        case .silenceBannerLink: ("Se tavsheder", "See silences")
+        case .silenceEverywhere: ("alle områder", "every area")
+        case .boardSilencesLink: ("Tavsheder: se, opret og afslut", "Silences: view, create and expire")
+        case .silencesTitle: ("Tavsheder", "Silences")
+        case .silencesIntro:
+            (
+                "En tavshed stopper alt, hvad en retningslinje eller en kategori ellers ville sende, i en periode (højst 7 døgn) – fx ved et kendt arrangement. Anmeldelser registreres og vises stadig, og alt står i revisionsloggen.",
+                "A silence stops everything a guideline or a category would send, for a period (at most 7 days) – for a known event, say. Reports are still recorded and shown, and everything is in the audit log."
+            )
+        case .silencesListHeading: ("Aktive og kommende tavsheder", "Active and pending silences")
+        case .silencesNone: ("Ingen aktive eller kommende tavsheder.", "No active or pending silences.")
+        case .silenceColumnWhat: ("Hvad", "What")
+        case .silenceColumnWhen: ("Fra – til", "From – to")
+        case .silenceColumnState: ("Status", "State")
+        case .silenceColumnReason: ("Begrundelse", "Reason")
+        case .silenceColumnBy: ("Oprettet af", "Created by")
+        case .silenceStateActive: ("Aktiv", "Active")
+        case .silenceStatePending: ("Kommende", "Pending")
+        case .silenceCategoryOf: ("Kategori: {category}", "Category: {category}")
+        case .silenceCovers: ("Dækker kritiske: {guidelines}", "Covers critical: {guidelines}")
+        case .silenceExpire: ("Afslut nu", "Expire now")
+        case .silenceNewHeading: ("Ny tavshed", "New silence")
+        case .silenceWhatLegend: ("Hvad skal være tavst", "What to silence")
+        case .silenceWhatHint:
+            (
+                "Vælg en retningslinje eller en kategori, ikke begge. Et område dækker også områderne inden i det.",
+                "Choose a guideline or a category, not both. An area also covers the areas within it."
+            )
+        case .silenceGuideline: ("Retningslinje", "Guideline")
+        case .silenceCriticalMark: ("kritisk", "critical")
+        case .silenceAreaAll: ("Alle områder", "Every area")
+        case .silenceWhenLegend: ("Hvornår", "When")
+        case .silenceStarts: ("Starter", "Starts")
+        case .silenceStartsHint: ("Tomt: nu.", "Empty: now.")
+        case .silenceEnds: ("Slutter", "Ends")
+        case .silenceEndsHint:
+            (
+                "Eller vælg en varighed. Højst 7 døgn efter start.",
+                "Or choose a duration. At most 7 days after the start."
+            )
+        case .silenceDuration: ("Varighed", "Duration")
+        case .silenceHours: ("{n} timer", "{n} hours")
+        case .silenceDays: ("{n} døgn", "{n} days")
+        case .silenceReason: ("Begrundelse", "Reason")
+        case .silenceReasonHint:
+            ("Vises overalt, hvor tavsheden vises.", "Shown wherever the silence is shown.")
+        case .silenceConfirmCritical:
+            (
+                "Jeg bekræfter, at der ikke sendes noget for kritiske retningslinjer i perioden",
+                "I confirm that nothing is to be sent for critical guidelines during the period"
+            )
+        case .silenceConfirmHint:
+            (
+                "Kræves, når tavsheden dækker en kritisk retningslinje. Den vises så øverst på alle sider, så længe den varer.",
+                "Needed when the silence covers a critical guideline. It is then shown at the top of every page while it lasts."
+            )
+        case .silenceSubmit: ("Opret tavshed", "Create silence")
+        case .silenceProblemCritical:
+            (
+                "Tavsheden dækker kritiske retningslinjer ({guidelines}): der sendes intet for dem. Sæt flueben for at bekræfte.",
+                "The silence covers critical guidelines ({guidelines}): nothing is sent for them. Tick to confirm."
+            )
+        case .silenceProblemEndOrDuration:
+            ("Vælg en sluttid eller en varighed, ikke begge.", "Choose an end or a duration, not both.")
         case .errorStatus: ("Fejlkode {status}", "Error code {status}")
         case .error400Title: ("Forespørgslen kunne ikke forstås", "The request could not be understood")
         case .error400Text:

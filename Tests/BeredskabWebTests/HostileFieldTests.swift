@@ -39,7 +39,10 @@ import Testing
             lang: lang, path: "/x" + m.next(),
             user: SignedInUser(
                 name: m.next(), organisation: m.next(), mayReport: true, mayUseBoard: true, mayReview: true),
-            csrf: m.next())
+            csrf: m.next(),
+            criticalSilences: [
+                CriticalSilence(guidelines: [m.next(), m.next()], areaName: m.next(), endsAt: now, reason: m.next())
+            ])
     }
 
     func situation(_ m: Markers) -> Situation {
@@ -88,6 +91,9 @@ import Testing
                         updateText: m.next(),
                         updateErrors: [.kind: problem(m), .text: problem(m)])
                     page.afterActionLink = true
+                    page.silenced = [
+                        SilencedLine(guidelineTitle: m.next(), silence: 3, reason: m.next(), firedSince: true)
+                    ]
                     return page.render(context(m, l))
                 }
             ),
@@ -129,14 +135,17 @@ import Testing
                         id: m.next(), areaName: m.next(), category: .theft, severity: .minor, ageMinutes: 1,
                         acknowledged: false, escalation: .none, link: "/incidents/" + m.next())
                     row.exercise = true
-                    return BoardPage(
+                    row.silenced = m.next()
+                    var page = BoardPage(
                         rows: [row], updatedAt: now,
                         waiting: [
                             WaitingDelivery(
                                 name: m.next(), incident: m.next(), link: "/incidents/" + m.next(), channel: m.next(),
                                 failedAttempts: 2, waitingMinutes: 3, nextAttemptAt: now, lastError: m.next())
                         ]
-                    ).render(context(m, l))
+                    )
+                    page.silencesLink = true
+                    return page.render(context(m, l))
                 }
             ),
             (
@@ -149,6 +158,28 @@ import Testing
                             reasonText: m.next(), decidedBy: m.next(), incidents: m.next()),
                         errors: Dictionary(
                             uniqueKeysWithValues: ClosureFormPage.Field.allCases.map { ($0, problem(m)) })
+                    ).render(context(m, l))
+                }
+            ),
+            (
+                "silences",
+                { m, l in
+                    SilencesPage(
+                        silences: [
+                            SilenceRow(
+                                id: 4, guidelineTitle: m.next(), category: nil, areaName: m.next(), startsAt: now,
+                                endsAt: now, pending: false, reason: m.next(), createdBy: m.next(),
+                                critical: [m.next()]),
+                            SilenceRow(
+                                id: 5, guidelineTitle: nil, category: .fire, areaName: nil, startsAt: now, endsAt: now,
+                                pending: true, reason: m.next(), createdBy: m.next()),
+                        ],
+                        guidelines: [GuidelineOption(id: m.next(), title: m.next(), critical: true)],
+                        areas: [AreaOption(id: m.next(), name: m.next())],
+                        values: .init(
+                            guideline: m.next(), category: m.next(), area: m.next(), startsAt: m.next(),
+                            endsAt: m.next(), duration: m.next(), reason: m.next(), confirmCritical: true),
+                        errors: Dictionary(uniqueKeysWithValues: SilencesPage.Field.allCases.map { ($0, problem(m)) })
                     ).render(context(m, l))
                 }
             ),

@@ -161,6 +161,40 @@ func allPages(_ lang: Language) -> [(String, String)] {
             ).render(context("/closures/new", lang, user: reviewer))
         ),
     ]
+    // Silences (issue 13): the page, the page refused, the board's tag and the banner.
+    let critical = [
+        CriticalSilence(
+            guidelines: ["Skud affyret i Indre Nørrebro"], areaName: "Blågården", endsAt: now.adding(3600),
+            reason: "Filmoptagelse med løst krudt")
+    ]
+    var silencedBoard = BoardPage(rows: silencedRows(), updatedAt: now)
+    silencedBoard.silencesLink = true
+    var silencedStatus = statusPage()
+    silencedStatus.silenced = silencedLines
+    pages += [
+        ("silences", silencesPage().render(context("/silences", lang, user: reviewer))),
+        (
+            "silences empty",
+            SilencesPage(silences: [], guidelines: guidelines, areas: areas).render(
+                context("/silences", lang, user: reviewer))
+        ),
+        (
+            "silences errors",
+            SilencesPage(
+                silences: [], guidelines: guidelines, areas: areas,
+                values: .init(guideline: "skud-distrikt-8", endsAt: "x", duration: "4"),
+                errors: Dictionary(uniqueKeysWithValues: SilencesPage.Field.allCases.map { ($0, .required) })
+            ).render(context("/silences", lang, user: reviewer))
+        ),
+        ("board silenced", silencedBoard.render(context("/board", lang, user: reviewer))),
+        ("status silenced", silencedStatus.render(c("/incidents/inc-42"))),
+        (
+            "banner",
+            BoardPage(rows: boardRows(), updatedAt: now).render(
+                PageContext(
+                    lang: lang, path: "/board", user: reviewer, csrf: "csrf-token-123", criticalSilences: critical))
+        ),
+    ]
     for status in [400, 401, 403, 404, 405, 410, 413, 422, 429, 500, 503] {
         pages.append(("error \(status)", ErrorPage(status: status, message: "Detaljer").render(c("/x"))))
     }
@@ -176,3 +210,40 @@ func allPages(_ lang: Language) -> [(String, String)] {
     }
     return pages
 }
+
+let guidelines = [
+    GuidelineOption(id: "skud-distrikt-8", title: "Skud affyret i Indre Nørrebro", critical: true),
+    GuidelineOption(id: "haervaerk-belysning", title: "Hærværk på gadebelysning", critical: false),
+]
+
+/// Two silences: one active covering a critical guideline, one pending on a category everywhere.
+func silencesPage() -> SilencesPage {
+    SilencesPage(
+        silences: [
+            SilenceRow(
+                id: 7, guidelineTitle: "Skud affyret i Indre Nørrebro", category: nil, areaName: "Blågården",
+                startsAt: local("2026-11-21 22:00"), endsAt: local("2026-11-21 23:30"), pending: false,
+                reason: "Filmoptagelse med løst krudt", createdBy: "person:ole-berg",
+                critical: ["Skud affyret i Indre Nørrebro"]),
+            SilenceRow(
+                id: 8, guidelineTitle: nil, category: .vandalism, areaName: nil, startsAt: local("2026-12-31 18:00"),
+                endsAt: local("2027-01-01 04:00"), pending: true, reason: "Nytårsaften: kendt fyrværkeri",
+                createdBy: "cli:ole"),
+        ], guidelines: guidelines, areas: areas, values: .init(startsAt: "2026-11-21T22:40"))
+}
+
+/// The board's rows with the vandalism silenced.
+func silencedRows() -> [BoardRow] {
+    boardRows().map { row in
+        var row = row
+        if row.id == "c" { row.silenced = "Nytårsaften: kendt fyrværkeri" }
+        return row
+    }
+}
+
+let silencedLines = [
+    SilencedLine(
+        guidelineTitle: "Hærværk på gadebelysning", silence: 8, reason: "Nytårsaften: kendt fyrværkeri"),
+    SilencedLine(
+        guidelineTitle: "Skud affyret i Indre Nørrebro", silence: 7, reason: "Filmoptagelse", firedSince: true),
+]

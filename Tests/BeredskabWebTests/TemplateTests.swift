@@ -18,7 +18,7 @@ import Testing
         let names = try Templates.sources().map(\.name)
         for page in [
             "layout", "sign-in", "report-form", "incident-status", "responder", "responder-message", "watch-request",
-            "board", "closure-form", "error",
+            "board", "closure-form", "error", "silences",
         ] {
             #expect(names.contains(page), "no template \(page)")
         }

@@ -180,6 +180,42 @@ def main():
             caretaker.screenshot(ARTEFACTS / "09-status-english.png")
             errors = caretaker.console_errors() + officer.console_errors()
             check(not errors, f"no JavaScript or CSP errors ({errors})")
+
+            # A coordinator silences shootings in Blågården for a film shoot: the form asks for the
+            # critical confirmation, then every page carries the banner (issue 13).
+            with Browser(timeout=90) as coordinator:
+                coordinator.goto(base + "/login")
+                coordinator.fill("#signin-address", "katrine.elm@example.org")
+                coordinator.submit_and_wait("#signin-submit")
+                mail = wait_for_mail(
+                    maildir, lambda m: "katrine.elm@example.org" in m["rcpt_tos"] and "/login/" in (m["body"] or ""),
+                    "with a sign-in link to katrine.elm")
+                coordinator.goto(link_in(mail, "/login/"))
+                coordinator.submit_and_wait("#signin-confirm")
+                coordinator.goto(base + "/board")
+                check(coordinator.exists("a[href='/silences']"), "the board links a coordinator to the silences")
+                coordinator.goto(base + "/silences")
+                check(coordinator.exists("#silence-submit"), "the coordinator opens /silences")
+                coordinator.select("#category", "shooting")
+                coordinator.select("#area", "blaagaarden")
+                coordinator.select("#duration", "4")
+                coordinator.fill("#reason", "Filmoptagelse med løst krudt")
+                coordinator.submit_and_wait("#silence-submit")
+                check(coordinator.exists("#confirm_critical-error"),
+                      "a silence covering a critical guideline asks for the confirmation")
+                coordinator.screenshot(ARTEFACTS / "10-silence-confirm.png")
+                # The refused form's 422 is logged by Chromium as a failed load: expected, not an error.
+                coordinator.clear_console_errors()
+                coordinator.check("#confirm_critical")
+                coordinator.submit_and_wait("#silence-submit")
+                check(coordinator.url().endswith("/silences") and coordinator.exists("#silence-banner"),
+                      f"confirmed, it is listed and the banner is up ({coordinator.url()})")
+                coordinator.goto(base + "/board")
+                check("Kritisk retningslinje tavs" in coordinator.text("#silence-banner"),
+                      "the board carries the critical banner")
+                coordinator.screenshot(ARTEFACTS / "11-board-banner.png")
+                errors = coordinator.console_errors()
+                check(not errors, f"no JavaScript or CSP errors on /silences and /board ({errors})")
     except Exception:
         traceback.print_exc()
         check.failures.append("the flow stopped with an exception")
