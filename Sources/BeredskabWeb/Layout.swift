@@ -26,6 +26,9 @@ enum Layout {
             if user.mayUseBoard { links.append(("/board", .navBoard)) }
             if user.mayReview { links.append(("/review", .navReview)) }
             if user.mayReview { links.append(("/oncall", .navOnCall)) }
+            if user.mayReview { links.append(("/silences", .navSilences)) }
+            // Everyone signed in has a handbook: their own organisation's.
+            links.append(("/handbook", .navHandbook))
             view["user"] = [
                 "signedInAs": WebText.signedInAs.text(lang, ["name": user.name, "organisation": user.organisation]),
                 "links": links.map { href, key in

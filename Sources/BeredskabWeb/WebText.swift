@@ -12,6 +12,8 @@ enum WebText: String, CaseIterable, Sendable {
     case navBoard
     case navReview
     case navOnCall
+    case navSilences
+    case navHandbook
     case navSignOut
     case choose
     case errorSummaryTitle
@@ -457,6 +459,8 @@ enum WebText: String, CaseIterable, Sendable {
         case .navBoard: ("Tavle", "Board")
         case .navReview: ("Gennemgang", "Review")
         case .navOnCall: ("Vagter", "On call")
+        case .navSilences: ("Tavshed", "Silences")
+        case .navHandbook: ("Håndbog", "Handbook")
         case .navSignOut: ("Log ud", "Sign out")
         case .choose: ("Vælg …", "Choose …")
         case .errorSummaryTitle: ("Der er et problem", "There is a problem")

@@ -15,11 +15,15 @@ import Testing
         #expect(links.contains("/report"))
         #expect(!links.contains("/board"))
         #expect(!links.contains("/review"))
+        // Everyone signed in reaches their own organisation's handbook; on call and silences are coordinators'.
+        #expect(links.contains("/handbook"))
+        #expect(!links.contains("/oncall") && !links.contains("/silences"))
         #expect(page.elements("a").first { $0.attributes["href"] == "/report" }?.attributes["aria-current"] == "page")
 
         let reviewerPage = render(context("/board", .en, user: reviewer))
         let reviewerLinks = reviewerPage.elements("a").compactMap { $0.attributes["href"] }
-        #expect(["/report", "/board", "/review"].allSatisfy(reviewerLinks.contains))
+        #expect(
+            ["/report", "/board", "/review", "/oncall", "/silences", "/handbook"].allSatisfy(reviewerLinks.contains))
         #expect(reviewerPage.html.contains(">Board</a>"))
         #expect(reviewerPage.html.contains(">Review</a>"))
         #expect(reviewerPage.html.contains("Signed in as Ole Berg, Økonomiforvaltningen"))
