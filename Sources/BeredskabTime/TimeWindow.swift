@@ -95,11 +95,20 @@ public struct TimeWindow: Sendable, Equatable {
     public func intervals(onDay day: Int) -> [Range<Int>] {
         var pieces: [Range<Int>] = []
         if !(exceptHolidays && calendar.isHoliday(day)) {
-            let monday = ((day + 3) % 7 + 7) % 7 * 1440
-            for interval in weekly.intervals {
-                let low = max(interval.lowerBound, monday)
-                let high = min(interval.upperBound, monday + 1440)
-                if low < high { pieces.append((low - monday)..<(high - monday)) }
+            let dayStart = ((day + 3) % 7 + 7) % 7 * 1440
+            // Only the intervals reaching into this day: the first by binary search, then in order.
+            let intervals = weekly.intervals
+            var first = 0
+            var last = intervals.count
+            while first < last {
+                let mid = (first + last) / 2
+                if intervals[mid].upperBound <= dayStart { first = mid + 1 } else { last = mid }
+            }
+            for interval in intervals[first...] {
+                if interval.lowerBound >= dayStart + 1440 { break }
+                let low = max(interval.lowerBound, dayStart)
+                let high = min(interval.upperBound, dayStart + 1440)
+                if low < high { pieces.append((low - dayStart)..<(high - dayStart)) }
             }
         }
         func add(_ spans: [Range<Int>], shift: Int) {
