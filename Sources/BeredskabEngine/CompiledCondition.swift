@@ -9,8 +9,10 @@ struct Facts {
     var flags: Set<IncidentFlag>
     var reporterKind: OrganisationKind?
     var occurredAt: Instant
-    /// Minutes after Monday 00:00, Copenhagen wall clock.
+    /// Minutes after Monday 00:00, on the zone's wall clock.
     var minuteOfWeek: Int
+    /// Minutes since 1970-01-01 00:00 on the zone's wall clock: the date, for holidays.
+    var wall: Int
     var area: Int?
     /// The placed area's id, for the baseline that works on ids.
     var areaID: String?
@@ -36,7 +38,7 @@ indirect enum CompiledCondition: Sendable {
     case severity(atLeast: Bool, IncidentSeverity)
     case flag(IncidentFlag)
     case reporter(Set<OrganisationKind>)
-    case during(WeeklyWindow)
+    case during(TimeWindow)
     case correlation(count: Int, categories: UInt32, sameArea: Bool, within: Int)
     case always
 
@@ -86,7 +88,7 @@ indirect enum CompiledCondition: Sendable {
         case .severity(let atLeast, let level): return atLeast ? facts.severity >= level : facts.severity == level
         case .flag(let flag): return facts.flags.contains(flag)
         case .reporter(let kinds): return facts.reporterKind.map(kinds.contains) ?? false
-        case .during(let window): return window.contains(facts.minuteOfWeek)
+        case .during(let window): return window.contains(wallMinute: facts.wall, minuteOfWeek: facts.minuteOfWeek)
         case .correlation(let count, let mask, let sameArea, let within):
             let seen = mask & facts.categoryBit != 0 ? 1 : 0
             if seen >= count { return true }

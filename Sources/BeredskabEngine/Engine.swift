@@ -153,7 +153,7 @@ public struct Engine: Sendable {
         return Facts(
             category: report.category, categoryBit: CompiledCondition.bit(report.category), severity: report.severity,
             flags: report.flags, reporterKind: roster.organisations[report.reporter.organisation]?.kind,
-            occurredAt: report.occurredAt, minuteOfWeek: local.minuteOfWeek, area: area,
+            occurredAt: report.occurredAt, minuteOfWeek: local.minuteOfWeek, wall: local.minutesSinceEpoch, area: area,
             areaID: area.map { areas.ids[$0] },
             lineage: area.map { areas.lineage[$0] } ?? [],
             history: history)
@@ -374,7 +374,7 @@ enum NaiveConditions {
         case .severity(let atLeast, let level): return atLeast ? facts.severity >= level : facts.severity == level
         case .flag(let flag): return facts.flags.contains(flag)
         case .reporter(let kinds): return facts.reporterKind.map(kinds.contains) ?? false
-        case .during(let window): return window.contains(facts.minuteOfWeek)
+        case .during(let window): return window.contains(wallMinute: facts.wall, minuteOfWeek: facts.minuteOfWeek)
         case .correlation(let c):
             let seen = count(c, facts, rules)
             if seen < c.count && c.sameArea && facts.areaID == nil { return nil }

@@ -72,9 +72,14 @@ extension Engine {
         case .reporter(let kinds):
             out += "\(indent)\(mark) reporter \(list(kinds))  — is \(facts.reporterKind?.rawValue ?? "unknown")\n"
         case .during(let window):
-            let named = rules.windows.values.first { $0.weekly == window }?.id.value ?? "the given hours"
+            let named = rules.windows.values.first { $0.times == window }?.id.value ?? "the given hours"
             let minute = facts.minuteOfWeek
-            let when = "\(Weekday(rawValue: minute / 1440)!.shortName) \(WeeklyWindow.clock(minute % 1440))"
+            var when = "\(Weekday(rawValue: minute / 1440)!.shortName) \(WeeklyWindow.clock(minute % 1440))"
+            if !window.isWeeklyOnly {
+                let day = LocalTime.floorDiv(facts.wall, 1440)
+                when += " \(LocalDateTime(daysSinceEpoch: day).dateText)"
+                if let holiday = window.calendar.name(onDay: day) { when += " (\(holiday))" }
+            }
             out += "\(indent)\(mark) during \(named)  — happened \(when)\n"
         case .correlation(let c):
             let categories = c.categories.map { " of \(list($0))" } ?? ""

@@ -60,14 +60,27 @@ extension DutyTable {
         let last = zone.local(to).minutesSinceEpoch + 60
         var wall: Set<Int> = []
         for rota in rotasByRole[role] ?? [] {
-            // Monday 00:00 of the week `first` falls in.
-            var week = first - Self.minuteOfWeek(first)
-            while week <= last {
-                for interval in rota.coverage.intervals {
-                    wall.insert(week + interval.lowerBound)
-                    wall.insert(week + interval.upperBound)
+            if rota.coverage.isWeeklyOnly {
+                // Monday 00:00 of the week `first` falls in.
+                var week = first - Self.minuteOfWeek(first)
+                while week <= last {
+                    for interval in rota.coverage.weekly.intervals {
+                        wall.insert(week + interval.lowerBound)
+                        wall.insert(week + interval.upperBound)
+                    }
+                    week += minutesPerWeek
                 }
-                week += minutesPerWeek
+            } else {
+                // Holidays and dates: each day's own edges, midnight included.
+                var day = LocalTime.floorDiv(first, 1440)
+                while day * 1440 <= last {
+                    wall.insert(day * 1440)
+                    for interval in rota.coverage.intervals(onDay: day) {
+                        wall.insert(day * 1440 + interval.lowerBound)
+                        wall.insert(day * 1440 + interval.upperBound)
+                    }
+                    day += 1
+                }
             }
             if rota.period > 0 {
                 var turn = rota.anchor + LocalTime.floorDiv(first - rota.anchor, rota.period) * rota.period
@@ -95,8 +108,7 @@ extension DutyTable {
     func duty(_ role: String, at wall: Int) -> [(scheduled: String, present: String)] {
         var scheduled: [String] = []
         if let rotas = rotasByRole[role], !rotas.isEmpty {
-            let minuteOfWeek = Self.minuteOfWeek(wall)
-            for rota in rotas where !rota.members.isEmpty && rota.coverage.contains(minuteOfWeek) {
+            for rota in rotas where !rota.members.isEmpty && rota.coverage.contains(wallMinute: wall) {
                 var index = 0
                 if rota.period > 0 {
                     let turns = LocalTime.floorDiv(wall - rota.anchor, rota.period)

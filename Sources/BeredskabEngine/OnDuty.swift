@@ -7,7 +7,7 @@ import BeredskabTime
 public struct DutyTable: Sendable {
     struct CompiledRota: Sendable {
         var members: [String]
-        var coverage: WeeklyWindow
+        var coverage: TimeWindow
         /// Wall-clock minutes since the epoch of the first handover on or after `starting`.
         var anchor: Int
         /// Minutes between handovers; 0 for a single member with no handover.

@@ -206,13 +206,14 @@ private struct RosterBuilder {
                 "rota '\(id.value)' has \(syntax.members.count) members but no handover; say e.g. handover weekly mon 08:00",
                 at: syntax.membersSpan ?? id.span)
         }
-        var coverage = WeeklyWindow.always
+        var coverage = TimeWindow.always
         if let covers = syntax.covers {
             switch covers {
-            case .inline(let spans, _): coverage = diagnostics.weekly(spans)
+            case .inline(let spans, _):
+                coverage = diagnostics.window(spans, exceptHolidays: false, calendar: rules.holidays)
             case .named(let name):
                 if let window = rules.windows[name.value] {
-                    coverage = window.weekly
+                    coverage = window.times
                 } else {
                     diagnostics.unknown("window", name, among: rules.windows.keys.sorted())
                 }

@@ -54,7 +54,7 @@ public struct Rota: Sendable {
     /// Nil for a single member.
     public var handover: Handover?
     /// When the rota is on call.
-    public var coverage: WeeklyWindow
+    public var coverage: TimeWindow
     /// The first member is on duty from the first handover on or after this.
     public var starting: LocalDateTime
 }
@@ -99,13 +99,37 @@ public struct Roster: Sendable {
     /// Creates an empty roster.
     public init() {}
 
-    /// The weekly times someone is on call for a role: always if it has holders and no rota, else its rotas' coverage.
+    /// The weekly times someone is on call for a role in an ordinary week (no holidays, no dates):
+    /// always if it has holders and no rota, else its rotas' weekly coverage.
     public func weeklyCoverage(of role: String) -> WeeklyWindow {
         guard let rotas = rotasByRole[role], !rotas.isEmpty else {
             return holders[role, default: []].isEmpty ? .never : .always
         }
         return rotas.reduce(WeeklyWindow.never) { coverage, index in
-            self.rotas[index].members.isEmpty ? coverage : coverage.union(self.rotas[index].coverage)
+            self.rotas[index].members.isEmpty ? coverage : coverage.union(self.rotas[index].coverage.weekly)
         }
+    }
+
+    /// The minutes of one day (days since 1970-01-01) when someone is on call for a role, sorted and
+    /// merged within `0..<1440`: the whole day if it has holders and no rota, else its rotas' coverage
+    /// that day, holidays and dates included.
+    public func coverage(of role: String, onDay day: Int) -> [Range<Int>] {
+        guard let rotas = rotasByRole[role], !rotas.isEmpty else {
+            return holders[role, default: []].isEmpty ? [] : [0..<1440]
+        }
+        var pieces: [Range<Int>] = []
+        for index in rotas where !self.rotas[index].members.isEmpty {
+            pieces += self.rotas[index].coverage.intervals(onDay: day)
+        }
+        pieces.sort { $0.lowerBound < $1.lowerBound }
+        var merged: [Range<Int>] = []
+        for piece in pieces {
+            if let last = merged.last, piece.lowerBound <= last.upperBound {
+                merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, piece.upperBound)
+            } else {
+                merged.append(piece)
+            }
+        }
+        return merged
     }
 }

@@ -15,6 +15,105 @@ extension Diagnostics {
         return nil
     }
 
+    /// Builds a window from its lines as written (days, `holidays`, dates), reporting bad days, bad
+    /// dates and empty spans; `holidays` and `exceptHolidays` are read on `calendar`.
+    public mutating func window(
+        _ spans: [TimeSpanSyntax], exceptHolidays: Bool, calendar: HolidayCalendar
+    ) -> TimeWindow {
+        var weekly = WeeklyWindow.never
+        var onHolidays: [Range<Int>] = []
+        var onDates: [Int: [Range<Int>]] = [:]
+        for span in spans {
+            if let from = span.from, let to = span.to {
+                if from.value == 24 * 60 {
+                    error("a time span cannot start at 24:00; start it at 00:00 of the next day", at: from.span)
+                    continue
+                }
+                if from.value == to.value {
+                    error("this time span starts and ends at the same time", at: span.span)
+                    continue
+                }
+            }
+            let hours = TimeWindow.dayInterval(from: span.from?.value, to: span.to?.value)
+            if let date = span.date {
+                guard date.value.utf8.count == 10, let day = LocalDateTime(parsing: date.value) else {
+                    error("'\(date.value)' is not a date; write it as \"2026-12-24\"", at: date.span)
+                    continue
+                }
+                onDates[day.daysSinceEpoch, default: []].append(hours)
+                continue
+            }
+            if span.days.value == "holidays" {
+                onHolidays.append(hours)
+                continue
+            }
+            weekly = weekly.union(self.weekly([span]))
+        }
+        return TimeWindow(
+            weekly: weekly, exceptHolidays: exceptHolidays, holidayIntervals: onHolidays, dateIntervals: onDates,
+            calendar: calendar)
+    }
+
+    /// The holidays a `holidays` block declares: Denmark's ten with `danish`, and its dates, reporting
+    /// dates that are no dates and holidays given twice.
+    public mutating func holidays(_ syntax: HolidaysSyntax) -> HolidayCalendar {
+        var holidays = syntax.danish != nil ? HolidayCalendar.danishHolidays : []
+        var declared: [HolidayCalendar.Rule: Span] = [:]
+        let danish = syntax.danish != nil ? HolidayCalendar.danish : HolidayCalendar([])
+        var yearly: [Int: String] = [:]
+        for date in syntax.dates {
+            let text = date.date.value
+            let bytes = Array(text.utf8)
+            var rule: HolidayCalendar.Rule?
+            if bytes.count == 5, let day = LocalDateTime(parsing: "2000-" + text) {
+                // 2000 was a leap year, so 02-29 is accepted: it is a holiday in leap years only.
+                rule = .yearly(month: day.month, day: day.day)
+            } else if bytes.count == 10, let day = LocalDateTime(parsing: text) {
+                rule = .once(year: day.year, month: day.month, day: day.day)
+            }
+            guard let rule else {
+                error(
+                    "'\(text)' is not a date; write \"12-24\" for every year or \"2026-12-31\" for one year",
+                    at: date.date.span)
+                continue
+            }
+            let name = date.name?.value ?? text
+            if let first = declared[rule] {
+                error("'\(text)' is a holiday twice", at: date.date.span, notes: [.init("first given here", at: first)])
+                continue
+            }
+            // A date that is already one of Denmark's holidays, or already a yearly date of the block.
+            var clash: (name: String, danish: Bool)?
+            switch rule {
+            case .once(let year, let month, let day):
+                if let name = danish.name(onDay: LocalDateTime(year: year, month: month, day: day).daysSinceEpoch) {
+                    clash = (name, true)
+                } else if let name = yearly[month * 100 + day] {
+                    clash = (name, false)
+                }
+            case .yearly:
+                // Only Denmark's fixed dates; one that meets an Easter holiday in some years is fine.
+                if syntax.danish != nil,
+                    let name = HolidayCalendar.danishHolidays.first(where: { $0.rule == rule })?.name
+                {
+                    clash = (name, true)
+                }
+            case .easter: break
+            }
+            if let clash {
+                let note =
+                    clash.danish
+                    ? syntax.danish.map { [Diagnostic.Note("Denmark's holidays are added here", at: $0)] } : nil
+                error("'\(text)' is already a holiday: \(clash.name)", at: date.date.span, notes: note ?? [])
+                continue
+            }
+            if case .yearly(let month, let day) = rule { yearly[month * 100 + day] = name }
+            declared[rule] = date.date.span
+            holidays.append(HolidayCalendar.Holiday(name: name, rule: rule))
+        }
+        return HolidayCalendar(holidays)
+    }
+
     /// Builds a weekly window from spans as written, reporting bad days and empty spans.
     public mutating func weekly(_ spans: [TimeSpanSyntax]) -> WeeklyWindow {
         var window = WeeklyWindow.never

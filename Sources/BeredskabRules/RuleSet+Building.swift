@@ -34,6 +34,18 @@ private struct Builder {
     }
 
     mutating func collect(_ declarations: [Declaration]) {
+        // Windows read the holidays wherever they are declared.
+        for declaration in declarations {
+            guard case .holidays(let syntax) = declaration else { continue }
+            if let first = rules.holidaysSpan {
+                diagnostics.error(
+                    "holidays are declared twice; keep one holidays block", at: syntax.keyword,
+                    notes: [.init("first declared here", at: first)])
+                continue
+            }
+            rules.holidaysSpan = syntax.keyword
+            rules.holidays = diagnostics.holidays(syntax)
+        }
         for declaration in declarations {
             switch declaration {
             case .area(let syntax):
@@ -74,7 +86,8 @@ private struct Builder {
                 }
                 let window = Window(
                     id: syntax.id, name: syntax.title?.value ?? syntax.id.value,
-                    weekly: diagnostics.weekly(syntax.spans))
+                    times: diagnostics.window(
+                        syntax.spans, exceptHolidays: syntax.exceptHolidays != nil, calendar: rules.holidays))
                 windowTable.add(syntax.id, window, diagnostics: &diagnostics)
             case .guideline(let syntax):
                 guidelineTable.add(syntax.id, syntax, diagnostics: &diagnostics)
@@ -480,12 +493,12 @@ private struct Builder {
     }
 
     /// Resolves a window reference; a bare id must name a declared window.
-    mutating func window(_ reference: WindowReferenceSyntax) -> WeeklyWindow {
+    mutating func window(_ reference: WindowReferenceSyntax) -> TimeWindow {
         switch reference {
         case .inline(let spans, _):
-            return diagnostics.weekly(spans)
+            return diagnostics.window(spans, exceptHolidays: false, calendar: rules.holidays)
         case .named(let name):
-            if let window = rules.windows[name.value] { return window.weekly }
+            if let window = rules.windows[name.value] { return window.times }
             var notes: [Diagnostic.Note] = []
             if let guess = diagnostics.suggestion(for: name.value, among: windowTable.order) {
                 notes.append(.init("did you mean '\(guess)'?"))

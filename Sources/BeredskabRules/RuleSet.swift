@@ -35,11 +35,12 @@ public struct Role: Sendable {
     public var authorityOnly: Bool
 }
 
-/// A named weekly window in Copenhagen local time.
+/// A named window of local time: weekly hours, holidays and dates, on the deployment zone's clock.
 public struct Window: Sendable {
     public var id: Name
     public var name: String
-    public var weekly: WeeklyWindow
+    /// When the window is open.
+    public var times: TimeWindow
 }
 
 /// A guideline's condition, resolved and checked.
@@ -53,7 +54,7 @@ public indirect enum Condition: Sendable {
     case severity(atLeast: Bool, IncidentSeverity)
     case flag(IncidentFlag)
     case reporter(Set<OrganisationKind>)
-    case during(WeeklyWindow)
+    case during(TimeWindow)
     case correlation(Correlation)
     case always
 }
@@ -151,6 +152,10 @@ public struct RuleSet: Sendable {
     public var areas: [String: Area] = [:]
     public var roles: [String: Role] = [:]
     public var windows: [String: Window] = [:]
+    /// The holidays of the `holidays` block; without one, Denmark's ten public holidays.
+    public var holidays = HolidayCalendar.danish
+    /// Where the `holidays` block was declared, if there is one.
+    public var holidaysSpan: Span?
     /// Guidelines in the order they were declared.
     public var guidelines: [Guideline] = []
     /// Index into `guidelines` by id.

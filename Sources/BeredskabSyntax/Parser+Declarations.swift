@@ -91,10 +91,22 @@ extension Parser {
         let (id, title) = try header("window")
         let open = try expect(.leftBrace, after: "window '\(id.value)'")
         var spans: [TimeSpanSyntax] = []
+        var exceptHolidays: Span?
         var incomplete = false
         while !at(.rightBrace) && !at(.endOfFile) && !looksLikeDeclaration() {
             let start = position
             do {
+                if let except = acceptKeyword("except") {
+                    let holidays = try expectKeyword("holidays", after: "'except' (write: except holidays)")
+                    if let first = exceptHolidays {
+                        diagnostics.error(
+                            "'except holidays' is given twice in window '\(id.value)'", at: except.span,
+                            notes: [.init("first given here", at: first)])
+                    } else {
+                        exceptHolidays = except.span.through(holidays.span)
+                    }
+                    continue
+                }
                 spans.append(try timeSpan(after: spans.isEmpty ? "'{'" : "the previous line"))
             } catch {
                 incomplete = true
@@ -110,24 +122,47 @@ extension Parser {
                 notes: [.init("the block opened here", at: open.span)])
         }
         return WindowSyntax(
-            id: id, title: title, spans: spans, span: keyword.span.through(close?.span ?? previous.span),
-            incomplete: incomplete || close == nil)
+            id: id, title: title, spans: spans, exceptHolidays: exceptHolidays,
+            span: keyword.span.through(close?.span ?? previous.span), incomplete: incomplete || close == nil)
     }
 
-    /// `DAYS [HH:MM-HH:MM]`, the times on the days' line.
+    /// `DAYS [HH:MM-HH:MM]`, `holidays [HH:MM-HH:MM]` or `"YYYY-MM-DD" [HH:MM-HH:MM]`: the times on
+    /// the days' line.
     mutating func timeSpan(after context: String) throws -> TimeSpanSyntax {
-        guard at(.identifier) else {
-            throw expected("days such as mon-fri, daily or weekends", after: context)
+        var date: Located<String>?
+        if at(.string) {
+            date = Located(current.text, current.span)
+        } else if !at(.identifier) {
+            throw expected("days such as mon-fri, daily or weekends, holidays, or a date", after: context)
         }
         let days = Name(current.text, current.span)
         advance()
         guard at(.clock), !current.startsLine else {
-            return TimeSpanSyntax(days: days, from: nil, to: nil, span: days.span)
+            return TimeSpanSyntax(days: days, date: date, from: nil, to: nil, span: days.span)
         }
-        let from = try clock(after: "the days")
+        let from = try clock(after: date == nil ? "the days" : "the date")
         _ = try expect(.minus, after: "the start time (write the hours as 17:00-08:00)")
         let to = try clock(after: "'-'")
-        return TimeSpanSyntax(days: days, from: from, to: to, span: days.span.through(to.span))
+        return TimeSpanSyntax(days: days, date: date, from: from, to: to, span: days.span.through(to.span))
+    }
+
+    /// `holidays { danish  date "MM-DD" "Name"  date "YYYY-MM-DD" "Name" }`.
+    mutating func parseHolidays(_ keyword: Token) throws -> HolidaysSyntax {
+        var holidays = HolidaysSyntax(danish: nil, keyword: keyword.span)
+        var seen: [String: Span] = [:]
+        holidays.incomplete = try block("holidays", statements: ["danish", "date"]) { p, statement in
+            if statement.text == "danish" {
+                if p.single(statement, &seen, in: "holidays") { holidays.danish = statement.span }
+                return
+            }
+            let date = try p.string(after: "'date' (write the date as \"12-24\" every year or \"2026-12-31\" once)")
+            guard p.at(.string), !p.current.startsLine else {
+                throw p.expected("the holiday's name in quotes, such as \"Juleaften\"", after: "the date")
+            }
+            let name = try p.string(after: "the date")
+            holidays.dates.append(HolidayDateSyntax(date: date, name: name, span: statement.span.through(name.span)))
+        }
+        return holidays
     }
 
     /// A window id, or spans in brackets.

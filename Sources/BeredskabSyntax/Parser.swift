@@ -193,8 +193,12 @@ public struct Parser {
     }
 
     /// Whether the current token starts a declaration: a declaration keyword, then an id.
+    /// `holidays {` has no id; `holidays` on a window's line is no declaration.
     func looksLikeDeclaration() -> Bool {
-        current.kind == .identifier && declarationKeywords.contains(current.text) && current.startsLine
+        if current.kind == .identifier, current.text == "holidays" {
+            return current.startsLine && peek(1).kind == .leftBrace
+        }
+        return current.kind == .identifier && declarationKeywords.contains(current.text) && current.startsLine
             && peek(1).kind == .identifier
             && (peek(2).kind == .string || peek(2).kind == .leftBrace || current.text == "override")
     }
@@ -257,6 +261,7 @@ public struct Parser {
         case "person": .person(try parsePerson())
         case "rota": .rota(try parseRota())
         case "override": .override(try parseOverride(keyword))
+        case "holidays": .holidays(try parseHolidays(keyword))
         default: .institution(try parseInstitution())
         }
     }

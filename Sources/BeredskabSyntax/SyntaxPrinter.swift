@@ -30,6 +30,7 @@ public enum SyntaxPrinter {
         case .window(let window):
             head = header("window", window.id, window.title)
             lines = window.spans.map(span)
+            if window.exceptHolidays != nil { lines.append("except holidays") }
         case .guideline(let guideline):
             head = header("guideline", guideline.id, guideline.title)
             lines = guidelineLines(guideline)
@@ -67,6 +68,12 @@ public enum SyntaxPrinter {
             if let area = institution.area { lines.append("area \(area.value)") }
             if institution.vital != nil { lines.append("vital") }
             if let leader = institution.leader { lines.append("leader \(leader.value)") }
+        case .holidays(let holidays):
+            head = "holidays"
+            if holidays.danish != nil { lines.append("danish") }
+            for date in holidays.dates {
+                lines.append("date \(quote(date.date.value))" + (date.name.map { " \(quote($0.value))" } ?? ""))
+            }
         }
         return head + " {\n" + lines.map { "  \($0)\n" }.joined() + "}\n"
     }
@@ -154,8 +161,9 @@ public enum SyntaxPrinter {
     }
 
     static func span(_ span: TimeSpanSyntax) -> String {
-        guard let from = span.from, let to = span.to else { return span.days.value }
-        return "\(span.days.value) \(clock(from.value))-\(clock(to.value))"
+        let days = span.date.map { quote($0.value) } ?? span.days.value
+        guard let from = span.from, let to = span.to else { return days }
+        return "\(days) \(clock(from.value))-\(clock(to.value))"
     }
 
     static func clock(_ minutes: Int) -> String { WeeklyWindow.clock(minutes) }

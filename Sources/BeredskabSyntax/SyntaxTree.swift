@@ -9,11 +9,12 @@ public enum Declaration: Sendable {
     case rota(RotaSyntax)
     case override(OverrideSyntax)
     case institution(InstitutionSyntax)
+    case holidays(HolidaysSyntax)
 }
 
 /// The declaration keywords, in the order the reference lists them.
 public let declarationKeywords = [
-    "area", "role", "window", "guideline", "organisation", "person", "rota", "override", "institution",
+    "area", "role", "window", "guideline", "organisation", "person", "rota", "override", "institution", "holidays",
 ]
 
 /// A point given as latitude and longitude in degrees.
@@ -62,10 +63,13 @@ public struct RoleSyntax: Sendable {
     public var incomplete = false
 }
 
-/// One line of a window: days and optional times.
+/// One line of a window: days (or `holidays`, or a date) and optional times.
 public struct TimeSpanSyntax: Sendable {
-    /// The day or days, such as `mon`, `mon-fri`, `daily`, `weekends`.
+    /// The day or days, such as `mon`, `mon-fri`, `daily`, `weekends`, or `holidays`; for a date line,
+    /// the date as written, without quotes.
     public var days: Name
+    /// The date of a line that starts with one (`"2026-12-24" 12:00-24:00`), as written.
+    public var date: Located<String>? = nil
     /// Minutes after midnight the span starts, if given.
     public var from: Located<Int>?
     /// Minutes after midnight the span ends, if given.
@@ -93,6 +97,8 @@ public struct WindowSyntax: Sendable {
     public var id: Name
     public var title: Located<String>?
     public var spans: [TimeSpanSyntax]
+    /// Where `except holidays` was written, if it was: the weekly lines then do not apply on holidays.
+    public var exceptHolidays: Span? = nil
     public var span: Span
     /// Whether a line in it had a syntax error.
     public var incomplete = false
@@ -265,5 +271,28 @@ public struct InstitutionSyntax: Sendable {
     public var vital: Span?
     public var leader: Name?
     /// Whether a statement in it had a syntax error; checks for missing statements then stay quiet.
+    public var incomplete = false
+}
+
+/// One date a deployment adds to its holidays: `date "12-24" "Juleaften"` (every year) or
+/// `date "2026-12-31" "Nytårsaften 2026"` (once).
+public struct HolidayDateSyntax: Sendable {
+    /// `MM-DD` or `YYYY-MM-DD`, as written inside the quotes.
+    public var date: Located<String>
+    /// The holiday's name.
+    public var name: Located<String>?
+    /// The whole statement.
+    public var span: Span
+}
+
+/// `holidays { danish  date "12-24" "Juleaften" … }`: the holidays that windows' `holidays` lines mean.
+public struct HolidaysSyntax: Sendable {
+    /// Where `danish` (Denmark's ten public holidays) was written, if it was.
+    public var danish: Span?
+    /// The dates added.
+    public var dates: [HolidayDateSyntax] = []
+    /// The `holidays` keyword.
+    public var keyword: Span
+    /// Whether a statement in it had a syntax error.
     public var incomplete = false
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BeredskabCheck
 import BeredskabSyntax
+import BeredskabTime
 import Foundation
 
 /// How `check` prints its findings.
@@ -23,8 +24,17 @@ struct Check: ParsableCommand {
     @Flag(help: "Treat warnings as errors.")
     var strict = false
 
+    @Option(help: "Look for rota gaps on this year's holidays (default: the current year).")
+    var year: Int?
+
     @Argument(help: "Files or directories to check (default: Rules and Contacts).")
     var paths: [String] = []
+
+    func validate() throws {
+        if let year, !(1583...9999).contains(year) {
+            throw ValidationError("--year must be a Gregorian year from 1583 to 9999")
+        }
+    }
 
     func run() throws {
         let sources: SourceSet
@@ -34,7 +44,9 @@ struct Check: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
             throw ExitCode(64)
         }
-        let result = Checker.check(sources)
+        // The only clock the check reads: which year's holidays to look at.
+        let year = self.year ?? LocalTime.local(Instant(seconds: Int(Date().timeIntervalSince1970))).year
+        let result = Checker.check(sources, year: year)
         let output = format == .json ? result.renderedJSON() : result.renderedText()
         FileHandle.standardOutput.write(Data(output.utf8))
         if result.errorCount > 0 || (strict && result.warningCount > 0) {

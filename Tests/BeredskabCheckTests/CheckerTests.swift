@@ -93,8 +93,8 @@ private func guideline(_ body: String) -> String {
         }
         #expect(categories == [.unrest, .gang])
         #expect(kinds == [.housingAssociation])
-        #expect(window.contains(LocalDateTime(parsing: "2026-11-23 09:00")!.minuteOfWeek))
-        #expect(!window.contains(LocalDateTime(parsing: "2026-11-21 09:00")!.minuteOfWeek))
+        #expect(window.contains(LocalDateTime(parsing: "2026-11-23 09:00")!))
+        #expect(!window.contains(LocalDateTime(parsing: "2026-11-21 09:00")!))
         #expect(correlation.count == 3 && correlation.sameArea && correlation.within == 86_400)
         #expect(g.priority == .normal && g.activeFor == 86_400)
     }

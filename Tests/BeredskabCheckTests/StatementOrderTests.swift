@@ -227,11 +227,11 @@ import Testing
         ),
         (
             "override a covers b from \"2026-12-23 08:00\" to \"2027-01-02 08:00\"\n  because \"Ferie\"",
-            "expected a declaration (area, role, window, guideline, organisation, person, rota, override, institution), found 'because'"
+            "expected a declaration (area, role, window, guideline, organisation, person, rota, override, institution, holidays), found 'because'"
         ),
         (
             "window w {\n  mon-fri\n    08:00-17:00\n}",
-            "expected days such as mon-fri, daily or weekends after the previous line, found a time such as 08:00"
+            "expected days such as mon-fri, daily or weekends, holidays, or a date after the previous line, found a time such as 08:00"
         ),
     ])
     func anOptionalPartOnTheNextLineIsNotReadIntoTheStatement(_ source: String, _ message: String) {

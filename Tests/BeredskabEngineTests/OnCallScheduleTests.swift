@@ -61,11 +61,47 @@ import Testing
             ])
     }
 
-    @Test func theScheduleAgreesWithOnDutyAtEveryQuarterHourAndEveryChange() {
+    /// Holidays: Dina takes evenings, weekends and holidays (and the night after juleaften); Erik
+    /// office hours except holidays; juleaften 2026 is added as a one-off holiday.
+    let h = engine(
+        world + """
+            holidays {
+              danish
+              date "2026-12-24" "Juleaften"
+            }
+            window helligdage { mon-fri 17:00-24:00 weekends holidays "2026-12-24" 18:00-02:00 }
+            window kontor { mon-fri 08:00-17:00 except holidays }
+            role hg "Helligdagsvagt" { duty "På gaden" }
+            rota aftenvagt { role hg members dina covers helligdage }
+            rota dagvagt { role hg members erik covers kontor }
+
+            """)
+
+    @Test func aRotaCoveringEveningsAndHolidaysIsOnDutyOnTheSecondEasterDayAtNoon() {
+        // 2. påskedag 2027 is Monday 29 March.
+        #expect(h.duty.onDuty("hg", at: local("2027-03-29 12:00")) == ["dina"])
+        #expect(h.duty.onDuty("hg", at: local("2027-03-30 12:00")) == ["erik"])
+        #expect(
+            describe(h.duty.schedule("hg", from: local("2027-03-29 00:00"), to: local("2027-03-31 00:00"))) == [
+                "2027-03-29 00:00–2027-03-30 00:00 dina",
+                "2027-03-30 00:00–2027-03-30 08:00 GAP",
+                "2027-03-30 08:00–2027-03-30 17:00 erik",
+                "2027-03-30 17:00–2027-03-31 00:00 dina",
+            ])
+    }
+
+    @Test(arguments: [
         // Two weeks across the autumn switch (25 October 2026), every role.
-        let from = local("2026-10-19 00:00")
-        let to = local("2026-11-02 00:00")
-        for role in ["vagt", "gade", "chef", "tmf", "nobody"] {
+        ("2026-10-19 00:00", "2026-11-02 00:00", false),
+        // Christmas and New Year 2026, and Easter 2027 with its summer-time switch, with holidays.
+        ("2026-12-21 00:00", "2027-01-04 00:00", true),
+        ("2027-03-22 00:00", "2027-04-05 00:00", true),
+    ])
+    func theScheduleAgreesWithOnDutyAtEveryQuarterHourAndEveryChange(_ start: String, _ end: String, _ holidays: Bool) {
+        let e = holidays ? h : e
+        let from = local(start)
+        let to = local(end)
+        for role in ["vagt", "gade", "chef", "tmf", "nobody"] + (holidays ? ["hg"] : []) {
             let shifts = e.duty.schedule(role, from: from, to: to)
             #expect(shifts.first?.start == from && shifts.last?.end == to, "\(role)")
             for (a, b) in zip(shifts, shifts.dropFirst()) {

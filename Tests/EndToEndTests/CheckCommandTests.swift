@@ -90,6 +90,38 @@ func temporaryFolder(_ files: [String: String]) throws -> URL {
                 """)
     }
 
+    @Test func theYearsHolidaysAreCheckedForRotaGapsAndABadYearIsMisuse() throws {
+        // Office hours close on holidays and nobody else covers them: a gap on each weekday holiday.
+        let folder = try temporaryFolder([
+            "r.rules": """
+            role vagt "Vagt" { duty "Tager imod alarmer" authority only }
+            window kontor { weekdays 08:00-17:00 except holidays }
+            window ellers { mon-thu 17:00-08:00 fri 17:00-24:00 weekends mon 00:00-08:00 }
+            guideline g { priority critical when category unrest notify vagt message da "Uro" }
+            """,
+            "c.contacts": """
+            organisation kommune { kind authority }
+            person a { organisation kommune email "a@example.org" }
+            person b { organisation kommune email "b@example.org" }
+            rota dag { role vagt members a covers kontor }
+            rota nat { role vagt members b covers ellers }
+            """,
+        ])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try Run(["check", "--year", "2027", "r.rules", "c.contacts"], in: folder)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(
+            run.stdout.contains(
+                "c.contacts:4:6: warning: no one on duty in role vagt on 2027-05-06 (Kristi himmelfartsdag) 08:00–17:00"
+            ),
+            "\(run.stdout)")
+        #expect(run.stdout.hasSuffix(": 0 errors, 6 warnings\n"))
+        let strict = try Run(["check", "--strict", "--year", "2027", "r.rules", "c.contacts"], in: folder)
+        #expect(strict.status == 1)
+        let misuse = try Run(["check", "--year", "1200", "r.rules"], in: folder)
+        #expect(misuse.status == 64)
+    }
+
     @Test func warningsPassUnlessStrict() throws {
         let folder = try temporaryFolder([
             "c.contacts": "organisation o \"O\" { kind authority }\nperson p \"P\" { organisation o }\n"
