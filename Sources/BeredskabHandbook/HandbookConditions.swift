@@ -47,6 +47,9 @@ public enum HandbookConditions {
         }
     }
 
+    /// The year whose holidays are tried for windows that name holidays.
+    static let referenceYear = 2026
+
     /// Whether some report (of the kind the condition was specialised to) makes the condition true.
     public static func canFire(_ condition: Specialised, rules: RuleSet) -> Bool {
         switch condition {
@@ -61,6 +64,9 @@ public enum HandbookConditions {
         var flags = Set<IncidentFlag>()
         var areas = false
         var edges = Set<Int>()
+        /// Wall-clock minutes on holidays and listed dates (and the mornings after) at which a
+        /// window with such lines may change: these days are tried besides an ordinary week.
+        var specialMinutes = Set<Int>()
         var counts: [Correlation] = []
 
         init(_ condition: Condition) { walk(condition) }
@@ -74,9 +80,31 @@ public enum HandbookConditions {
             case .flag(let flag): flags.insert(flag)
             case .area: areas = true
             case .during(let window):
-                for interval in window.intervals {
+                for interval in window.weekly.intervals {
                     edges.insert(interval.lowerBound % minutesPerWeek)
                     edges.insert(interval.upperBound % minutesPerWeek)
+                }
+                guard !window.isWeeklyOnly else { break }
+                // Every minute of the day at which the window's own lines or its weekly part can change.
+                var dayEdges: Set<Int> = [0]
+                for interval in window.holidayIntervals + window.dateIntervals.values.flatMap({ $0 }) {
+                    dayEdges.insert(((interval.lowerBound % 1440) + 1440) % 1440)
+                    dayEdges.insert(((interval.upperBound % 1440) + 1440) % 1440)
+                }
+                for interval in window.weekly.intervals {
+                    dayEdges.insert(interval.lowerBound % 1440)
+                    dayEdges.insert(interval.upperBound % 1440)
+                }
+                // The holidays of one reference year, and the listed dates, with the days after them
+                // (a span crossing midnight runs into the next morning).
+                let days =
+                    window.calendar.holidays(in: HandbookConditions.referenceYear).map(\.date.daysSinceEpoch)
+                    + window.dateIntervals.keys
+                for day in days {
+                    for edge in dayEdges {
+                        specialMinutes.insert(day * 1440 + edge)
+                        specialMinutes.insert((day + 1) * 1440 + edge)
+                    }
                 }
             case .correlation(let c):
                 counts.append(c)
@@ -93,7 +121,8 @@ public enum HandbookConditions {
         var flags: Set<IncidentFlag>
         /// The placed area's id, or nil when unplaced.
         var area: String?
-        var minuteOfWeek: Int
+        /// The wall-clock minute (minutes since 1970-01-01 00:00 local) the report happened at.
+        var wall: Int
         /// Whether the history meets each count test, in the order the tests are walked.
         var counts: [Bool]
     }
@@ -106,7 +135,10 @@ public enum HandbookConditions {
             Set(flagList.enumerated().filter { mask & (1 << $0.offset) != 0 }.map(\.element))
         }
         let areas: [String?] = atoms.areas ? rules.areas.keys.sorted().map { Optional($0) } + [nil] : [nil]
-        let minutes = atoms.edges.isEmpty ? [0] : atoms.edges.sorted()
+        // An ordinary week (7 September 2026 onwards has no holiday), then the special days.
+        let ordinary = LocalDateTime(year: 2026, month: 9, day: 7, minutes: 0).minutesSinceEpoch
+        let minutes =
+            (atoms.edges.isEmpty ? [0] : atoms.edges.sorted()).map { ordinary + $0 } + atoms.specialMinutes.sorted()
         let countCases = 1 << atoms.counts.count
         for category in Category.allCases {
             for severity in severities {
@@ -116,7 +148,7 @@ public enum HandbookConditions {
                             for mask in 0..<countCases {
                                 let world = World(
                                     category: category, severity: severity, flags: flags, area: area,
-                                    minuteOfWeek: minute,
+                                    wall: minute,
                                     counts: atoms.counts.indices.map { mask & (1 << $0) != 0 })
                                 var next = 0
                                 if truth(condition, world, rules, &next) == true { return true }
@@ -149,7 +181,7 @@ public enum HandbookConditions {
         case .severity(let atLeast, let level): return atLeast ? world.severity >= level : world.severity == level
         case .flag(let flag): return world.flags.contains(flag)
         case .reporter: return false
-        case .during(let window): return window.contains(world.minuteOfWeek)
+        case .during(let window): return window.contains(wallMinute: world.wall)
         case .correlation(let c):
             let index = next
             next += 1

@@ -55,13 +55,26 @@ public struct HandbookWords: Sendable {
         return items.dropLast().joined(separator: ", ") + " \(last) " + items.last!
     }
 
-    func window(_ weekly: WeeklyWindow) -> String {
+    func window(_ times: TimeWindow) -> String {
         if let named = rules.windows.values.sorted(by: { $0.id.value < $1.id.value }).first(where: {
-            $0.weekly == weekly
+            $0.times == times
         }) {
             return named.name
         }
-        return weekly.wrappedIntervals.map(WeeklyWindow.describe).joined(separator: ", ")
+        var parts = times.weekly.wrappedIntervals.map(WeeklyWindow.describe)
+        let da = language == .da
+        if !times.holidayIntervals.isEmpty {
+            let hours = times.holidayIntervals.map {
+                WeeklyWindow.clock($0.lowerBound) + "–"
+                    + WeeklyWindow.clock($0.upperBound % 1440 == 0 && $0.upperBound > 0 ? 1440 : $0.upperBound % 1440)
+            }
+            parts.append((da ? "helligdage " : "holidays ") + hours.joined(separator: ", "))
+        }
+        if !times.dateIntervals.isEmpty {
+            parts.append(da ? "enkelte datoer" : "certain dates")
+        }
+        if times.exceptHolidays { parts.append(da ? "undtagen helligdage" : "except holidays") }
+        return parts.joined(separator: ", ")
     }
 
     /// A specialised condition in words; `always` for a constant true.

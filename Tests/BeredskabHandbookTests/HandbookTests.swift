@@ -100,15 +100,28 @@ import Testing
             HandbookConditions.canFire(
                 HandbookConditions.specialise(condition, reporter: .housingAssociation), rules: rules)
         }
-        let office = rules.windows["kontortid"]!.weekly
-        let evening = rules.windows["aften-nat-weekend"]!.weekly
+        let office = rules.windows["kontortid"]!.times
+        let evening = rules.windows["aften-nat-weekend"]!.times
         #expect(!can(.and([.category([.shooting]), .category([.fire])])))
         #expect(!can(.and([.during(office), .during(evening)])))
-        #expect(can(.and([.during(office), .during(rules.windows["klub-aabningstid"]!.weekly)])))
+        #expect(can(.and([.during(office), .during(rules.windows["klub-aabningstid"]!.times)])))
         #expect(!can(.and([.area(["blaagaarden"]), .not(.area(["indre-norrebro"]))])))
         #expect(!can(.and([.category([.unrest]), .reporter([.authority])])))
         #expect(can(.or([.category([.unrest]), .reporter([.authority])])))
         #expect(!can(.and([.severity(atLeast: true, .severe), .severity(atLeast: false, .moderate)])))
+        // Windows of holidays or dates only: an ordinary week never meets them, a holiday or the date does.
+        let holidaysOnly = TimeWindow(
+            weekly: .never, exceptHolidays: false, holidayIntervals: [10 * 60..<14 * 60], dateIntervals: [:],
+            calendar: .danish)
+        #expect(can(.during(holidaysOnly)))
+        #expect(!can(.and([.during(holidaysOnly), .during(office)])))
+        let newYearsEve = LocalDateTime(year: 2026, month: 12, day: 31).daysSinceEpoch
+        let dateOnly = TimeWindow(
+            weekly: .never, exceptHolidays: false, holidayIntervals: [],
+            dateIntervals: [newYearsEve: [18 * 60..<24 * 60]],
+            calendar: .danish)
+        #expect(can(.during(dateOnly)))
+        #expect(!can(.and([.during(dateOnly), .during(holidaysOnly)])))
     }
 
     @Test func noOtherOrganisationsEmailOrPhoneAppears() {
