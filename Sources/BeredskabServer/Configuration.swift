@@ -78,6 +78,7 @@ public struct ServerConfiguration: Sendable {
     ) -> Result<ServerConfiguration, InvalidReport> {
         var c = ServerConfiguration()
         var problems: [ReportProblem] = []
+        problems += unknownSettings(json)
         func string(_ value: JSONValue?, _ path: String) -> String? {
             guard let value else { return nil }
             guard case .string(let text) = value else {
@@ -95,11 +96,13 @@ public struct ServerConfiguration: Sendable {
         }
         func seconds(_ value: JSONValue?, _ path: String, default fallback: Int) -> Duration {
             guard let value else { return .seconds(fallback) }
-            guard case .number(let n) = value, n > 0 else {
-                problems.append(ReportProblem(path, "must be a positive number of seconds"))
+            // At most a day: no timeout of a connection or a delivery is longer, and a bound keeps
+            // the conversion to milliseconds (and on to nanoseconds) from overflowing.
+            guard case .number(let n) = value, n > 0, n <= 86_400 else {
+                problems.append(ReportProblem(path, "must be a positive number of seconds, at most 86400"))
                 return .seconds(fallback)
             }
-            return .milliseconds(Int(n * 1000))
+            return .milliseconds(Int((n * 1000).rounded(.up)))
         }
         func maxSegments(_ value: JSONValue?) -> Int {
             guard let value else { return 3 }
@@ -286,5 +289,55 @@ extension ServerConfiguration {
     public var transportSettings: CurlTransport.Settings {
         CurlTransport.Settings(
             smtp: smtp, sms: sms, webhookSecret: webhookSecret, webhookURL: webhookURL, webhookTimeout: webhookTimeout)
+    }
+}
+
+extension ServerConfiguration {
+    /// Every setting the file may hold: top-level names, and for a section the names inside it.
+    static let settings: [String: Set<String>?] = [
+        "smtp": ["url", "from", "from_name", "starttls", "username", "connect_timeout_seconds", "timeout_seconds"],
+        "sms": ["url", "method", "headers", "body", "format", "max_segments", "timeout_seconds"],
+        "webhook": ["timeout_seconds"],
+        "http": [
+            "header_timeout_seconds", "body_timeout_seconds", "idle_timeout_seconds", "max_connections",
+            "max_connections_per_client",
+        ],
+        "limits": [
+            "requests_burst", "requests_per_second", "sign_in_burst", "sign_in_per_minute", "body_bytes",
+            "small_body_bytes",
+        ],
+        "delivery": [
+            "attempts_per_channel", "channel_time_limit_seconds", "base_delay_seconds", "max_delay_seconds",
+            "per_destination_limit", "in_flight_limit",
+        ],
+        "cap": ["unknown_severity", "max_bytes"],
+        "failure_role": nil, "public_url": nil, "reviewer_roles": nil, "time_zone": nil, "messages": nil,
+    ]
+
+    /// A misspelt or misplaced setting (`limts`, `limits.burst`) and a section that is not an
+    /// object: each would otherwise be ignored and leave today's default in force without a word.
+    static func unknownSettings(_ json: JSONValue?) -> [ReportProblem] {
+        guard let json else { return [] }
+        guard case .object(let pairs) = json else { return [ReportProblem("$", "must be a JSON object")] }
+        var problems: [ReportProblem] = []
+        for (key, value) in pairs {
+            guard let section = settings[key] else {
+                problems.append(
+                    ReportProblem(
+                        "$.\(key)", "unknown setting (known: \(settings.keys.sorted().joined(separator: ", ")))"))
+                continue
+            }
+            guard let names = section else { continue }
+            guard case .object(let inner) = value else {
+                problems.append(ReportProblem("$.\(key)", "must be an object"))
+                continue
+            }
+            for (name, _) in inner where !names.contains(name) {
+                problems.append(
+                    ReportProblem(
+                        "$.\(key).\(name)", "unknown setting (known: \(names.sorted().joined(separator: ", ")))"))
+            }
+        }
+        return problems
     }
 }

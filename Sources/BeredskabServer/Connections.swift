@@ -165,7 +165,11 @@ extension Duration {
     /// The duration in whole nanoseconds.
     var nanoseconds: Int64 {
         let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        // Saturating: a timeout past 292 years is as good as none, and must not trap.
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !overflow else { return seconds < 0 ? .min : .max }
+        let (sum, overflowSum) = whole.addingReportingOverflow(attoseconds / 1_000_000_000)
+        return overflowSum ? .max : sum
     }
 }
 

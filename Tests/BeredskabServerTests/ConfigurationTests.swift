@@ -27,6 +27,33 @@ import Testing
         #expect(invalid.problems.map(\.path) == ["$.sms.max_segments"])
     }
 
+    /// A typo must not leave a default in force without a word, and no value may crash the server.
+    @Test func unknownSettingsAndSectionsThatAreNotObjectsAreProblems() {
+        guard
+            case .failure(let invalid) = Self.read(
+                #"{"limts": {"requests_burst": 5}, "limits": {"burst": 5}, "delivery": 5, "http": {"max_connections": 10}}"#
+            )
+        else {
+            Issue.record("taken")
+            return
+        }
+        #expect(invalid.problems.map(\.path) == ["$.limts", "$.limits.burst", "$.delivery"])
+        #expect(invalid.problems[0].message.contains("known: cap, delivery"))
+    }
+
+    @Test(arguments: ["1e17", "1e10", "86401", "0", "-1"])
+    func aTimeoutOutOfRangeIsAProblemNotACrash(_ value: String) {
+        for key in ["http.header_timeout_seconds", "http.idle_timeout_seconds"] {
+            let parts = key.split(separator: ".")
+            guard case .failure(let invalid) = Self.read(#"{"\#(parts[0])": {"\#(parts[1])": \#(value)}}"#) else {
+                Issue.record("\(key) = \(value) was taken")
+                continue
+            }
+            #expect(invalid.problems.map(\.path) == ["$.\(key)"])
+        }
+        #expect((try? Self.read(#"{"http": {"header_timeout_seconds": 86400}}"#).get()) != nil)
+    }
+
     @Test func timeZoneDefaultsToCopenhagenAndIsReadFromTheZoneDatabase() throws {
         #expect(try Self.read("{}").get().timeZone.identifier == "Europe/Copenhagen")
         #expect(try Self.read(#"{"time_zone": "Europe/London"}"#).get().timeZone.identifier == "Europe/London")
