@@ -52,6 +52,16 @@ extension DutyTable {
         return shifts
     }
 
+    /// The shifts of `role` that overlap `from`..<`to`, the first one whole rather than cut at `from`
+    /// (looked for up to `lookBack` days earlier, from that day's local midnight). A calendar feed
+    /// fetched again a minute later then has the same events, with the same starts and UIDs, instead
+    /// of a current shift that begins at each fetch.
+    public func shifts(_ role: String, overlapping from: Instant, to: Instant, lookBack: Int = 31) -> [OnCallShift] {
+        var day = zone.local(from)
+        day = LocalDateTime(daysSinceEpoch: day.daysSinceEpoch - lookBack)
+        return schedule(role, from: min(zone.instant(day), from), to: to).filter { $0.end > from }
+    }
+
     /// The instants after `from` and before `to` at which who is on duty in `role` may change:
     /// coverage edges, handovers and override boundaries, sorted and without repeats.
     func changes(_ role: String, from: Instant, to: Instant) -> [Instant] {

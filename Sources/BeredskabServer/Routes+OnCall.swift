@@ -130,7 +130,7 @@ extension Routes {
         }
         let (from, to) = feedPeriod()
         let events = OnCallCalendar.events(
-            role: role, shifts: engine.duty.schedule(role, from: from, to: to), engine: engine,
+            role: role, shifts: engine.duty.shifts(role, overlapping: from, to: to), engine: engine,
             language: Self.feedLanguage(request, default: .da))
         return Self.calendar(
             OnCallCalendar.render(name: "Beredskab: " + definition.name, events: events, generatedAt: from),
@@ -152,7 +152,8 @@ extension Routes {
         let language = Self.feedLanguage(request, default: person.language)
         let events = engine.rules.roles.keys.sorted().flatMap { role in
             OnCallCalendar.events(
-                person: id, shifts: engine.duty.schedule(role, from: from, to: to), engine: engine, language: language)
+                person: id, shifts: engine.duty.shifts(role, overlapping: from, to: to), engine: engine,
+                language: language)
         }.sorted { ($0.start, $0.uid) < ($1.start, $1.uid) }
         return Self.calendar(
             OnCallCalendar.render(name: "Beredskab: " + person.name, events: events, generatedAt: from), file: id)

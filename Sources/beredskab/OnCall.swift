@@ -71,7 +71,11 @@ struct OnCall: ParsableCommand {
         }
         let end = Copenhagen.later(start, by: days * 86_400)
         var roles = role.map { [$0] } ?? engine.rules.roles.keys.sorted()
-        var shifts = roles.map { engine.duty.schedule($0, from: start, to: end) }
+        // A feed shows the shift under way whole (stable event starts and UIDs); a listing starts at --at.
+        var shifts = roles.map {
+            format == .ics
+                ? engine.duty.shifts($0, overlapping: start, to: end) : engine.duty.schedule($0, from: start, to: end)
+        }
         if let person {
             // Only the person's own shifts, and only the roles they are on duty in.
             shifts = shifts.map { $0.filter { $0.persons.contains(person) } }

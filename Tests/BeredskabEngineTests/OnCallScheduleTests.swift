@@ -121,4 +121,17 @@ import Testing
             }
         }
     }
+
+    /// A feed fetched twice a little apart has the same events: the shift under way is shown whole,
+    /// not cut at the moment of the fetch.
+    @Test func theShiftUnderWayIsWholeSoAFeedIsTheSameAtEachFetch() {
+        let first = e.duty.shifts("vagt", overlapping: local("2026-11-18 10:00"), to: local("2026-11-25 10:00"))
+        let second = e.duty.shifts("vagt", overlapping: local("2026-11-18 10:02"), to: local("2026-11-25 10:00"))
+        #expect(first.first?.start == local("2026-11-16 08:00"))
+        #expect(first.map(\.start) == second.map(\.start))
+        // A role held all the time has one long shift, from a midnight that stays put all day.
+        let chef = e.duty.shifts("chef", overlapping: local("2026-11-18 10:00"), to: local("2026-11-19 10:00"))
+        let later = e.duty.shifts("chef", overlapping: local("2026-11-18 23:59"), to: local("2026-11-19 10:00"))
+        #expect(chef.count == 1 && chef.first?.start == later.first?.start)
+    }
 }

@@ -42,14 +42,19 @@ def test_role_feed_across_spring_switch():
     assert len(feed) == 15, feed
     for (start, end, summary, _), following in zip(feed, feed[1:]):
         assert end == following[0], "shifts follow each other"
-    for start, _, summary, _ in feed[1:]:
+    # Every shift starts at its handover, the one under way at --at too (whole, so that a feed
+    # fetched again has the same events).
+    for start, _, summary, _ in feed:
         assert (start.hour, start.minute) == (7, 0), (start, summary)
+    assert feed[0][0] == datetime.datetime(2026, 3, 22, 7, 0, tzinfo=CPH), feed[0]
     offsets = {start.utcoffset() for start, *_ in feed}
     assert offsets == {datetime.timedelta(hours=1), datetime.timedelta(hours=2)}, offsets
     assert len({uid for *_, uid in feed}) == len(feed), "every event has its own UID"
     # The same shifts as the JSON.
     shifts = json.loads(oncall("--role", "politi-vagt", "--format", "json", *window))["roles"][0]["shifts"]
-    assert [datetime.datetime.fromisoformat(s["start"]) for s in shifts] == [e[0] for e in feed]
+    # The listing starts at --at; after the first shift, the same shifts.
+    assert datetime.datetime.fromisoformat(shifts[0]["start"]) == datetime.datetime(2026, 3, 23, 0, 0, tzinfo=CPH)
+    assert [datetime.datetime.fromisoformat(s["start"]) for s in shifts][1:] == [e[0] for e in feed][1:]
     assert [", ".join(p["name"] for p in s["persons"]) for s in shifts] == [e[2].split(": ", 1)[1] for e in feed]
 
 
@@ -58,12 +63,17 @@ def test_person_feed_marks_overrides():
     feed = events(oncall("--person", "emil-hansen", "--format", "ics", "--at", "2026-12-21 08:00", "--days", "14"))
     assert feed, "Emil is on call in those weeks"
     assert any("for Bo Lund" in summary for _, _, summary, _ in feed), feed
-    # He also holds SSP+ (no rota: on call all the time). His SSP duty is the evening, night and
-    # weekend rota: each shift starts at 17:00 on a weekday, or is the weekend's.
+    # He also holds SSP+ (no rota: on call all the time). His SSP duty is the evening, night, weekend
+    # and holiday rota: each shift starts at 17:00, the one from 23 December running through
+    # juleaften, the Christmas days and the weekend to Monday 08:00.
     ssp = [(start, end) for start, end, summary, _ in feed if summary.startswith("SSP-vagt")]
-    assert len(ssp) >= 8, feed
+    assert len(ssp) >= 5, feed
+    assert (datetime.datetime(2026, 12, 23, 17, 0, tzinfo=CPH), datetime.datetime(2026, 12, 28, 8, 0, tzinfo=CPH)) in ssp
     for start, end in ssp:
         assert start < end and (start.hour, start.minute) == (17, 0), start
+    # The same feed a minute later has the same events: nothing is cut at the moment of asking.
+    again = events(oncall("--person", "emil-hansen", "--format", "ics", "--at", "2026-12-21 08:01", "--days", "14"))
+    assert [uid for *_, uid in again] == [uid for *_, uid in feed]
     assert any(summary.startswith("SSP+") for _, _, summary, _ in feed), feed
 
 
@@ -145,7 +155,8 @@ def test_feeds_over_http_across_both_switches():
         assert content_type == "text/calendar; charset=utf-8", content_type
         feed = events(body)
         # From now for 60 days: the shift under way, then one a day from 07:00.
-        assert feed[0][0] == datetime.datetime(2026, 3, 25, 12, 0, tzinfo=CPH), feed[0]
+        # The shift under way is whole: from its 07:00 handover, not from the server's now.
+        assert feed[0][0] == datetime.datetime(2026, 3, 25, 7, 0, tzinfo=CPH), feed[0]
         assert 60 <= len(feed) <= 61, len(feed)
         # The week of the spring switch (Sunday 29 March): 07:00 on both sides; Saturday's shift is 23 h.
         lengths = daily_handovers_across(feed, datetime.date(2026, 3, 26), 7, 7)
