@@ -144,8 +144,11 @@ public struct MessageCatalogue: Sendable, Equatable {
     public func overriding(with text: String, file: String) throws(MessageCatalogueError) -> MessageCatalogue {
         var catalogue = self
         var problems: [String] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+        // Swift counts "\r\n" as one character, so a file saved on Windows is split on it too; a
+        // byte order mark at the start is no part of the first line.
+        let body = text.hasPrefix("\u{FEFF}") ? Substring(text.dropFirst()) : Substring(text)
+        let lines = body.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
+        for (index, line) in lines.enumerated() {
             let where_ = "\(file):\(index + 1)"
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }

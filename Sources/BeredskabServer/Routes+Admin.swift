@@ -33,24 +33,30 @@ extension Routes {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         router.get("api/v1/openapi.json") { _, _ in
+            guard let document = Self.openAPIDocument else {
+                throw APIError(
+                    .serviceUnavailable,
+                    "openapi.json was not installed beside the beredskab binary (Beredskab_BeredskabServer.resources)")
+            }
             var headers = HTTPFields()
             headers[.contentType] = "application/json; charset=utf-8"
             headers[.cacheControl] = "public, max-age=300"
             return Response(
-                status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: Self.openAPIDocument)))
+                status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: document)))
         }
     }
 
     /// The OpenAPI 3.1 description of the API, shipped as a resource of this module. Looked up
     /// beside the executable by hand: `Bundle.module` would stop the whole server with a fatal
     /// error if the binary had been copied away from its resources.
-    static let openAPIDocument: [UInt8] = {
+    /// Nil when the resource folder was not installed (the route then answers 503 in the API's error shape).
+    static let openAPIDocument: [UInt8]? = {
         let name = "Beredskab_BeredskabServer.resources/openapi.json"
         let folders = [Bundle.main.bundleURL, Bundle.main.executableURL?.deletingLastPathComponent()].compactMap { $0 }
         for folder in folders {
             if let data = try? Data(contentsOf: folder.appendingPathComponent(name)) { return [UInt8](data) }
         }
-        return Array(#"{"error": "openapi.json was not installed beside the beredskab binary"}"#.utf8)
+        return nil
     }()
 
     func addAdminRoutes(_ router: Router<BasicRequestContext>) {

@@ -116,7 +116,7 @@ struct Serve: AsyncParsableCommand {
         if let problem = WebTemplates.problem {
             printError(
                 "error: the web pages cannot be rendered: \(problem); install the Beredskab_*.resources folders "
-                    + "beside the binary (docs/operations.md, \"Install\")\n")
+                    + "beside the binary (docs/operations.md, \"Running it for real\")\n")
             throw ExitCode(1)
         }
         // Before the rules are loaded: their windows, rotas and deadlines are read in this zone.

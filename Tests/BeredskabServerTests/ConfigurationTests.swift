@@ -1,5 +1,6 @@
 import BeredskabDelivery
 import BeredskabEngine
+import Foundation
 import Testing
 
 @testable import BeredskabServer
@@ -25,6 +26,18 @@ import Testing
             return
         }
         #expect(invalid.problems.map(\.path) == ["$.sms.max_segments"])
+    }
+
+    /// The example docs/operations.md installs is one the server takes.
+    @Test func theDeployExampleIsAValidConfiguration() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let data = try Data(contentsOf: root.appendingPathComponent("deploy/config.example.json"))
+        let read = ServerConfiguration.read(
+            try JSONValue.parse([UInt8](data)),
+            environment: ["BEREDSKAB_SMS_TOKEN": "t", "BEREDSKAB_WEBHOOK_SECRET": "s", "BEREDSKAB_SMTP_PASSWORD": "p"])
+        let configuration = try read.get()
+        #expect(configuration.publicURL == "https://beredskab.example.org" && configuration.smtp != nil)
     }
 
     /// A typo must not leave a default in force without a word, and no value may crash the server.

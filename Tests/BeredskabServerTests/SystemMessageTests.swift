@@ -123,6 +123,23 @@ import Testing
         }
     }
 
+    /// A file saved on Windows (CR LF) or with a byte order mark reads line by line as any other:
+    /// Swift counts CR LF as one character, so splitting on LF alone read it as one long line.
+    @Test func windowsLineEndsAndAByteOrderMarkAreReadLineByLine() throws {
+        let good = "\u{FEFF}da.acknowledge = Bekræft: {link}\r\nen.acknowledge = Confirm: {link}\r\n"
+        let messages = try MessageCatalogue.standard.overriding(with: good, file: "win.txt")
+        #expect(messages.text(.acknowledge, in: .da, ["link": "L"]) == "Bekræft: L")
+        #expect(messages.text(.acknowledge, in: .en, ["link": "L"]) == "Confirm: L")
+        let bad = "da.acknowledge = Bekræft: {link}\r\nda.escalation = ESK {title} {link}\r\nda.bogus = x\r\n"
+        do {
+            _ = try MessageCatalogue.standard.overriding(with: bad, file: "win.txt")
+            Issue.record("an unknown key was taken")
+        } catch {
+            #expect(error.problems.count == 1)
+            #expect(error.problems.first?.hasPrefix("win.txt:3: unknown key \"bogus\"") == true, "\(error.problems)")
+        }
+    }
+
     @Test func theServerConfigurationReadsTheOverrideFileAndRefusesABadOne() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("beredskab-msg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
