@@ -24,16 +24,7 @@ extension Diagnostics {
         var onHolidays: [Range<Int>] = []
         var onDates: [Int: [Range<Int>]] = [:]
         for span in spans {
-            if let from = span.from, let to = span.to {
-                if from.value == 24 * 60 {
-                    error("a time span cannot start at 24:00; start it at 00:00 of the next day", at: from.span)
-                    continue
-                }
-                if from.value == to.value {
-                    error("this time span starts and ends at the same time", at: span.span)
-                    continue
-                }
-            }
+            guard hasValidHours(span) else { continue }
             let hours = TimeWindow.dayInterval(from: span.from?.value, to: span.to?.value)
             if let date = span.date {
                 guard date.value.utf8.count == 10, let day = LocalDateTime(parsing: date.value) else {
@@ -127,19 +118,24 @@ extension Diagnostics {
                 error("unknown days '\(span.days.value)'", at: span.days.span, notes: notes)
                 continue
             }
-            if let from = span.from, let to = span.to {
-                if from.value == 24 * 60 {
-                    error("a time span cannot start at 24:00; start it at 00:00 of the next day", at: from.span)
-                    continue
-                }
-                if from.value == to.value {
-                    error("this time span starts and ends at the same time", at: span.span)
-                    continue
-                }
-            }
+            guard hasValidHours(span) else { continue }
             window = window.union(WeeklyWindow(days: days, from: span.from?.value, to: span.to?.value))
         }
         return window
+    }
+
+    /// Whether a span's hours can be a span, reporting one that starts at 24:00 or ends where it starts.
+    mutating func hasValidHours(_ span: TimeSpanSyntax) -> Bool {
+        guard let from = span.from, let to = span.to else { return true }
+        if from.value == 24 * 60 {
+            error("a time span cannot start at 24:00; start it at 00:00 of the next day", at: from.span)
+            return false
+        }
+        if from.value == to.value {
+            error("this time span starts and ends at the same time", at: span.span)
+            return false
+        }
+        return true
     }
 
     /// A likely intended day spec for a misspelt one, part by part for ranges (`mon-fre` → `mon-fri`).

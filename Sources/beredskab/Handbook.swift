@@ -67,19 +67,7 @@ struct HandbookCommand: ParsableCommand {
         } else {
             day = Copenhagen.local(now())
         }
-        let sources: SourceSet
-        do {
-            sources = try SourceLoader.load(rulePaths.isEmpty ? ["Rules", "Contacts"] : rulePaths)
-        } catch let error as LoadError {
-            printError("error: \(error.description)\n")
-            throw ExitCode(64)
-        }
-        let result = Checker.check(sources)
-        guard result.errorCount == 0 else {
-            printError(result.renderedText())
-            printError("error: the rules have errors; no handbook was written\n")
-            throw ExitCode(1)
-        }
+        let (sources, result) = try loadChecked(rulePaths, doing: "no handbook was written")
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
         guard
             let handbook = Handbook(

@@ -35,6 +35,13 @@ func useTimeZone(_ name: String?) throws {
 
 /// Loads and checks rules and contacts; stops with the diagnostics if there are errors.
 func loadEngine(_ paths: [String]) throws -> Engine {
+    let (_, result) = try loadChecked(paths, doing: "nothing was evaluated")
+    return Engine(rules: result.rules, roster: result.roster)
+}
+
+/// The rule and contact files and what checking them found; stops (exit 64) when they cannot be
+/// read and (exit 1, saying `doing`) with the diagnostics when they have errors.
+func loadChecked(_ paths: [String], doing: String) throws -> (SourceSet, CheckResult) {
     let sources: SourceSet
     do {
         sources = try SourceLoader.load(paths.isEmpty ? ["Rules", "Contacts"] : paths)
@@ -45,10 +52,10 @@ func loadEngine(_ paths: [String]) throws -> Engine {
     let result = Checker.check(sources)
     guard result.errorCount == 0 else {
         printError(result.renderedText())
-        printError("error: the rules have errors; nothing was evaluated\n")
+        printError("error: the rules have errors; \(doing)\n")
         throw ExitCode(1)
     }
-    return Engine(rules: result.rules, roster: result.roster)
+    return (sources, result)
 }
 
 /// Parses a JSON file, or stops naming the file and where the JSON broke.
