@@ -81,11 +81,18 @@ extension Routes {
             } else {
                 problems.append(("$", "must be an object"))
             }
+            // As `beredskab token create` does: without an organisation, the person's own.
             var organisation = ""
             if case .string(let value)? = body["organisation"], engine.roster.organisations[value] != nil {
                 organisation = value
+            } else if body["organisation"] == nil, case .string(let id)? = body["person"],
+                let found = engine.roster.persons[id]
+            {
+                organisation = found.organisation.value
             } else {
-                problems.append(("$.organisation", "must be an organisation id from Contacts/"))
+                problems.append(
+                    ("$.organisation", "must be an organisation id from Contacts/ (or give a person of it in $.person)")
+                )
             }
             var role = AccessRole.reporter
             if case .string(let value)? = body["role"], let parsed = AccessRole(rawValue: value) {

@@ -226,6 +226,19 @@ struct APIFixture {
         #expect(try await fixture.call(.delete, "/api/v1/admin/tokens/\(id)", as: "admin").status == 404)
     }
 
+    /// As with `beredskab token create`, a person's token needs no organisation: it is the person's.
+    @Test func aPersonsTokenTakesThePersonsOrganisation() async throws {
+        let fixture = try APIFixture()
+        let person = try #require(Fixture.engine.roster.persons.values.sorted { $0.id.value < $1.id.value }.first)
+        let created = try await fixture.call(
+            .post, "/api/v1/admin/tokens", as: "admin", body: #"{"role": "calendar", "person": "\#(person.id.value)"}"#)
+        #expect(created.status == 201, "\(created.text)")
+        #expect(created.json["organisation"] == .string(person.organisation.value))
+        // Neither an organisation nor a person: still refused, naming the field.
+        let neither = try await fixture.call(.post, "/api/v1/admin/tokens", as: "admin", body: #"{"role": "calendar"}"#)
+        #expect(neither.status == 422 && neither.text.contains("$.organisation"))
+    }
+
     @Test func aBurstBeyondTheLimitIsTold429WithRetryAfter() async throws {
         var options = Routes.Options()
         options.rateBurst = 3
