@@ -158,7 +158,7 @@ let package = Package(
             name: "BeredskabServerTests",
             dependencies: [
                 "BeredskabServer", "BeredskabStore", "BeredskabDispatch", "BeredskabEngine", "BeredskabCheck",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
