@@ -245,8 +245,9 @@ final class Recorder: Transport, @unchecked Sendable {
     @Test func reportsOneAfterAnotherShareOneWriterThreadAndEachIsCommittedBeforeItsAnswer() async throws {
         let fixture = try Fixture()
         let store = try SQLiteStore(path: fixture.path)
-        // A linger far longer than the test, so a slow machine cannot make it start a second writer.
-        let commits = GroupCommit(store: store, idleLinger: 60)
+        // A linger far longer than any test run: with every suite running at once, this test's tasks
+        // have waited over a minute for a thread, which let a 60 s linger end the first writer.
+        let commits = GroupCommit(store: store, idleLinger: 3600)
         let reader = try SQLiteStore(path: fixture.path)
         let (report, raw) = try fixture.report("skud-blaagaarden.json")
         let at = at
