@@ -553,8 +553,8 @@ extension Routes {
             row.exercise = $0.exercise
             return row
         }
-        // Incidents a silence kept quiet: one query for every open incident (issue 13).
-        let silenced = try store.silencedOpenIncidents()
+        // Incidents a silence kept quiet (issue 13): one query for those on the board.
+        let silenced = try store.silencedOpenIncidents(among: rows.map(\.id))
         for index in rows.indices {
             guard let entries = silenced[rows[index].id] else { continue }
             var reasons: [String] = []

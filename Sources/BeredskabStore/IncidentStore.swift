@@ -19,9 +19,17 @@ public protocol IncidentStore: Sendable {
     /// Accepts several reports in one transaction (group commit): one fsync for all, each report
     /// seeing the ones before it as history. Outcomes are in the order of the requests.
     func acceptBatch(_ requests: [AcceptRequest]) throws -> [AcceptOutcome]
+    /// Accepts reports and records delivery results in one transaction (one fsync for both: the
+    /// server's single writer thread commits intake and the dispatcher's results together, issue 16).
+    /// The results are recorded in a savepoint: if they fail, `recorded` says why and the reports are
+    /// still committed; if the reports fail, this throws and nothing is recorded.
+    func acceptBatch(
+        _ requests: [AcceptRequest], recording attempts: [(DeliveryAttempt, NextStep)]
+    ) throws -> (outcomes: [AcceptOutcome], recorded: Result<Void, any Error>)
 
-    /// The acknowledgement token for a notification's idempotency key, for the link in its message.
-    func ackToken(forKey key: String) -> String
+    /// The acknowledgement token for the link in a notification's message, from its id and
+    /// idempotency key: `<id>.<HMAC>` (see `SQLiteStore+AckTokens.swift`).
+    func ackToken(notification id: Int64, key: String) -> String
     /// The notification an acknowledgement token belongs to.
     func notification(ackToken: String) throws -> StoredNotification?
     /// Records a receipt (harmless when repeated). When `stops` says the recipient is responsible
@@ -130,9 +138,10 @@ public protocol IncidentStore: Sendable {
     func activeSilences(at: Instant) throws -> [Silence]
     /// The guidelines an incident's reports (its own and those merged into it) left silenced.
     func silenced(incident: String) throws -> [SilencedEntry]
-    /// For the board, in one read: the open incidents with a silenced guideline that has not fired
-    /// since, and those entries.
-    func silencedOpenIncidents() throws -> [String: [SilencedEntry]]
+    /// For the board, in one read: those of `incidents` (ids) that are open and have a silenced
+    /// guideline that has not fired since, and those entries. Only the incidents asked about are
+    /// read, so the board's cost does not grow with every incident still open.
+    func silencedOpenIncidents(among incidents: [String]) throws -> [String: [SilencedEntry]]
 
     // MARK: Closures (SQLiteStore+Closures.swift)
 
@@ -348,5 +357,12 @@ extension StoredNotification {
         (self.channels, self.sendAt, self.idempotencyKey, self.message) = ([channel], at, idempotencyKey, message)
         (self.guidelines, self.status, self.acknowledgedAt, self.ackExpiresAt) = ([], "pending", nil, expiresAt)
         (self.kind, self.channelIndex, self.attempts, self.firstAttemptAt) = (kind, 0, 0, nil)
+    }
+}
+
+extension IncidentStore {
+    /// The acknowledgement token for the link in this notification's message.
+    public func ackToken(for notification: StoredNotification) -> String {
+        ackToken(notification: notification.id, key: notification.idempotencyKey)
     }
 }

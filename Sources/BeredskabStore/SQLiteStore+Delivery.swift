@@ -56,6 +56,8 @@ extension SQLiteStore {
     }
 
     /// Notifications still to be delivered, as `n`: pending, not acknowledged, their incident open.
+    /// Queries with it read `notification n INDEXED BY notification_pending`, whose condition this
+    /// implies: without it SQLite chose to read every notification ever sent (issue 16).
     static let stillToDeliver = """
         n.status = 'pending' AND n.acknowledged_at IS NULL
         AND NOT EXISTS (SELECT 1 FROM incident i WHERE i.id = n.incident_id AND i.closed_at IS NOT NULL)
@@ -79,7 +81,8 @@ extension SQLiteStore {
                                     ORDER BY a2.id DESC LIMIT 1),
                                 (SELECT a3.channel || ': ' || a3.detail FROM delivery_attempt a3
                                     WHERE a3.notification_id = n.id ORDER BY a3.id DESC LIMIT 1)) AS last_error
-                        FROM notification n JOIN delivery_attempt a ON a.notification_id = n.id
+                        FROM notification n INDEXED BY notification_pending
+                        JOIN delivery_attempt a ON a.notification_id = n.id
                         WHERE \(Self.stillToDeliver)
                         GROUP BY n.id ORDER BY since, n.id LIMIT ?
                         """),
@@ -99,7 +102,7 @@ extension SQLiteStore {
     public func waitingCounts(at now: Instant) throws -> (byChannel: [String: Int], oldestSeconds: Int) {
         try pool.read { db in
             let waiting = """
-                FROM notification n WHERE \(Self.stillToDeliver)
+                FROM notification n INDEXED BY notification_pending WHERE \(Self.stillToDeliver)
                 AND EXISTS (SELECT 1 FROM delivery_attempt a WHERE a.notification_id = n.id)
                 """
             var byChannel: [String: Int] = [:]

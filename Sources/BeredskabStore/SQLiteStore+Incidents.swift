@@ -241,14 +241,14 @@ extension SQLiteStore {
         incident: String, person: String, actor: String, at: Instant, stops: (StoredNotification) -> Bool
     ) throws -> Int {
         let tokens = try pool.read { db in
-            try String.fetchAll(
+            try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT idempotency_key FROM notification WHERE incident_id = ? AND person = ?
+                        SELECT id, idempotency_key FROM notification WHERE incident_id = ? AND person = ?
                         AND acknowledged_at IS NULL AND kind != 'watch'
                         """),
                 arguments: [incident, person])
-        }.map(ackToken(forKey:))
+        }.map { ackToken(notification: $0[0], key: $0[1]) }
         var count = 0
         for token in tokens {
             switch try acknowledge(ackToken: token, at: at, stops: stops) {

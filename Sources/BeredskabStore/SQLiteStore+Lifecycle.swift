@@ -168,14 +168,15 @@ extension SQLiteStore {
     }
 
     /// Open tasks of open incidents past their deadline, with roles to escalate to and not yet
-    /// escalated; marks them escalated (once per task).
+    /// escalated; marks them escalated (once per task). Read through `task_overdue`, which holds only
+    /// open tasks not yet escalated: left to itself SQLite read every open incident instead.
     public func takeOverdueTasks(at: Instant) throws -> [OverdueTask] {
         try pool.write { db in
             let rows = try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT t.id, t.incident_id, t.guideline, t.text, t.role, t.due_at, t.escalate_to FROM task t
-                        JOIN incident i ON i.id = t.incident_id
+                        SELECT t.id, t.incident_id, t.guideline, t.text, t.role, t.due_at, t.escalate_to
+                        FROM task t INDEXED BY task_overdue JOIN incident i ON i.id = t.incident_id
                         WHERE t.status = 'open' AND t.escalated_at IS NULL AND t.due_at <= ? AND t.escalate_to != '[]'
                         AND i.closed_at IS NULL ORDER BY t.due_at, t.id
                         """),

@@ -39,14 +39,7 @@ extension SQLiteStore {
         ackToken: String, status: WatchStatus, expectedReopening: Instant? = nil, vital: (String) -> Bool, at: Instant
     ) throws -> WatchAnswer {
         try pool.write { db in
-            guard
-                let row = try Row.fetchOne(
-                    db.cachedStatement(
-                        sql:
-                            "SELECT \(Self.notificationColumns) FROM notification WHERE ack_hash = ? AND kind = 'watch'"
-                    ),
-                    arguments: [Self.hash(ackToken)])
-            else { return .notAWatch }
+            guard let row = try notificationRow(ackToken: ackToken, db), row[14] == "watch" else { return .notAWatch }
             let notification = Self.notification(row)
             // The key is incident/purpose/person, and a watch request's purpose is watch-<institution>.
             let parts = notification.idempotencyKey.split(separator: "/")

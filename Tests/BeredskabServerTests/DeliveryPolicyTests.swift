@@ -274,7 +274,7 @@ final class Scripted: Transport, @unchecked Sendable {
         let pending = try store.notifications(incident: "fsb:2026-000412").filter { $0.status == "pending" }
         let acknowledged = try #require(pending.first { $0.sendAt <= at })
         _ = try store.acknowledge(
-            ackToken: store.ackToken(forKey: acknowledged.idempotencyKey), at: at.adding(5), stops: { _ in true })
+            ackToken: store.ackToken(for: acknowledged), at: at.adding(5), stops: { _ in true })
         transport.lock.withLock { transport.log.removeAll() }
         for n in 1...20 { try await dispatcher.runOnce(now: at.adding(n * 60)) }
         #expect(transport.lock.withLock { !transport.log.contains { $0.0 == acknowledged.person } })

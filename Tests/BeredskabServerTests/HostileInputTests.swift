@@ -246,7 +246,7 @@ import Testing
             try store.notifications(incident: APIFixture.incident).first {
                 $0.kind == "notification" && $0.tier == .personal
             })
-        let token = store.ackToken(forKey: personal.idempotencyKey)
+        let token = store.ackToken(for: personal)
         #expect(try await fixture.web(.post, "/ack/\(token)", form: []).status == 200)
         #expect(try await fixture.web(.get, "/ack/\(token)").text.contains("Yusuf Demir"))
         let later = personal.ackExpiresAt.adding(60)

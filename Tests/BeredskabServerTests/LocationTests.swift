@@ -58,7 +58,7 @@ import Testing
             #expect(n.message.contains(Self.osm), "\(n.message)")
             #expect(!n.message.contains(", ,") && !n.message.contains("()"), "\(n.message)")
         }
-        let token = fixture.store.ackToken(forKey: try #require(notified.first).idempotencyKey)
+        let token = fixture.store.ackToken(for: try #require(notified.first))
         let page = try await fixture.web(.get, "/ack/\(token)")
         #expect(page.status == 200)
         #expect(page.text.contains("href=\"\(Self.osm.replacingOccurrences(of: "&", with: "&amp;"))\""))

@@ -453,7 +453,7 @@ enum WebForm {
         let personal = try #require(
             notified.first { n in n.tier == .personal && tasks.contains { n.roles.contains($0.role) } })
         let situation = try #require(notified.first { $0.tier == .situation })
-        let token = store.ackToken(forKey: personal.idempotencyKey)
+        let token = store.ackToken(for: personal)
 
         let page = try await fixture.web(.get, "/ack/\(token)")
         #expect(page.status == 200)
@@ -462,7 +462,7 @@ enum WebForm {
         #expect(reads.count == 1)
         #expect(reads.first?.actor == "person:\(personal.person)")
 
-        let other = try await fixture.web(.get, "/ack/\(store.ackToken(forKey: situation.idempotencyKey))")
+        let other = try await fixture.web(.get, "/ack/\(store.ackToken(for: situation))")
         #expect(other.status == 200)
         #expect(!other.text.contains("Yusuf Demir"))
         #expect(!other.text.contains("Birthe Kjeldsen"))

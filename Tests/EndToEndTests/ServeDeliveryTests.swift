@@ -75,7 +75,7 @@ final class Sink {
         for text in texts {
             #expect(text.count <= 3 * 153, "\(text.count) characters")
             #expect(text.contains("..."), "not marked as cut: \(text)")
-            let link = try #require(text.firstMatch(of: #/https?://[^ \n]+/ack/([A-Za-z0-9_-]+)$/#), "\(text)")
+            let link = try #require(text.firstMatch(of: #/https?://[^ \n]+/ack/([0-9]+\.[A-Za-z0-9_-]+)$/#), "\(text)")
             #expect(link.1.count >= 20, "the link's token is cut: \(text)")
         }
         var details: [String] = []

@@ -64,7 +64,7 @@ def wait_for_mail(folder, predicate, what, seconds=30):
 
 
 def link_in(mail, path):
-    match = re.search(r"http://127\.0\.0\.1:\d+" + re.escape(path) + r"[A-Za-z0-9_\-]+", mail["body"] or "")
+    match = re.search(r"http://127\.0\.0\.1:\d+" + re.escape(path) + r"[A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)?", mail["body"] or "")
     assert match, f"no {path} link in: {mail['body']!r}"
     return match.group(0)
 
