@@ -6,8 +6,9 @@ import Logging
 /// results waiting to be recorded.
 ///
 /// A notification stays in flight from the start of its attempt until its result is committed, so
-/// no pass starts it twice. Results arriving together are committed in one transaction by whichever
-/// delivery finds no writer at work (as `GroupCommit` does for intake); a failing commit is tried
+/// no pass starts it twice. Results arriving together are committed in one transaction by a writer
+/// thread that waits `idleLinger` for more before it ends (as `GroupCommit` does for intake, which
+/// in the server commits them: `Dispatcher.recording(through:)`); a failing commit is tried
 /// again a second later with the notifications still in flight, so nothing is sent twice because a
 /// write failed (the disk full, the store read-only).
 public final class DeliveryPipeline: @unchecked Sendable {
@@ -24,8 +25,13 @@ public final class DeliveryPipeline: @unchecked Sendable {
     private var inFlight: Set<Int64> = []
     private var perDestination: [String: Int] = [:]
     private var tasks: [Int64: Task<Void, Never>] = [:]
+    /// Guards `results` and `writing`, and wakes the writer thread when results arrive.
+    private let arrivals = NSCondition()
     private var results: [(Result, CheckedContinuation<Void, Never>)] = []
     private var writing = false
+    /// How long the writer thread waits for more results before it ends (seconds): steady
+    /// deliveries reuse one thread instead of starting one for each result (issue 16).
+    let idleLinger: TimeInterval = 1
 
     /// Creates an empty pipeline.
     public init() {}
@@ -80,12 +86,11 @@ public final class DeliveryPipeline: @unchecked Sendable {
     /// committed and its place given back.
     func record(_ result: Result, commit: @escaping @Sendable ([Result]) throws -> Void) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let startWriter = lock.withLock { () -> Bool in
-                results.append((result, continuation))
-                if writing { return false }
-                writing = true
-                return true
-            }
+            arrivals.lock()
+            results.append((result, continuation))
+            let startWriter = !writing
+            if startWriter { writing = true } else { arrivals.signal() }
+            arrivals.unlock()
             // The writer runs on a thread of its own, as intake's group commit does: SQLite's fsync
             // must not hold one of the few threads Swift concurrency runs everything else on.
             if startWriter { Thread.detachNewThread { self.drain(commit) } }
@@ -94,21 +99,31 @@ public final class DeliveryPipeline: @unchecked Sendable {
 
     private func drain(_ commit: @escaping @Sendable ([Result]) throws -> Void) {
         while true {
-            // A moment for results arriving together to share one transaction (one fsync).
-            if lock.withLock({ results.count }) < 16 { usleep(500) }
-            let batch = lock.withLock { () -> [(Result, CheckedContinuation<Void, Never>)] in
-                let taken = results
-                results.removeAll()
-                if taken.isEmpty { writing = false }
-                return taken
+            arrivals.lock()
+            if results.isEmpty {
+                let until = Date(timeIntervalSinceNow: idleLinger)
+                while results.isEmpty, arrivals.wait(until: until) {}
+                if results.isEmpty {
+                    writing = false
+                    arrivals.unlock()
+                    return
+                }
             }
-            if batch.isEmpty { return }
+            if results.count < 16 {
+                // A moment for results arriving together to share one transaction (one fsync).
+                arrivals.unlock()
+                usleep(500)
+                arrivals.lock()
+            }
+            let batch = results
+            results.removeAll()
+            arrivals.unlock()
             do {
                 try commit(batch.map(\.0))
             } catch {
                 Logger(label: "beredskab.dispatch").error(
                     "dispatcher: cannot record \(batch.count) delivery results, trying again: \(error)")
-                lock.withLock { results.insert(contentsOf: batch, at: 0) }
+                arrivals.withLock { results.insert(contentsOf: batch, at: 0) }
                 Thread.sleep(forTimeInterval: 1)
                 continue
             }

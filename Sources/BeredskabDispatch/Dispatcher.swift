@@ -26,6 +26,9 @@ public struct Dispatcher: Sendable {
     let logger = Logger(label: "beredskab.dispatch")
     /// The system messages' texts (escalations, delivery problems, the acknowledgement line).
     let messages: MessageCatalogue
+    /// Commits delivery results; called on the delivery pipeline's own thread, so it may block.
+    /// The store by default; the server's single writer with `recording(through:)`.
+    private(set) var recordAttempts: @Sendable ([(DeliveryAttempt, NextStep)]) throws -> Void
 
     /// Creates a dispatcher with fixed rules.
     public init(
@@ -47,12 +50,24 @@ public struct Dispatcher: Sendable {
     ) {
         self.messages = messages
         self.store = store
+        self.recordAttempts = { [store] in try store.recordAttempts($0) }
         self.rules = rules
         self.metrics = metrics
         self.transport = transport
         self.publicURL = publicURL
         self.policy = policy
         self.failureRole = failureRole
+    }
+
+    /// This dispatcher, committing its delivery results through `record` instead of the store
+    /// directly: the server passes its group commit, so results share intake's transactions.
+    /// `record` is called on a thread of its own and may block until the results are committed.
+    public func recording(
+        through record: @escaping @Sendable ([(DeliveryAttempt, NextStep)]) throws -> Void
+    ) -> Dispatcher {
+        var copy = self
+        copy.recordAttempts = record
+        return copy
     }
 
     /// One pass at `now`: escalations, unanswered watches and overdue tasks due by then, then
@@ -130,7 +145,7 @@ public struct Dispatcher: Sendable {
             DeliveryPipeline.Result(
                 attempt: attempt, next: next, notification: notification, destination: destination)
         ) { results in
-            try store.recordAttempts(results.map { ($0.attempt, $0.next) })
+            try recordAttempts(results.map { ($0.attempt, $0.next) })
             // After the commit, and never failing it: a commit thought failed would be recorded
             // again. A failure notice not enqueued now is enqueued at the next failed attempt.
             for result in results {
@@ -181,7 +196,7 @@ public struct Dispatcher: Sendable {
     func deliver(
         _ notification: StoredNotification, clock: @Sendable () -> Instant
     ) async -> (DeliveryAttempt, NextStep) {
-        let link = "\(publicURL)/ack/\(store.ackToken(forKey: notification.idempotencyKey))"
+        let link = "\(publicURL)/ack/\(store.ackToken(for: notification))"
         var text = notification.message.replacingOccurrences(of: "{link}", with: link)
         if !notification.message.contains("{link}") {
             // The acknowledgement line in the recipient's language (Danish if no longer in the roster).

@@ -6,11 +6,14 @@ import Foundation
 ///
 /// The commits run on a writer thread of their own (the store's writes block), which waits up to
 /// `idleLinger` for more work before it ends, so steady intake does not start a thread per report.
+/// The dispatcher's delivery results join the same transactions (`recordAttempts`): one writer, so
+/// intake never waits for the lock behind a second writer's fsync, and one fsync for both (issue 16).
 public final class GroupCommit: @unchecked Sendable {
     let store: any IncidentStore
     private let condition = NSCondition()
     // Guarded by `condition`.
     private var pending: [(AcceptRequest, CheckedContinuation<Result<AcceptOutcome, Error>, Never>)] = []
+    private var pendingAttempts: [AttemptsWaiting] = []
     private var writerRunning = false
     /// The most reports one transaction takes.
     let batchLimit = 256
@@ -48,15 +51,45 @@ public final class GroupCommit: @unchecked Sendable {
         return try result.get()
     }
 
+    /// Delivery results waiting for the writer, and the caller waiting for them to be committed.
+    private final class AttemptsWaiting {
+        let attempts: [(DeliveryAttempt, NextStep)]
+        let done = DispatchSemaphore(value: 0)
+        var outcome: Result<Void, any Error> = .success(())
+        init(_ attempts: [(DeliveryAttempt, NextStep)]) { self.attempts = attempts }
+    }
+
+    /// Records delivery results in the writer's next transaction, with whatever reports are waiting,
+    /// and returns once they are committed. It blocks its thread until then: call it from a thread
+    /// of its own (the dispatcher's `DeliveryPipeline` writer), never from Swift concurrency's pool.
+    /// Throws what the store threw recording them.
+    public func recordAttempts(_ attempts: [(DeliveryAttempt, NextStep)]) throws {
+        guard !attempts.isEmpty else { return }
+        let waiting = AttemptsWaiting(attempts)
+        condition.lock()
+        pendingAttempts.append(waiting)
+        let startWriter = !writerRunning
+        if startWriter {
+            writerRunning = true
+            started += 1
+        } else {
+            condition.signal()
+        }
+        condition.unlock()
+        if startWriter { Thread.detachNewThread { self.drain() } }
+        waiting.done.wait()
+        try waiting.outcome.get()
+    }
+
     /// Commits batches until nothing has been pending for `idleLinger`; whatever arrives meanwhile
     /// joins the next batch.
     private func drain() {
         while true {
             condition.lock()
-            if pending.isEmpty {
+            if pending.isEmpty, pendingAttempts.isEmpty {
                 let until = Date(timeIntervalSinceNow: idleLinger)
-                while pending.isEmpty, condition.wait(until: until) {}
-                if pending.isEmpty {
+                while pending.isEmpty, pendingAttempts.isEmpty, condition.wait(until: until) {}
+                if pending.isEmpty, pendingAttempts.isEmpty {
                     writerRunning = false
                     condition.unlock()
                     return
@@ -64,13 +97,19 @@ public final class GroupCommit: @unchecked Sendable {
             }
             let batch = Array(pending.prefix(batchLimit))
             pending.removeFirst(batch.count)
+            let attempts = pendingAttempts
+            pendingAttempts.removeAll()
             condition.unlock()
             do {
-                let outcomes = try store.acceptBatch(batch.map(\.0))
+                let (outcomes, recorded) = try store.acceptBatch(
+                    batch.map(\.0), recording: attempts.flatMap(\.attempts))
                 for (item, outcome) in zip(batch, outcomes) { item.1.resume(returning: .success(outcome)) }
+                for waiting in attempts { waiting.outcome = recorded }
             } catch {
                 for item in batch { item.1.resume(returning: .failure(error)) }
+                for waiting in attempts { waiting.outcome = .failure(error) }
             }
+            for waiting in attempts { waiting.done.signal() }
         }
     }
 }

@@ -17,8 +17,9 @@ public struct Routes: Sendable {
     let clock: @Sendable () -> Instant
     /// Rung after something is committed to the outbox, so its messages leave at once.
     let doorbell: Doorbell?
-    /// Commits reports arriving together in one transaction.
-    let commits: GroupCommit
+    /// Commits reports arriving together in one transaction: the single writer of intake and of
+    /// the dispatcher's delivery results.
+    public let commits: GroupCommit
     let options: Options
     /// Counters and histograms for `/metrics`.
     public let metrics: ServerMetrics

@@ -169,7 +169,8 @@ struct Serve: AsyncParsableCommand {
                 let dispatcher = Dispatcher(
                     store: store, live: live, transport: transport, publicURL: base,
                     policy: settings.delivery, failureRole: settings.failureRole, metrics: metrics,
-                    messages: settings.messages)
+                    messages: settings.messages
+                ).recording(through: routes.commits.recordAttempts)
                 dispatching.start { await dispatcher.run(doorbell: doorbell, clock: clock) }
                 let line = "listening on http://\(host):\(bound) with \(engine.rules.guidelines.count) guidelines\n"
                 FileHandle.standardOutput.write(Data(line.utf8))

@@ -269,6 +269,54 @@ final class Recorder: Transport, @unchecked Sendable {
         // One writer thread waited for the next report instead of a thread started for each.
         #expect(commits.writersStarted == 1)
     }
+
+    /// The dispatcher's results go through the same writer as intake: delivered and recorded, with
+    /// no second writer thread.
+    @Test func deliveryResultsShareIntakesWriter() async throws {
+        let fixture = try Fixture()
+        let store = try SQLiteStore(path: fixture.path)
+        let commits = GroupCommit(store: store, idleLinger: 3600)
+        let (report, raw) = try fixture.report("skud-blaagaarden.json")
+        let at = at
+        _ = try await commits.accept(
+            AcceptRequest(report: report, raw: raw, organisation: "fsb", at: at) { history in
+                Fixture.engine.evaluate(report, history: history, at: at)
+            })
+        let recorder = Recorder()
+        let dispatcher = Dispatcher(store: store, engine: Fixture.engine, transport: recorder, publicURL: "http://x")
+            .recording(through: commits.recordAttempts)
+        let sent = try await dispatcher.runOnce(now: at)
+        #expect(sent > 0 && recorder.sent.count == sent)
+        let stored = try store.notifications(incident: report.id).filter { recorder.people.contains($0.person) }
+        #expect(!stored.isEmpty && stored.allSatisfy { $0.status == "delivered" })
+        #expect(commits.writersStarted == 1)
+        // Nothing is due any more: the results were committed, not lost.
+        #expect(try await dispatcher.runOnce(now: at) == 0)
+    }
+
+    /// Results that cannot be recorded fail alone: the reports committed with them stay, and the
+    /// caller hears why.
+    @Test func resultsThatFailDoNotTakeTheReportsOfTheirTransactionWithThem() throws {
+        let fixture = try Fixture()
+        let store = try SQLiteStore(path: fixture.path)
+        let (report, raw) = try fixture.report("skud-blaagaarden.json")
+        let at = at
+        // No notification 999999: the attempt breaks delivery_attempt's foreign key.
+        let orphan = DeliveryAttempt(
+            notification: 999_999, at: at, channel: "webhook", address: "x", outcome: "delivered", detail: "")
+        let (outcomes, recorded) = try store.acceptBatch(
+            [
+                AcceptRequest(report: report, raw: raw, organisation: "fsb", at: at) { history in
+                    Fixture.engine.evaluate(report, history: history, at: at)
+                }
+            ], recording: [(orphan, .delivered)])
+        #expect(outcomes.count == 1 && outcomes[0].isAccepted)
+        #expect(throws: (any Error).self) { try recorded.get() }
+        #expect(try store.incident(id: report.id) != nil)
+
+        let commits = GroupCommit(store: store)
+        #expect(throws: (any Error).self) { try commits.recordAttempts([(orphan, .delivered)]) }
+    }
 }
 
 @Suite struct WatchEscalationTests {
