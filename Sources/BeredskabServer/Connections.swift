@@ -68,10 +68,12 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     let clients: ClientConnections
     private var client: String?
     private var deadline: Scheduled<Void>?
-    /// From a request's head until its response's end: a parse error then is left to Hummingbird,
-    /// which answers it after the response in progress.
+    /// From a request's head until its response's end: a parse error then waits for that
+    /// response to end (`deferred`), and is answered after it.
     private var responding = false
     private var refused = false
+    /// A refusal of what was pipelined behind a request still being answered: sent after its answer.
+    private var deferred: (status: HTTPResponseStatus, message: String)?
 
     init(limits: ConnectionLimits, clients: ClientConnections) {
         self.limits = limits
@@ -104,8 +106,21 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        // Whatever follows a refusal is not read: the connection is closing.
+        guard !refused else { return }
         switch unwrapInboundIn(data) {
         case .head(var head):
+            // A tunnel request (RFC 9110 §9.3.6) is for proxies: the decoder waits for a tunnel
+            // after it, so left alone it held the connection until its timeout, unanswered.
+            // NIO sends every answer to CONNECT without a body (RFC 9112 §6.3), so the status and
+            // `Allow` say it; a tunnel through a proxy in front of Beredskab never reaches here.
+            if head.method == .CONNECT {
+                let refusal = (
+                    HTTPResponseStatus.methodNotAllowed, "CONNECT is not supported: Beredskab is not a proxy"
+                )
+                if responding { deferred = deferred ?? refusal } else { refuse(context, refusal.0, refusal.1) }
+                return
+            }
             responding = true
             // The body must follow in time; waiting for the next request is the idle timeout's.
             arm(context, limits.bodyTimeout)
@@ -123,30 +138,49 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { responding = false }
+        guard case .end = unwrapOutboundIn(data) else {
+            context.write(data, promise: promise)
+            return
+        }
+        responding = false
         context.write(data, promise: promise)
+        if let (status, message) = deferred {
+            deferred = nil
+            refuse(context, status, message)
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard let parseError = error as? HTTPParserError, !responding else {
+        guard let parseError = error as? HTTPParserError else {
             context.fireErrorCaught(error)
             return
         }
+        // Bytes that are not HTTP behind a request still being answered: answered in turn, after it
+        // (HTTP/1.1 answers pipelined requests in order), in JSON as any other refusal.
+        // Headers past the decoder's limit (80 KiB) are 431 (RFC 6585); anything else is 400.
+        let status: HTTPResponseStatus = parseError == .headerOverflow ? .requestHeaderFieldsTooLarge : .badRequest
+        let message = "the request is not valid HTTP/1.1: \(parseError.debugDescription)"
+        guard !responding else {
+            deferred = deferred ?? (status, message)
+            return
+        }
+        refuse(context, status, message)
+    }
+
+    /// Answers with a JSON error naming what was wrong, then closes the connection.
+    private func refuse(_ context: ChannelHandlerContext, _ status: HTTPResponseStatus, _ message: String) {
         guard !refused else { return }
         refused = true
         deadline?.cancel()
         deadline = nil
-        // Headers past the decoder's limit (80 KiB) are 431 (RFC 6585); anything else is 400.
-        let status: HTTPResponseStatus = parseError == .headerOverflow ? .requestHeaderFieldsTooLarge : .badRequest
-        let json = APIError(
-            .init(code: Int(status.code)), "the request is not valid HTTP/1.1: \(parseError.debugDescription)"
-        ).json
+        let json = APIError(.init(code: Int(status.code)), message).json
         var body = context.channel.allocator.buffer(capacity: 128)
         body.writeString(json.prettyText)
         var head = HTTPResponseHead(version: .http1_1, status: status)
         head.headers.add(name: "content-type", value: "application/json; charset=utf-8")
         head.headers.add(name: "content-length", value: String(body.readableBytes))
         head.headers.add(name: "connection", value: "close")
+        if status == .methodNotAllowed { head.headers.add(name: "allow", value: "GET, HEAD, POST, PUT, DELETE") }
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }

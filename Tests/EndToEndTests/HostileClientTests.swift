@@ -123,6 +123,35 @@ final class RawConnection {
         #expect(try await server.request("GET", "/healthz").status == 200)
     }
 
+    /// Garbage pipelined behind a valid request: the request is answered, then the garbage gets
+    /// the same JSON 400 as on its own, in order, and the connection closes.
+    @Test func bytesThatAreNotHTTPBehindAValidRequestGetTheirJSONErrorAfterItsAnswer() throws {
+        let (server, port) = try server()
+        let connection = try RawConnection(port: port)
+        connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nFOO / HTTP/1.1\r\nHost: x\r\n\r\n")
+        let answer = connection.readUntilClosed(seconds: 5) ?? "still open"
+        let heads = answer.components(separatedBy: "HTTP/1.1 ").dropFirst().map { String($0.prefix(3)) }
+        #expect(heads == ["200", "400"], "\(answer)")
+        let second = answer.components(separatedBy: "HTTP/1.1 400").last ?? ""
+        #expect(second.lowercased().contains("content-type: application/json"), "\(answer)")
+        #expect(second.contains("not valid HTTP/1.1") && second.contains("invalid HTTP method"), "\(answer)")
+        _ = server
+    }
+
+    /// CONNECT (a proxy's tunnel) is not for this server: refused at once, not left hanging.
+    @Test func connectIsRefusedAtOnce() throws {
+        let (server, port) = try server()
+        let connection = try RawConnection(port: port)
+        connection.send("CONNECT example.org:443 HTTP/1.1\r\nHost: example.org:443\r\n\r\n")
+        let answer = connection.readUntilClosed(seconds: 5) ?? "still open"
+        // Before, the router's 404 came back and the connection stayed open until its timeout.
+        // NIO frames any answer to CONNECT without a body: the status and Allow say it.
+        #expect(answer.hasPrefix("HTTP/1.1 405 "), "\(answer)")
+        #expect(answer.lowercased().contains("allow: get, head, post, put, delete"), "\(answer)")
+        #expect(answer.lowercased().contains("connection: close"), "\(answer)")
+        _ = server
+    }
+
     @Test func anHTTP10RequestWithoutKeepAliveIsAnsweredAndClosed() throws {
         let (server, port) = try server()
         let connection = try RawConnection(port: port)
