@@ -50,7 +50,7 @@ func temporaryFolder(_ files: [String: String]) throws -> URL {
 
 @Suite struct CheckCommandTests {
     @Test func demoIsCleanWithDefaultPaths() throws {
-        let run = try Run(["check"])
+        let run = try Run(["check", "--year", "2026"])
         #expect(run.status == 0, "\(run.stdout)")
         #expect(run.stdout.hasPrefix("checked "))
         #expect(run.stdout.hasSuffix(": 0 errors, 0 warnings\n"))
@@ -58,7 +58,7 @@ func temporaryFolder(_ files: [String: String]) throws -> URL {
     }
 
     @Test func demoIsCleanEvenWhenStrict() throws {
-        let run = try Run(["check", "--strict", "--format", "json", "Rules", "Contacts"])
+        let run = try Run(["check", "--year", "2026", "--strict", "--format", "json", "Rules", "Contacts"])
         #expect(run.status == 0)
         let json = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
         #expect(json["ok"] as? Bool == true)
@@ -70,7 +70,7 @@ func temporaryFolder(_ files: [String: String]) throws -> URL {
             "a.rules":
                 "role r \"R\" { duty \"d\" }\nguideline g \"Tæt\" { when category shootng notify r message da \"x\" }\n"
         ])
-        let run = try Run(["check", "a.rules"], in: folder)
+        let run = try Run(["check", "--year", "2026", "a.rules"], in: folder)
         #expect(run.status == 1)
         #expect(
             run.stdout == """
@@ -126,10 +126,10 @@ func temporaryFolder(_ files: [String: String]) throws -> URL {
         let folder = try temporaryFolder([
             "c.contacts": "organisation o \"O\" { kind authority }\nperson p \"P\" { organisation o }\n"
         ])
-        let relaxed = try Run(["check", "."], in: folder)
+        let relaxed = try Run(["check", "--year", "2026", "."], in: folder)
         #expect(relaxed.status == 0)
         #expect(relaxed.stdout.contains("./c.contacts:2:8: warning: person 'p' has no channel"))
-        let strict = try Run(["check", "--strict", "."], in: folder)
+        let strict = try Run(["check", "--year", "2026", "--strict", "."], in: folder)
         #expect(strict.status == 1)
     }
 
