@@ -17,6 +17,8 @@ public final class GroupCommit: @unchecked Sendable {
     private var writerRunning = false
     /// The most reports one transaction takes.
     let batchLimit = 256
+    /// The most reports one transaction takes when delivery results are waiting to be recorded.
+    let batchLimitWithResults = 16
     /// How long the writer thread waits for more reports before it ends (seconds).
     let idleLinger: TimeInterval
     private var started = 0
@@ -95,7 +97,9 @@ public final class GroupCommit: @unchecked Sendable {
                     return
                 }
             }
-            let batch = Array(pending.prefix(batchLimit))
+            // While delivery results wait, transactions stay short: each result holds its delivery
+            // place until committed, so a long intake batch would hold back the dispatcher.
+            let batch = Array(pending.prefix(pendingAttempts.isEmpty ? batchLimit : batchLimitWithResults))
             pending.removeFirst(batch.count)
             let attempts = pendingAttempts
             pendingAttempts.removeAll()
