@@ -38,19 +38,24 @@ public final class GroupCommit: @unchecked Sendable {
     /// Accepts a report: durably committed when this returns.
     public func accept(_ request: AcceptRequest) async throws -> AcceptOutcome {
         let result = await withCheckedContinuation { continuation in
-            condition.lock()
-            pending.append((request, continuation))
-            let startWriter = !writerRunning
-            if startWriter {
-                writerRunning = true
-                started += 1
-            } else {
-                condition.signal()
-            }
-            condition.unlock()
-            if startWriter { Thread.detachNewThread { self.drain() } }
+            enqueue { pending.append((request, continuation)) }
         }
         return try result.get()
+    }
+
+    /// Adds work under the lock, then wakes the writer, or starts it if none is running.
+    private func enqueue(_ add: () -> Void) {
+        condition.lock()
+        add()
+        let startWriter = !writerRunning
+        if startWriter {
+            writerRunning = true
+            started += 1
+        } else {
+            condition.signal()
+        }
+        condition.unlock()
+        if startWriter { Thread.detachNewThread { self.drain() } }
     }
 
     /// Delivery results waiting for the writer, and the caller waiting for them to be committed.
@@ -68,17 +73,7 @@ public final class GroupCommit: @unchecked Sendable {
     public func recordAttempts(_ attempts: [(DeliveryAttempt, NextStep)]) throws {
         guard !attempts.isEmpty else { return }
         let waiting = AttemptsWaiting(attempts)
-        condition.lock()
-        pendingAttempts.append(waiting)
-        let startWriter = !writerRunning
-        if startWriter {
-            writerRunning = true
-            started += 1
-        } else {
-            condition.signal()
-        }
-        condition.unlock()
-        if startWriter { Thread.detachNewThread { self.drain() } }
+        enqueue { pendingAttempts.append(waiting) }
         waiting.done.wait()
         try waiting.outcome.get()
     }

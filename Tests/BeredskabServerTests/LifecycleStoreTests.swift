@@ -14,21 +14,8 @@ import Testing
     func shooting() async throws -> (SQLiteStore, Dispatcher, Recorder) {
         let fixture = try Fixture()
         let store = try SQLiteStore(path: fixture.path)
-        let (report, raw) = try fixture.report("skud-blaagaarden.json")
-        let at = at
         // As the server does: each watched institution's leader is asked whether it is open.
-        _ = try store.acceptBatch([
-            AcceptRequest(
-                report: report, raw: raw, organisation: "fsb", at: at,
-                plan: { Fixture.engine.evaluate(report, history: $0, at: at) },
-                watchRequest: { institution, watch, _ in
-                    Fixture.engine.roster.institutions[institution]?.leader.flatMap {
-                        Fixture.engine.notification(
-                            to: $0.value, as: "leder:\(institution)", at: at, guideline: watch.guideline,
-                            message: "Holder \(institution) åbent? {link}")
-                    }
-                })
-        ])
+        _ = try store.acceptBatch([try fixture.requestWithWatches("skud-blaagaarden.json", at: at)])
         let recorder = Recorder()
         let dispatcher = Dispatcher(store: store, engine: Fixture.engine, transport: recorder, publicURL: "http://x")
         try await dispatcher.runOnce(now: at)

@@ -31,19 +31,8 @@ import Testing
         let store = try SQLiteStore(path: fixture.path, tracing: { traced.add($0) })
         // Migrations run once per store, not per report: what follows is what is traced.
         traced.reset()
-        let at = at
         func request(_ name: String, _ organisation: String) throws -> AcceptRequest {
-            let (report, raw) = try fixture.report(name)
-            return AcceptRequest(
-                report: report, raw: raw, organisation: organisation, at: at,
-                plan: { Fixture.engine.evaluate(report, history: $0, at: at) },
-                watchRequest: { institution, watch, _ in
-                    Fixture.engine.roster.institutions[institution]?.leader.flatMap {
-                        Fixture.engine.notification(
-                            to: $0.value, as: "leder:\(institution)", at: at, guideline: watch.guideline,
-                            message: "Holder \(institution) åbent? {link}")
-                    }
-                })
+            try fixture.requestWithWatches(name, as: organisation, at: at)
         }
         // A shooting with watches, the same shooting from another association (merged), and others.
         _ = try store.acceptBatch([try request("skud-blaagaarden.json", "fsb")])

@@ -52,6 +52,22 @@ struct Fixture {
         return (report, String(decoding: data, as: UTF8.self))
     }
 
+    /// An example report's accept request as the server makes it: each watched institution's
+    /// leader is asked whether it is open.
+    func requestWithWatches(_ name: String, as organisation: String = "fsb", at: Instant) throws -> AcceptRequest {
+        let (report, raw) = try report(name)
+        return AcceptRequest(
+            report: report, raw: raw, organisation: organisation, at: at,
+            plan: { Self.engine.evaluate(report, history: $0, at: at) },
+            watchRequest: { institution, watch, _ in
+                Self.engine.roster.institutions[institution]?.leader.flatMap {
+                    Self.engine.notification(
+                        to: $0.value, as: "leder:\(institution)", at: at, guideline: watch.guideline,
+                        message: "Holder \(institution) åbent? {link}")
+                }
+            })
+    }
+
     func accept(
         _ store: SQLiteStore, _ name: String, as organisation: String = "fsb", at: Instant
     ) throws -> AcceptOutcome {
