@@ -68,11 +68,11 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     let clients: ClientConnections
     private var client: String?
     private var deadline: Scheduled<Void>?
-    /// From a request's head until its response's end: a parse error then waits for that
-    /// response to end (`deferred`), and is answered after it.
-    private var responding = false
+    /// Requests passed on whose response has not ended. A parse error or CONNECT meanwhile waits
+    /// until every one of them is answered (`deferred`), and is answered after them, in order.
+    private var unanswered = 0
     private var refused = false
-    /// A refusal of what was pipelined behind a request still being answered: sent after its answer.
+    /// A refusal of what was pipelined behind requests still being answered: sent after their answers.
     private var deferred: (status: HTTPResponseStatus, message: String)?
 
     init(limits: ConnectionLimits, clients: ClientConnections) {
@@ -118,10 +118,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
                 let refusal = (
                     HTTPResponseStatus.methodNotAllowed, "CONNECT is not supported: Beredskab is not a proxy"
                 )
-                if responding { deferred = deferred ?? refusal } else { refuse(context, refusal.0, refusal.1) }
+                if unanswered > 0 { deferred = deferred ?? refusal } else { refuse(context, refusal.0, refusal.1) }
                 return
             }
-            responding = true
+            unanswered += 1
             // The body must follow in time; waiting for the next request is the idle timeout's.
             arm(context, limits.bodyTimeout)
             if head.version.major == 1, head.version.minor == 0, !head.isKeepAlive {
@@ -142,9 +142,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             context.write(data, promise: promise)
             return
         }
-        responding = false
+        unanswered = max(0, unanswered - 1)
         context.write(data, promise: promise)
-        if let (status, message) = deferred {
+        if unanswered == 0, let (status, message) = deferred {
             deferred = nil
             refuse(context, status, message)
         }
@@ -155,12 +155,12 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             context.fireErrorCaught(error)
             return
         }
-        // Bytes that are not HTTP behind a request still being answered: answered in turn, after it
+        // Bytes that are not HTTP behind requests still being answered: answered in turn, after them
         // (HTTP/1.1 answers pipelined requests in order), in JSON as any other refusal.
         // Headers past the decoder's limit (80 KiB) are 431 (RFC 6585); anything else is 400.
         let status: HTTPResponseStatus = parseError == .headerOverflow ? .requestHeaderFieldsTooLarge : .badRequest
         let message = "the request is not valid HTTP/1.1: \(parseError.debugDescription)"
-        guard !responding else {
+        guard unanswered == 0 else {
             deferred = deferred ?? (status, message)
             return
         }

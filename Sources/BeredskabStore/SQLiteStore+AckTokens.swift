@@ -74,7 +74,8 @@ extension SQLiteStore {
                 ),
                 arguments: [Self.hash(token)])
         }
-        guard let id = Int64(token[..<dot]),
+        // The id as this store writes it and nothing else: no sign, no leading zeros.
+        guard let id = Int64(token[..<dot]), String(id) == token[..<dot], id > 0,
             let row = try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT \(Self.notificationColumns) FROM notification WHERE id = ?"),
                 arguments: [id])

@@ -54,6 +54,7 @@ public final class SQLiteStore: IncidentStore {
         }
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.refuseNewer(pool, path: path)
         try Self.migrator.migrate(pool)
         // Only the writer commits; the checkpointer, not the writer, copies the log back.
         // The writer's page cache holds the indexes intake writes to (32 MiB; SQLite's default is
@@ -171,6 +172,20 @@ public final class SQLiteStore: IncidentStore {
         registerAckByIDMigration(&migrator)
         registerPerIncidentIndexMigration(&migrator)
         return migrator
+    }
+
+    /// Throws `StoreFileError` for a store a newer version has migrated. GRDB would open it and
+    /// leave the migrations it does not know, so going back to an older binary would run on a
+    /// schema it was not written for (after v15, every link sent since is unknown to it).
+    static func refuseNewer(_ pool: DatabasePool, path: String) throws {
+        let unknown = try pool.read { db in
+            try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
+        }
+        guard unknown.isEmpty else {
+            throw StoreFileError(
+                "\(path) was migrated by a newer version of beredskab (migrations \(unknown.sorted())): run that "
+                    + "version, or restore the backup taken before the upgrade (docs/operations.md, \"Upgrades\")")
+        }
     }
 
     static func hash(_ text: String) -> String {

@@ -29,6 +29,8 @@ import Testing
             "\(first.id).\(String(flipped))",
             "\(first.id).", "\(first.id)", ".\(mac)", "99999999.\(mac)", "99999999999999999999999.\(mac)",
             "-\(first.id).\(mac)", "\(first.id).\(mac)x", mac, "",
+            // The same id spelt otherwise: one link per message.
+            "+\(first.id).\(mac)", "0\(first.id).\(mac)",
         ]
         for token in tampered {
             #expect(try store.notification(ackToken: token) == nil, "\(token)")
@@ -106,6 +108,21 @@ import Testing
         #expect(!indexes.joined().contains("ack_hash TEXT NOT NULL"))
         #expect(
             indexes.contains { $0.contains("notification_legacy_ack") && $0.contains("WHERE ack_hash IS NOT NULL") })
+    }
+
+    /// A store a newer version migrated is refused with a clear error, not opened on a schema this
+    /// version does not know (an older binary opened it silently and every newer link was unknown).
+    @Test func aStoreMigratedByANewerVersionIsRefused() throws {
+        let fixture = try Fixture()
+        _ = try SQLiteStore(path: fixture.path)
+        try DatabaseQueue(path: fixture.path).write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99: from the future')")
+        }
+        #expect {
+            _ = try SQLiteStore(path: fixture.path)
+        } throws: { error in
+            "\(error)".contains("migrated by a newer version") && "\(error)".contains("v99: from the future")
+        }
     }
 
     /// Links as made before v15: the HMAC-SHA256 of `ack:<idempotency key>`, base64url, by a store

@@ -127,14 +127,24 @@ final class RawConnection {
     /// the same JSON 400 as on its own, in order, and the connection closes.
     @Test func bytesThatAreNotHTTPBehindAValidRequestGetTheirJSONErrorAfterItsAnswer() throws {
         let (server, port) = try server()
-        let connection = try RawConnection(port: port)
-        connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nFOO / HTTP/1.1\r\nHost: x\r\n\r\n")
-        let answer = connection.readUntilClosed(seconds: 5) ?? "still open"
-        let heads = answer.components(separatedBy: "HTTP/1.1 ").dropFirst().map { String($0.prefix(3)) }
-        #expect(heads == ["200", "400"], "\(answer)")
-        let second = answer.components(separatedBy: "HTTP/1.1 400").last ?? ""
-        #expect(second.lowercased().contains("content-type: application/json"), "\(answer)")
-        #expect(second.contains("not valid HTTP/1.1") && second.contains("invalid HTTP method"), "\(answer)")
+        let healthz = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+        let cases: [(String, [String])] = [
+            (healthz + "FOO / HTTP/1.1\r\nHost: x\r\n\r\n", ["200", "400"]),
+            // Every request before the garbage is answered, each in turn, and only then the refusal.
+            (healthz + healthz + healthz + "FOO / HTTP/1.1\r\nHost: x\r\n\r\n", ["200", "200", "200", "400"]),
+            (healthz + healthz + "CONNECT a:1 HTTP/1.1\r\nHost: a:1\r\n\r\n", ["200", "200", "405"]),
+        ]
+        for (request, statuses) in cases {
+            let connection = try RawConnection(port: port)
+            connection.send(request)
+            let answer = connection.readUntilClosed(seconds: 5) ?? "still open"
+            let heads = answer.components(separatedBy: "HTTP/1.1 ").dropFirst().map { String($0.prefix(3)) }
+            #expect(heads == statuses, "\(answer)")
+            guard statuses.last == "400" else { continue }
+            let last = answer.components(separatedBy: "HTTP/1.1 400").last ?? ""
+            #expect(last.lowercased().contains("content-type: application/json"), "\(answer)")
+            #expect(last.contains("not valid HTTP/1.1") && last.contains("invalid HTTP method"), "\(answer)")
+        }
         _ = server
     }
 
