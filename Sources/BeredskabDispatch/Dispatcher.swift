@@ -21,6 +21,8 @@ public struct Dispatcher: Sendable {
     let metrics: (any DeliveryMetrics)?
     /// What is in flight, shared by every copy of this dispatcher.
     let pipeline = DeliveryPipeline()
+    /// Destinations by channel and address, shared by every copy of this dispatcher.
+    let destinations = Memo()
     /// Failed attempts, unreachable people and failing passes (label `beredskab.dispatch`), with
     /// incident and notification ids, channel kinds and outcomes: never names, addresses or texts.
     let logger = Logger(label: "beredskab.dispatch")
@@ -96,28 +98,48 @@ public struct Dispatcher: Sendable {
     func startDue(
         now: Instant, limit: Int, clock: @escaping @Sendable () -> Instant, wake: Doorbell?
     ) throws -> [Task<Void, Never>] {
-        var started: [Task<Void, Never>] = []
+        var chosen: [(id: Int64, destination: String)] = []
         var cursor: (due: Instant, id: Int64)?
         let page = 200
-        // Pages through what is due, oldest first; bounded so a long backlog for one full
-        // destination costs a pass at most this many rows.
+        // Pages through what is due, oldest first, reading of each only what choosing takes (its
+        // channel); bounded so a long backlog for one full destination costs a pass at most this
+        // many rows. Only the messages chosen are read whole.
         var scanned = 0
-        while started.count < limit, scanned < 5_000, pipeline.hasRoom(policy) {
-            let due = try store.dueNotifications(
+        while chosen.count < limit, scanned < 5_000, pipeline.hasRoom(policy) {
+            let due = try store.dueNotificationKeys(
                 at: now, limit: page, after: cursor, excluding: pipeline.inFlightIDs)
-            for notification in due {
-                cursor = (notification.dueAt, notification.id)
-                let destination = destination(of: notification)
-                guard pipeline.begin(notification.id, destination: destination, policy: policy) else { continue }
-                let task = Task {
-                    await deliverAndRecord(notification, destination: destination, clock: clock, wake: wake)
-                }
-                pipeline.attach(notification.id, task)
-                started.append(task)
-                if started.count >= limit { break }
+            for key in due {
+                cursor = (key.dueAt, key.id)
+                let destination = destination(channel: key.channel, address: key.address)
+                guard pipeline.begin(key.id, destination: destination, policy: policy) else { continue }
+                chosen.append((key.id, destination))
+                if chosen.count >= limit { break }
             }
             scanned += due.count
             if due.count < page { break }
+        }
+        guard !chosen.isEmpty else { return [] }
+        let notifications: [StoredNotification]
+        do {
+            notifications = try store.notifications(ids: chosen.map(\.id))
+        } catch {
+            for (id, destination) in chosen { pipeline.end(id, destination: destination) }
+            throw error
+        }
+        let byID = Dictionary(notifications.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var started: [Task<Void, Never>] = []
+        for (id, destination) in chosen {
+            // Acknowledged or withdrawn between the two reads: not sent.
+            guard let notification = byID[id], notification.status == "pending", notification.acknowledgedAt == nil
+            else {
+                pipeline.end(id, destination: destination)
+                continue
+            }
+            let task = Task {
+                await deliverAndRecord(notification, destination: destination, clock: clock, wake: wake)
+            }
+            pipeline.attach(id, task)
+            started.append(task)
         }
         return started
     }
@@ -126,7 +148,16 @@ public struct Dispatcher: Sendable {
     func destination(of notification: StoredNotification) -> String {
         guard notification.channelIndex < notification.channels.count else { return "none" }
         let channel = notification.channels[notification.channelIndex]
-        return transport.destination(channel: channel.kind, address: channel.address)
+        return destination(channel: channel.kind, address: channel.address)
+    }
+
+    /// The receiver a channel goes to ("none" for no channel), remembered per channel and address:
+    /// the transport may parse a URL to say, and a pass asks for every message it passes over.
+    func destination(channel: String?, address: String?) -> String {
+        guard let channel, let address else { return "none" }
+        return destinations.value(for: channel + "\u{0}" + address) {
+            transport.destination(channel: channel, address: address)
+        }
     }
 
     /// Delivers one notification and records the result. A delivery cancelled by shutdown records

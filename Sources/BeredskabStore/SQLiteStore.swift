@@ -530,25 +530,65 @@ public final class SQLiteStore: IncidentStore {
     public func dueNotifications(
         at: Instant, limit: Int, after: (due: Instant, id: Int64)? = nil, excluding: Set<Int64> = []
     ) throws -> [StoredNotification] {
-        let excluded = JSONValue.array(excluding.sorted().map { .number(Double($0)) }).text
-        return try pool.read { db in
+        try pool.read { db in
+            try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT \(Self.notificationColumns) \(Self.dueInOrder)"),
+                arguments: Self.dueArguments(at: at, limit: limit, after: after, excluding: excluding)
+            ).map(Self.notification)
+        }
+    }
+
+    public func dueNotificationKeys(
+        at: Instant, limit: Int, after: (due: Instant, id: Int64)?, excluding: Set<Int64>
+    ) throws -> [DueNotificationKey] {
+        try pool.read { db in
             try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT \(Self.notificationColumns) FROM notification INDEXED BY notification_pending
-                        WHERE status = 'pending' AND acknowledged_at IS NULL AND COALESCE(next_attempt_at, send_at) <= ?
-                        AND COALESCE(next_attempt_at, send_at) >= ? AND (COALESCE(next_attempt_at, send_at), id) > (?, ?)
-                        AND id NOT IN (SELECT value FROM json_each(?))
-                        AND (kind = 'update' OR NOT EXISTS (
-                            SELECT 1 FROM incident i WHERE i.id = notification.incident_id AND i.closed_at IS NOT NULL))
-                        ORDER BY COALESCE(next_attempt_at, send_at), id LIMIT ?
+                        SELECT id, COALESCE(next_attempt_at, send_at),
+                            json_extract(channels, '$[' || channel_index || '].kind'),
+                            json_extract(channels, '$[' || channel_index || '].address')
+                        \(Self.dueInOrder)
                         """),
-                arguments: [
-                    at.seconds, after?.due.seconds ?? Int.min, after?.due.seconds ?? Int.min, after?.id ?? Int64.min,
-                    excluded, limit,
-                ]
+                arguments: Self.dueArguments(at: at, limit: limit, after: after, excluding: excluding)
+            ).map { row in
+                DueNotificationKey(id: row[0], dueAt: Instant(seconds: row[1]), channel: row[2], address: row[3])
+            }
+        }
+    }
+
+    public func notifications(ids: [Int64]) throws -> [StoredNotification] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT \(Self.notificationColumns) FROM notification
+                        WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id
+                        """),
+                arguments: [JSONValue.array(ids.map { .number(Double($0)) }).text]
             ).map(Self.notification)
         }
+    }
+
+    /// What is due by the first argument, oldest first, through `notification_pending`: the
+    /// arguments are `dueArguments`.
+    static let dueInOrder = """
+        FROM notification INDEXED BY notification_pending
+        WHERE status = 'pending' AND acknowledged_at IS NULL AND COALESCE(next_attempt_at, send_at) <= ?
+        AND COALESCE(next_attempt_at, send_at) >= ? AND (COALESCE(next_attempt_at, send_at), id) > (?, ?)
+        AND id NOT IN (SELECT value FROM json_each(?))
+        AND (kind = 'update' OR NOT EXISTS (
+            SELECT 1 FROM incident i WHERE i.id = notification.incident_id AND i.closed_at IS NOT NULL))
+        ORDER BY COALESCE(next_attempt_at, send_at), id LIMIT ?
+        """
+
+    static func dueArguments(
+        at: Instant, limit: Int, after: (due: Instant, id: Int64)?, excluding: Set<Int64>
+    ) -> StatementArguments {
+        [
+            at.seconds, after?.due.seconds ?? Int.min, after?.due.seconds ?? Int.min, after?.id ?? Int64.min,
+            JSONValue.array(excluding.sorted().map { .number(Double($0)) }).text, limit,
+        ]
     }
 
     public func recordAttempts(_ attempts: [(DeliveryAttempt, NextStep)]) throws {

@@ -228,6 +228,47 @@ final class Recorder: Transport, @unchecked Sendable {
     }
 }
 
+/// What the dispatcher pages through to choose what to start: the same messages as the whole
+/// rows, in the same order, with the channel each goes on next (issue 16).
+@Suite struct DueNotificationKeyTests {
+    let at = Instant(rfc3339: "2026-03-13T21:48:00+01:00")!
+
+    @Test func keysAreTheDueMessagesWithTheirNextChannel() throws {
+        let fixture = try Fixture()
+        let store = try SQLiteStore(path: fixture.path)
+        _ = try fixture.accept(store, "skud-blaagaarden.json", at: at)
+        _ = try fixture.accept(store, "containerbrand-prater.json", at: at)
+        let all = try store.dueNotifications(at: at.adding(86_400), limit: 500)
+        try #require(all.count > 5)
+        // One message on its second channel, one past its last.
+        try DatabaseQueue(path: fixture.path).write { db in
+            try db.execute(sql: "UPDATE notification SET channel_index = 1 WHERE id = ?", arguments: [all[1].id])
+            try db.execute(sql: "UPDATE notification SET channel_index = 99 WHERE id = ?", arguments: [all[2].id])
+        }
+        let whole = try store.dueNotifications(at: at.adding(86_400), limit: 500)
+        let excluded: Set<Int64> = [whole[3].id]
+        for (limit, after) in [(500, nil), (3, (whole[0].dueAt, whole[0].id))] as [(Int, (Instant, Int64)?)] {
+            let keys = try store.dueNotificationKeys(
+                at: at.adding(86_400), limit: limit, after: after, excluding: excluded)
+            let rows = try store.dueNotifications(
+                at: at.adding(86_400), limit: limit, after: after, excluding: excluded)
+            #expect(keys.map(\.id) == rows.map(\.id))
+            #expect(keys.map(\.dueAt) == rows.map(\.dueAt))
+            for (key, row) in zip(keys, rows) {
+                let next = row.channelIndex < row.channels.count ? row.channels[row.channelIndex] : nil
+                #expect(key.channel == next?.kind && key.address == next?.address, "\(row.id)")
+            }
+        }
+        let past = try #require(
+            try store.dueNotificationKeys(at: at.adding(86_400), limit: 500, after: nil, excluding: [])
+                .first { $0.id == whole[2].id })
+        #expect(past.channel == nil && past.address == nil)
+        #expect(
+            try store.notifications(ids: [whole[4].id, whole[0].id, 999_999]).map(\.id)
+                == [whole[0].id, whole[4].id].sorted())
+    }
+}
+
 @Suite struct GroupCommitTests {
     let at = Instant(rfc3339: "2026-03-13T21:48:00+01:00")!
 
