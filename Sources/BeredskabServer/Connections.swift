@@ -74,6 +74,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var refused = false
     /// A refusal of what was pipelined behind requests still being answered: sent after their answers.
     private var deferred: (status: HTTPResponseStatus, message: String)?
+    /// Whether the parts of a refused request are being passed over (never handed on without their head).
+    private var passingOver = false
 
     init(limits: ConnectionLimits, clients: ClientConnections) {
         self.limits = limits
@@ -119,8 +121,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
                     HTTPResponseStatus.methodNotAllowed, "CONNECT is not supported: Beredskab is not a proxy"
                 )
                 if unanswered > 0 { deferred = deferred ?? refusal } else { refuse(context, refusal.0, refusal.1) }
+                passingOver = true
                 return
             }
+            passingOver = false
             unanswered += 1
             // The body must follow in time; waiting for the next request is the idle timeout's.
             arm(context, limits.bodyTimeout)
@@ -129,8 +133,13 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             }
             context.fireChannelRead(wrapInboundOut(.head(head)))
         case .body:
+            guard !passingOver else { return }
             context.fireChannelRead(data)
         case .end:
+            guard !passingOver else {
+                passingOver = false
+                return
+            }
             deadline?.cancel()
             deadline = nil
             context.fireChannelRead(data)

@@ -133,6 +133,11 @@ final class RawConnection {
             // Every request before the garbage is answered, each in turn, and only then the refusal.
             (healthz + healthz + healthz + "FOO / HTTP/1.1\r\nHost: x\r\n\r\n", ["200", "200", "200", "400"]),
             (healthz + healthz + "CONNECT a:1 HTTP/1.1\r\nHost: a:1\r\n\r\n", ["200", "200", "405"]),
+            // A CONNECT with a body: none of it reaches the router without its head.
+            (
+                healthz + "CONNECT a:1 HTTP/1.1\r\nHost: a:1\r\nContent-Length: 5\r\n\r\nhello" + healthz,
+                ["200", "405"]
+            ),
         ]
         for (request, statuses) in cases {
             let connection = try RawConnection(port: port)
