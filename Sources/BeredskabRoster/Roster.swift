@@ -121,15 +121,6 @@ public struct Roster: Sendable {
         for index in rotas where !self.rotas[index].members.isEmpty {
             pieces += self.rotas[index].coverage.intervals(onDay: day)
         }
-        pieces.sort { $0.lowerBound < $1.lowerBound }
-        var merged: [Range<Int>] = []
-        for piece in pieces {
-            if let last = merged.last, piece.lowerBound <= last.upperBound {
-                merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, piece.upperBound)
-            } else {
-                merged.append(piece)
-            }
-        }
-        return merged
+        return TimeWindow.merged(pieces)
     }
 }

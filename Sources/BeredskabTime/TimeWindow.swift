@@ -127,8 +127,8 @@ public struct TimeWindow: Sendable, Equatable {
         return Self.merged(pieces)
     }
 
-    /// Sorted, merged, non-empty intervals.
-    static func merged(_ intervals: [Range<Int>]) -> [Range<Int>] {
+    /// Sorted, merged, non-empty intervals: overlapping or touching ones become one.
+    public static func merged(_ intervals: [Range<Int>]) -> [Range<Int>] {
         var merged: [Range<Int>] = []
         for piece in intervals.filter({ !$0.isEmpty }).sorted(by: { $0.lowerBound < $1.lowerBound }) {
             if let last = merged.last, piece.lowerBound <= last.upperBound {

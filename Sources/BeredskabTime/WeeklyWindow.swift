@@ -28,16 +28,7 @@ public struct WeeklyWindow: Sendable, Equatable {
                 pieces.append(0..<(end - minutesPerWeek))
             }
         }
-        pieces.sort { $0.lowerBound < $1.lowerBound }
-        var merged: [Range<Int>] = []
-        for piece in pieces {
-            if let last = merged.last, piece.lowerBound <= last.upperBound {
-                merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, piece.upperBound)
-            } else {
-                merged.append(piece)
-            }
-        }
-        self.intervals = merged
+        self.intervals = TimeWindow.merged(pieces)
     }
 
     /// One line of a window: these days from `from` to `to` minutes after midnight.
