@@ -42,14 +42,10 @@ public protocol IncidentStore: Sendable {
     /// Notifications whose send (or next attempt) time has come by `at`, not yet delivered, failed or
     /// acknowledged, of incidents still open (updates such as the all clear go also after closing):
     /// at most `limit`, ordered by that time and id, those after `after` and not in `excluding`
-    /// (the ones in flight).
-    func dueNotifications(
-        at: Instant, limit: Int, after: (due: Instant, id: Int64)?, excluding: Set<Int64>
-    ) throws -> [StoredNotification]
-    /// The same as `dueNotifications`, each only as far as choosing whether to start it: its id,
-    /// due time, and the kind and address of the channel it would go on (nil past its last). The
-    /// dispatcher pages through these and reads whole only what it starts: decoding every waiting
-    /// message was 12% of the CPU once one receiver fell behind (issue 16).
+    /// (the ones in flight). Each only as far as choosing whether to start it: its id, due time,
+    /// and the kind and address of the channel it would go on (nil past its last). The dispatcher
+    /// pages through these and reads whole (`notifications(ids:)`) only what it starts: decoding
+    /// every waiting message was 12% of the CPU once one receiver fell behind (issue 16).
     func dueNotificationKeys(
         at: Instant, limit: Int, after: (due: Instant, id: Int64)?, excluding: Set<Int64>
     ) throws -> [DueNotificationKey]

@@ -527,17 +527,6 @@ public final class SQLiteStore: IncidentStore {
     /// Up to `limit` notifications due at `at`, oldest first, after the `after` cursor and not in
     /// `excluding` (in flight): read through the partial index `notification_pending` (migration
     /// v12), so a page costs about `limit` rows however long the backlog.
-    public func dueNotifications(
-        at: Instant, limit: Int, after: (due: Instant, id: Int64)? = nil, excluding: Set<Int64> = []
-    ) throws -> [StoredNotification] {
-        try pool.read { db in
-            try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT \(Self.notificationColumns) \(Self.dueInOrder)"),
-                arguments: Self.dueArguments(at: at, limit: limit, after: after, excluding: excluding)
-            ).map(Self.notification)
-        }
-    }
-
     public func dueNotificationKeys(
         at: Instant, limit: Int, after: (due: Instant, id: Int64)?, excluding: Set<Int64>
     ) throws -> [DueNotificationKey] {

@@ -228,8 +228,8 @@ final class Recorder: Transport, @unchecked Sendable {
     }
 }
 
-/// What the dispatcher pages through to choose what to start: the same messages as the whole
-/// rows, in the same order, with the channel each goes on next (issue 16).
+/// What the dispatcher pages through to choose what to start: the pending messages due by then,
+/// oldest first, after the cursor and not in flight, with the channel each goes on next (issue 16).
 @Suite struct DueNotificationKeyTests {
     let at = Instant(rfc3339: "2026-03-13T21:48:00+01:00")!
 
@@ -238,20 +238,29 @@ final class Recorder: Transport, @unchecked Sendable {
         let store = try SQLiteStore(path: fixture.path)
         _ = try fixture.accept(store, "skud-blaagaarden.json", at: at)
         _ = try fixture.accept(store, "containerbrand-prater.json", at: at)
-        let all = try store.dueNotifications(at: at.adding(86_400), limit: 500)
+        let now = at.adding(86_400)
+        // What is due, worked out from the whole rows: pending, unacknowledged, due by `now`.
+        func due() throws -> [StoredNotification] {
+            try ["fsb:2026-000412", "beredskabet-2026-0314-0231"].flatMap { try store.notifications(incident: $0) }
+                .filter { $0.status == "pending" && $0.acknowledgedAt == nil && $0.dueAt <= now }
+                .sorted { ($0.dueAt.seconds, $0.id) < ($1.dueAt.seconds, $1.id) }
+        }
+        let all = try due()
         try #require(all.count > 5)
         // One message on its second channel, one past its last.
         try DatabaseQueue(path: fixture.path).write { db in
             try db.execute(sql: "UPDATE notification SET channel_index = 1 WHERE id = ?", arguments: [all[1].id])
             try db.execute(sql: "UPDATE notification SET channel_index = 99 WHERE id = ?", arguments: [all[2].id])
         }
-        let whole = try store.dueNotifications(at: at.adding(86_400), limit: 500)
+        let whole = try due()
         let excluded: Set<Int64> = [whole[3].id]
         for (limit, after) in [(500, nil), (3, (whole[0].dueAt, whole[0].id))] as [(Int, (Instant, Int64)?)] {
-            let keys = try store.dueNotificationKeys(
-                at: at.adding(86_400), limit: limit, after: after, excluding: excluded)
-            let rows = try store.dueNotifications(
-                at: at.adding(86_400), limit: limit, after: after, excluding: excluded)
+            let keys = try store.dueNotificationKeys(at: now, limit: limit, after: after, excluding: excluded)
+            let rows = Array(
+                whole.filter { row in
+                    !excluded.contains(row.id)
+                        && after.map { (row.dueAt.seconds, row.id) > ($0.0.seconds, $0.1) } ?? true
+                }.prefix(limit))
             #expect(keys.map(\.id) == rows.map(\.id))
             #expect(keys.map(\.dueAt) == rows.map(\.dueAt))
             for (key, row) in zip(keys, rows) {
@@ -260,7 +269,7 @@ final class Recorder: Transport, @unchecked Sendable {
             }
         }
         let past = try #require(
-            try store.dueNotificationKeys(at: at.adding(86_400), limit: 500, after: nil, excluding: [])
+            try store.dueNotificationKeys(at: now, limit: 500, after: nil, excluding: [])
                 .first { $0.id == whole[2].id })
         #expect(past.channel == nil && past.address == nil)
         #expect(
