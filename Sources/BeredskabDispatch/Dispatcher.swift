@@ -144,13 +144,6 @@ public struct Dispatcher: Sendable {
         return started
     }
 
-    /// The receiver the notification's current channel goes to.
-    func destination(of notification: StoredNotification) -> String {
-        guard notification.channelIndex < notification.channels.count else { return "none" }
-        let channel = notification.channels[notification.channelIndex]
-        return destination(channel: channel.kind, address: channel.address)
-    }
-
     /// The receiver a channel goes to ("none" for no channel), remembered per channel and address:
     /// the transport may parse a URL to say, and a pass asks for every message it passes over.
     func destination(channel: String?, address: String?) -> String {
