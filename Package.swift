@@ -25,6 +25,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // Mustache templates for the web pages: `{{x}}` escapes by default.
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // The shared store for several instances (issue 17): PostgreSQL's wire protocol on SwiftNIO.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // Already pulled in by postgres-nio; named for `sslmode=require`.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Parse: source files, diagnostics, lexer, parser, syntax tree.
@@ -40,12 +44,17 @@ let package = Package(
         .target(
             name: "BeredskabEngine",
             dependencies: ["BeredskabSyntax", "BeredskabTime", "BeredskabRules", "BeredskabRoster"]),
-        // Durable outbox: incidents, plans, notifications, attempts, acknowledgements, audit (SQLite).
+        // Durable outbox: incidents, plans, notifications, attempts, acknowledgements, audit (SQLite embedded,
+        // or PostgreSQL shared by several instances).
         .target(
             name: "BeredskabStore",
             dependencies: [
                 "BeredskabEngine", "BeredskabReview", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // libcurl from the system (Debian's libcurl4-openssl-dev), with typed wrappers for its variadic calls.
@@ -160,7 +169,7 @@ let package = Package(
                 "BeredskabServer", "BeredskabStore", "BeredskabDispatch", "BeredskabEngine", "BeredskabCheck",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .testTarget(name: "BeredskabDeliveryTests", dependencies: ["BeredskabDelivery"], exclude: ["servers"]),

@@ -146,42 +146,76 @@ extension SQLiteStore {
     }
 
     static func verifyAudit(_ db: Database, notedHead: String? = nil) throws -> AuditChainReport {
-        var report = AuditChainReport(entries: 0, head: nil, problem: nil)
-        var previous = auditGenesis
-        var seen: Set<String> = []
         let recorded = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_head WHERE id = 1"))
-        let recordedSeq = recorded?["seq"] as Int?
         let rows = try Row.fetchCursor(
             db.cachedStatement(
                 sql: "SELECT id, seq, at, actor, action, incident_id, detail, hash FROM audit ORDER BY id"))
+        var walk = AuditChainWalk(recordedSeq: recorded?["seq"])
         while let row = try rows.next() {
-            report.entries += 1
-            let expected = (report.head?.seq ?? 0) + 1
-            guard report.problem == nil else { continue }
-            guard let seq = row["seq"] as Int?, let stored = row["hash"] as String?, seq >= expected else {
-                report.problem = .inserted(rowID: row["id"])
-                continue
-            }
-            if seq > expected {
-                report.problem = .removed(seq: expected, through: seq - 1)
-                continue
-            }
-            let hash = auditHash(
-                previous: previous, seq: seq, at: row["at"], actor: row["actor"], action: row["action"],
-                incident: row["incident_id"], detail: row["detail"])
-            if hash != stored {
-                // Past the recorded head, a row that does not chain was added, not changed.
-                let added = recordedSeq.map { seq > $0 } ?? false
-                report.problem = added ? .inserted(rowID: row["id"]) : .altered(seq: seq)
-                continue
-            }
-            previous = hash
-            seen.insert(hash)
-            report.head = (seq, hash)
+            walk.add(
+                AuditChainWalk.Entry(
+                    id: row["id"], seq: row["seq"], at: row["at"], actor: row["actor"], action: row["action"],
+                    incident: row["incident_id"], detail: row["detail"], hash: row["hash"]))
         }
+        return walk.finish(recorded: recorded.map { ($0["seq"], $0["hash"]) }, notedHead: notedHead)
+    }
+}
+
+/// The walk along the audit chain that `verifyAudit` makes, entry by entry in the order they were
+/// written (by id), the same for every store.
+struct AuditChainWalk {
+    /// One row of `audit`.
+    struct Entry {
+        var id: Int
+        var seq: Int?
+        var at: Int
+        var actor: String
+        var action: String
+        var incident: String?
+        var detail: String
+        var hash: String?
+    }
+
+    var report = AuditChainReport(entries: 0, head: nil, problem: nil)
+    var previous = SQLiteStore.auditGenesis
+    var seen: Set<String> = []
+    /// The sequence number recorded in `audit_head`, if any.
+    let recordedSeq: Int?
+
+    init(recordedSeq: Int?) { self.recordedSeq = recordedSeq }
+
+    mutating func add(_ row: Entry) {
+        report.entries += 1
+        let expected = (report.head?.seq ?? 0) + 1
+        guard report.problem == nil else { return }
+        guard let seq = row.seq, let stored = row.hash, seq >= expected else {
+            report.problem = .inserted(rowID: row.id)
+            return
+        }
+        if seq > expected {
+            report.problem = .removed(seq: expected, through: seq - 1)
+            return
+        }
+        let hash = SQLiteStore.auditHash(
+            previous: previous, seq: seq, at: row.at, actor: row.actor, action: row.action,
+            incident: row.incident, detail: row.detail)
+        if hash != stored {
+            // Past the recorded head, a row that does not chain was added, not changed.
+            let added = recordedSeq.map { seq > $0 } ?? false
+            report.problem = added ? .inserted(rowID: row.id) : .altered(seq: seq)
+            return
+        }
+        previous = hash
+        seen.insert(hash)
+        report.head = (seq, hash)
+    }
+
+    /// The report, once every entry was added: the last entry checked against the recorded head
+    /// (`audit_head`), and `notedHead` looked for in the chain.
+    func finish(recorded: (seq: Int, hash: String)?, notedHead: String?) -> AuditChainReport {
+        var report = report
         guard report.problem == nil else { return report }
-        if let recorded {
-            let (seq, hash): (Int, String) = (recorded["seq"], recorded["hash"])
+        if let (seq, hash) = recorded {
             if seq > report.head?.seq ?? 0 {
                 report.problem = .removedAtEnd(seq: (report.head?.seq ?? 0) + 1, through: seq)
             } else if seq != report.head?.seq || hash != report.head?.hash {

@@ -5,8 +5,11 @@ import GRDB
 /// cannot open (`SQLITE_CANTOPEN`) or a lock held too long (`SQLITE_BUSY`). These pass when space
 /// returns or the file system recovers, and SQLite has rolled the transaction back, so nothing was
 /// half-written: callers answer "try again later" (HTTP 503) rather than report a bug. Returns nil
-/// for any other error.
+/// for any other error. For PostgreSQL: the server cannot be reached, is shutting down, out of
+/// disk or connections, or a transaction lost a race to another instance (SQLSTATE classes 08,
+/// 53, 57P, 40).
 public func storeUnavailableReason(_ error: any Error) -> String? {
+    if let error = error as? PostgresStoreError { return error.unavailableReason }
     guard let error = error as? DatabaseError else { return nil }
     switch error.resultCode {
     case .SQLITE_FULL: return "the disk is full"
@@ -15,5 +18,20 @@ public func storeUnavailableReason(_ error: any Error) -> String? {
     case .SQLITE_CANTOPEN: return "the store file cannot be opened"
     case .SQLITE_BUSY: return "the store is busy"
     default: return nil
+    }
+}
+
+extension PostgresStoreError {
+    /// Why PostgreSQL cannot take writes now, when that is what this error says; nil otherwise.
+    var unavailableReason: String? {
+        if isConnectionFailure { return "the PostgreSQL server cannot be reached" }
+        guard let state = sqlState else { return nil }
+        if state.hasPrefix("08") { return "the connection to the PostgreSQL server failed" }
+        if state == "53100" { return "the PostgreSQL server's disk is full" }
+        if state.hasPrefix("53") { return "the PostgreSQL server is out of resources" }
+        if state.hasPrefix("57P") { return "the PostgreSQL server is shutting down or restarting" }
+        if state == "25006" { return "the PostgreSQL server is read-only (a standby)" }
+        if state.hasPrefix("40") { return "the store is busy" }
+        return nil
     }
 }

@@ -69,7 +69,7 @@ struct Fixture {
     }
 
     func accept(
-        _ store: SQLiteStore, _ name: String, as organisation: String = "fsb", at: Instant
+        _ store: any IncidentStore, _ name: String, as organisation: String = "fsb", at: Instant
     ) throws -> AcceptOutcome {
         let (report, raw) = try report(name)
         return try store.accept(report, raw: raw, organisation: organisation, at: at) { history in
@@ -92,9 +92,10 @@ final class Recorder: Transport, @unchecked Sendable {
 @Suite struct StoreTests {
     let at = Instant(rfc3339: "2026-03-13T21:48:00+01:00")!
 
-    @Test func acceptingIsIdempotentPerOrganisationAndRefusesAnotherOrganisationsID() throws {
+    @Test(arguments: StoreKind.all)
+    func acceptingIsIdempotentPerOrganisationAndRefusesAnotherOrganisationsID(_ kind: StoreKind) throws {
         let fixture = try Fixture()
-        let store = try SQLiteStore(path: fixture.path)
+        let store = try fixture.open(kind)
         guard case .accepted(let first) = try fixture.accept(store, "skud-blaagaarden.json", at: at) else {
             Issue.record("not accepted")
             return
@@ -108,14 +109,8 @@ final class Recorder: Transport, @unchecked Sendable {
         #expect(
             try fixture.accept(store, "skud-blaagaarden.json", as: "akb", at: at) == .idTaken(byOrganisation: "fsb"))
         // Exactly one incident and one set of notifications.
-        let counts = try DatabaseQueue(path: fixture.path).read { db in
-            (
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM incident")!,
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM notification")!
-            )
-        }
-        #expect(counts.0 == 1)
-        #expect(counts.1 == 6)
+        #expect(try fixture.count(kind, "SELECT count(*) FROM incident") == 1)
+        #expect(try fixture.count(kind, "SELECT count(*) FROM notification") == 6)
     }
 
     @Test func aSecondAssociationsReportMergesUsingTheStoredHistory() throws {
