@@ -239,7 +239,9 @@ ERRORS = {}  # what went wrong with requests that got no HTTP answer, by excepti
 
 async def open_loop(pool, payloads, rate, keep_bodies=False, grace=30.0):
     """Sends payload i at start + i/rate (monotonic) whatever the answers; waits up to `grace`
-    seconds after the last is due for the answers."""
+    seconds after the last is due for the answers. `pool` may be a list of pools (one per
+    instance): payload i goes to pool i mod their number, as a round-robin load balancer would."""
+    pools = pool if isinstance(pool, list) else [pool]
     n = len(payloads)
     run = Run(n)
     loop = asyncio.get_running_loop()
@@ -247,6 +249,7 @@ async def open_loop(pool, payloads, rate, keep_bodies=False, grace=30.0):
     pending = set()
 
     async def one(i):
+        pool = pools[i % len(pools)]
         run.begun[i] = time.monotonic()
         try:
             connection = await pool.get()
@@ -376,6 +379,26 @@ def stop(proc):
     proc.wait()
 
 
+POSTGRES = {}  # the throwaway server of this run: its folder and URL
+
+
+def postgres_database(args, name):
+    """A new database `name` on the PostgreSQL server of --store, or on a throwaway one started
+    with scripts/postgres (stopped at the end); returns its URL."""
+    if "url" not in POSTGRES:
+        if args.store:
+            POSTGRES["url"] = args.store
+        else:
+            folder = tempfile.mkdtemp(prefix="beredskab-bench-pg-")
+            POSTGRES["folder"] = folder
+            POSTGRES["url"] = subprocess.run([os.path.join(ROOT, "scripts", "postgres"), "start", folder],
+                                             check=True, capture_output=True, text=True).stdout.strip()
+    url = POSTGRES["url"]
+    subprocess.run(["psql", url, "-qAtX", "-c", f'DROP DATABASE IF EXISTS "{name}"', "-c",
+                    f'CREATE DATABASE "{name}"'], check=True, capture_output=True)
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -447,7 +470,7 @@ class Beredskab:
         self.rule_args = [a for path in rules for a in ("--rules", path)]
         self.admin = subprocess.run(
             [binary, "token", "create", "--org", admin_org, "--role", "admin", "--data", self.data] + self.rule_args,
-            check=True, capture_output=True, text=True).stdout.strip()
+            check=True, capture_output=True, text=True, env={**os.environ, **(env or {})}).stdout.strip()
         command = [binary, "serve", "--port", "0", "--data", self.data] + self.rule_args
         if config:
             command += ["--config", config]
@@ -552,8 +575,10 @@ def measure(system, rate, seconds, sink, args, folder):
     """One system at one rate; returns a dict of figures."""
     n = int(rate * seconds)
     tag = f"{system[0]}{rate}"
+    servers = []
     if system == "alertmanager":
         server = Alertmanager(args.alertmanager, folder, sink.port, args.am_group_interval)
+        servers = [server]
         payloads = []
         for i in range(n):
             body = json.dumps([{"labels": {"alertname": "bench", "id": f"benchid:{tag}-{i}"},
@@ -561,6 +586,10 @@ def measure(system, rate, seconds, sink, args, folder):
             payloads.append(request_bytes("/api/v2/alerts", body, {}))
         ids = [f"{tag}-{i}" for i in range(n)]
     else:
+        instances = int(system[len("postgres"):]) if system.startswith("postgres") else 1
+        env = {"BEREDSKAB_WEBHOOK_URL": f"http://127.0.0.1:{sink.port}/b", "BEREDSKAB_WEBHOOK_SECRET": "bench"}
+        if system.startswith("postgres"):
+            env["BEREDSKAB_STORE"] = postgres_database(args, f"bench_{tag}_{instances}")
         config = os.path.join(folder, "config.json")
         with open(config, "w") as f:
             json.dump({"http": {"max_connections_per_client": args.connections * 2}}, f)
@@ -568,9 +597,9 @@ def measure(system, rate, seconds, sink, args, folder):
         os.makedirs(rules, exist_ok=True)
         with open(os.path.join(rules, "bench.rules"), "w") as f:
             f.write(COMPARE_RULES)
-        server = Beredskab(args.binary, folder, [rules], "kommune", config=config,
-                           env={"BEREDSKAB_WEBHOOK_URL": f"http://127.0.0.1:{sink.port}/b",
-                                "BEREDSKAB_WEBHOOK_SECRET": "bench"})
+        servers = [Beredskab(args.binary, os.path.join(folder, f"instance{k}"), [rules], "kommune", config=config,
+                             env=env) for k in range(instances)]
+        server = servers[0]
         # The per-token limit (a burst of 200, then 10/s) is meant for one real client: spread the
         # reports over enough tokens that none is refused for it.
         tokens = server.tokens("kommune", max(1, -(-n // int(180 + 9 * seconds))))
@@ -585,13 +614,18 @@ def measure(system, rate, seconds, sink, args, folder):
                                           {"Authorization": "Bearer " + tokens[i % len(tokens)]}))
         ids = [f"kommune:{tag}-{i}" for i in range(n)]
     sink.take()
-    pool = Pool("127.0.0.1", server.port, args.connections)
+    pools = [Pool("127.0.0.1", s.port, max(1, args.connections // len(servers))) for s in servers]
+
+    def server_cpu():
+        return sum(cpu_seconds(s.proc.pid) for s in servers)
 
     async def go():
-        await warm(pool, 16)
-        before = (cpu_seconds(server.proc.pid), cpu_seconds(sink.proc.pid), self_cpu())
-        run = await open_loop(pool, payloads, rate, grace=args.grace)
-        pool.close()
+        for pool in pools:
+            await warm(pool, 16)
+        before = (server_cpu(), cpu_seconds(sink.proc.pid), self_cpu())
+        run = await open_loop(pools, payloads, rate, grace=args.grace)
+        for pool in pools:
+            pool.close()
         return before, run
 
     before, run = asyncio.run(go())
@@ -613,9 +647,10 @@ def measure(system, rate, seconds, sink, args, folder):
     for key, at in sink.take():  # late duplicates
         duplicates += key in arrivals
         arrivals.setdefault(key, at)
-    after = (cpu_seconds(server.proc.pid), cpu_seconds(sink.proc.pid), self_cpu())
-    hwm = status_kib(server.proc.pid, "VmHWM")
-    stop(server.proc)
+    after = (server_cpu(), cpu_seconds(sink.proc.pid), self_cpu())
+    hwm = max(status_kib(s.proc.pid, "VmHWM") for s in servers)
+    for s in servers:
+        stop(s.proc)
     index = {k: i for i, k in enumerate(ids)}
     end_to_end = [at - run.due[index[k]] for k, at in arrivals.items() if k in accepted]
     duration = max(run.answered) - run.due[0] if n else 0
@@ -636,7 +671,7 @@ def measure(system, rate, seconds, sink, args, folder):
         "hwm_mib": hwm / 1024, "late": [run.begun[i] - run.due[i] for i in range(n)],
         "waited": [run.sent[i] - run.begun[i] for i in range(n) if run.sent[i]],
         "gen_cpu": after[2] - before[2], "sink_cpu": after[1] - before[1],
-        "connections": pool.opened,
+        "connections": sum(pool.opened for pool in pools),
     }
 
 
@@ -663,6 +698,10 @@ def compare(args):
     log(f"Versions: Beredskab {git_version()} ({args.binary}; SQLite synchronous=FULL, every report committed "
         f"before the answer); {am_version(args.alertmanager) if 'alertmanager' in systems else ''} "
         "(alerts in memory)")
+    if any(s.startswith("postgres") for s in systems):
+        log("postgresN: N instances of Beredskab sharing one PostgreSQL "
+            f"{subprocess.run(['psql', '--version'], capture_output=True, text=True).stdout.split()[-1]} "
+            "server on the same machine (fsync and synchronous_commit on), requests round-robin over them")
     log(f"Load: open-loop, {args.seconds} s per rate, one report or alert per POST, one webhook each, "
         f"up to {args.connections} keep-alive connections; latencies in ms from each request's due time; "
         f"grace {args.grace:.0f} s.")
@@ -871,7 +910,11 @@ def main():
     c.add_argument("--alertmanager", default="/usr/bin/prometheus-alertmanager")
     c.add_argument("--rates", default="200,500,1000,2000")
     c.add_argument("--seconds", type=float, default=20)
-    c.add_argument("--systems", default="alertmanager,beredskab")
+    c.add_argument("--systems", default="alertmanager,beredskab",
+                   help="alertmanager, beredskab (one instance on SQLite) and postgresN (N instances sharing a "
+                        "PostgreSQL store, the load spread round-robin over them)")
+    c.add_argument("--store", help="the PostgreSQL server for postgresN, as a URL (default: a throwaway one "
+                                   "from scripts/postgres); each run gets a new database on it")
     c.add_argument("--connections", type=int, default=256, help="keep-alive connections at most (default 256)")
     c.add_argument("--grace", type=float, default=30, help="seconds to wait for late answers and webhooks")
     c.add_argument("--am-group-interval", default="5m",
@@ -908,6 +951,10 @@ def main():
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+        if "folder" in POSTGRES:
+            subprocess.run([os.path.join(ROOT, "scripts", "postgres"), "stop", POSTGRES["folder"]],
+                           capture_output=True)
+            shutil.rmtree(POSTGRES["folder"], ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -121,7 +121,8 @@ public struct Dispatcher: Sendable {
         guard !chosen.isEmpty else { return [] }
         let notifications: [StoredNotification]
         do {
-            notifications = try store.notifications(ids: chosen.map(\.id))
+            // Taken for this instance: on a shared store, another may have taken some since.
+            notifications = try store.claimNotifications(ids: chosen.map(\.id), at: now)
         } catch {
             for (id, destination) in chosen { pipeline.end(id, destination: destination) }
             throw error
@@ -129,7 +130,7 @@ public struct Dispatcher: Sendable {
         let byID = Dictionary(notifications.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var started: [Task<Void, Never>] = []
         for (id, destination) in chosen {
-            // Acknowledged or withdrawn between the two reads: not sent.
+            // Acknowledged, withdrawn or taken by another instance between the two reads: not sent.
             guard let notification = byID[id], notification.status == "pending", notification.acknowledgedAt == nil
             else {
                 pipeline.end(id, destination: destination)
@@ -267,12 +268,18 @@ public struct Dispatcher: Sendable {
         // Timers are checked at most every half second: a pass woken by each finished delivery need
         // not write three transactions for timers not yet due.
         var timersChecked: ContinuousClock.Instant?
+        var claimsRenewed = ContinuousClock.now
         while !Task.isCancelled {
             do {
                 let now = clock()
                 if timersChecked.map({ ContinuousClock.now - $0 >= .milliseconds(500) }) ?? true {
                     try fireTimers(now: now)
                     timersChecked = ContinuousClock.now
+                }
+                // Deliveries still running keep their hold on a shared store (its lease is 30 s).
+                if ContinuousClock.now - claimsRenewed >= .seconds(10) {
+                    try store.renewClaims(ids: Array(pipeline.inFlightIDs), at: now)
+                    claimsRenewed = ContinuousClock.now
                 }
                 _ = try startDue(now: now, limit: policy.inFlightLimit, clock: clock, wake: bell)
             } catch {

@@ -2,6 +2,7 @@ import BeredskabDelivery
 import BeredskabDispatch
 import BeredskabEngine
 import BeredskabRules
+import BeredskabStore
 import BeredskabTime
 import Foundation
 
@@ -14,7 +15,7 @@ import Foundation
 ///            "body": "{\"to\": \"{to}\", \"text\": \"{text}\"}", "format": "json", "max_segments": 3 },
 ///   "webhook": { "timeout_seconds": 15 },
 ///   "failure_role": "hotspot-sekretariat", "public_url": "https://beredskab.example.org",
-///   "time_zone": "Europe/Copenhagen", "messages": "messages.txt",
+///   "time_zone": "Europe/Copenhagen", "messages": "messages.txt", "store": "$BEREDSKAB_STORE",
 ///   "http": { "header_timeout_seconds": 10, "body_timeout_seconds": 30, "idle_timeout_seconds": 60,
 ///             "max_connections": 4096, "max_connections_per_client": 64 },
 ///   "limits": { "requests_burst": 200, "requests_per_second": 10, "sign_in_burst": 3, "sign_in_per_minute": 1,
@@ -25,6 +26,8 @@ import Foundation
 /// Environment: `BEREDSKAB_SMTP_URL`, `BEREDSKAB_SMS_URL` and `BEREDSKAB_WEBHOOK_URL` override the
 /// file's addresses (the last sends every webhook to one receiver); `BEREDSKAB_SMTP_PASSWORD` and
 /// `BEREDSKAB_WEBHOOK_SECRET` are the secrets; a header value `$NAME` is read from the environment.
+/// `BEREDSKAB_STORE` (or `store`, best as `"$NAME"` since the URL holds a password) names a
+/// PostgreSQL store shared by several instances, `postgres://user:password@host:port/database`.
 /// Every value has today's default; a value out of its range is a problem at its JSON path.
 public struct ServerConfiguration: Sendable {
     public var smtp: SMTPTransport.Config?
@@ -65,6 +68,10 @@ public struct ServerConfiguration: Sendable {
     /// The texts of the messages Beredskab writes itself, with a deployment's overrides from the
     /// file named by `messages` (docs/messages.md).
     public var messages = MessageCatalogue.standard
+
+    /// The shared PostgreSQL store (`store`, `BEREDSKAB_STORE` or `serve --store`); nil: the
+    /// embedded SQLite file in the data folder.
+    public var store: PostgresLocation?
 
     /// An empty configuration: no transport.
     public init() {}
@@ -248,6 +255,14 @@ public struct ServerConfiguration: Sendable {
                 problems.append(ReportProblem("$.time_zone", "must be a tz database name such as Europe/Copenhagen"))
             }
         }
+        if let url = environment["BEREDSKAB_STORE"] ?? string(json?["store"], "$.store") {
+            if let location = PostgresLocation(url: url) {
+                c.store = location
+            } else {
+                problems.append(
+                    ReportProblem("$.store", "must be a PostgreSQL URL, postgres://user:password@host:5432/database"))
+            }
+        }
         if let path = string(json?["messages"], "$.messages") {
             if let data = FileManager.default.contents(atPath: path) {
                 do throws(MessageCatalogueError) {
@@ -312,6 +327,7 @@ extension ServerConfiguration {
         ],
         "cap": ["unknown_severity", "max_bytes"],
         "failure_role": nil, "public_url": nil, "reviewer_roles": nil, "time_zone": nil, "messages": nil,
+        "store": nil,
     ]
 
     /// A misspelt or misplaced setting (`limts`, `limits.burst`) and a section that is not an

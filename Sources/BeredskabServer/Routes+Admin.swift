@@ -8,15 +8,31 @@ import Hummingbird
 extension Routes {
     func addOperationRoutes(_ router: Router<BasicRequestContext>) {
         router.get("healthz") { _, _ in Self.json(.ok, .object([("status", .string("ok"))])) }
-        router.get("readyz") { _, _ in
+        router.get("readyz") { [options, live] _, _ in
             do {
                 let counts = try store.operationalCounts()
-                return Self.json(
-                    .ok,
-                    .object([
-                        ("status", .string("ready")), ("guidelines", .number(Double(engine.rules.guidelines.count))),
-                        ("open_incidents", .number(Double(counts.openIncidents))),
-                    ]))
+                var fields: [(String, JSONValue)] = [
+                    ("status", .string("ready")), ("guidelines", .number(Double(engine.rules.guidelines.count))),
+                    ("open_incidents", .number(Double(counts.openIncidents))),
+                ]
+                if let sync = options.rulesSync {
+                    let instances = try sync.instances()
+                    fields += [("rules", .string(live.rulesHash)), ("instances", .number(Double(instances.count)))]
+                    if let (newest, _) = try sync.disagreement() {
+                        // Not ready: reports here would be judged by other rules than on the others.
+                        fields[0] = ("status", .string("rules differ"))
+                        fields.append(
+                            (
+                                "problem",
+                                .string(
+                                    "this instance runs rules \(live.rulesHash); \(newest.instance) loaded \(newest.digest) "
+                                        + "later: reload this instance's rule files, or fix their errors"
+                                )
+                            ))
+                        return Self.json(.serviceUnavailable, .object(fields))
+                    }
+                }
+                return Self.json(.ok, .object(fields))
             } catch {
                 return Self.json(
                     .serviceUnavailable, APIError(.serviceUnavailable, "the database cannot be read").json)
@@ -151,6 +167,7 @@ extension Routes {
     public func reload(actor: String) throws -> Response {
         switch live.reload() {
         case .success(let engine):
+            options.rulesSync?.reloadedHere()
             try store.appendAudit(
                 actor: actor, action: "rules-reloaded", incident: nil,
                 detail: "\(engine.rules.guidelines.count) guidelines", at: clock())

@@ -75,6 +75,9 @@ public struct Routes: Sendable {
         public var capMaximumBytes = 1 << 20
         /// The texts of the messages the server writes itself (watch requests, updates; `messages`).
         public var messages = MessageCatalogue.standard
+        /// On a store several instances share: keeps their rules in step and tells `/readyz`
+        /// whether this instance runs the rules last loaded anywhere.
+        public var rulesSync: RulesSync?
 
         /// Default options.
         public init() {}

@@ -51,6 +51,14 @@ public protocol IncidentStore: Sendable {
     ) throws -> [DueNotificationKey]
     /// The notifications with these ids (any state), by id.
     func notifications(ids: [Int64]) throws -> [StoredNotification]
+    /// Takes notifications for delivery by this instance from `at` and returns those taken, whole:
+    /// still pending and unacknowledged, and not held by another instance. On a store several
+    /// instances share (PostgreSQL) each is held for a lease (``renewClaims(ids:at:)`` extends it
+    /// while the delivery runs); when its holder dies the lease lapses and another instance takes
+    /// it: at least once, never lost. The embedded store has one server and holds nothing.
+    func claimNotifications(ids: [Int64], at: Instant) throws -> [StoredNotification]
+    /// Extends this instance's hold on notifications still being delivered (see ``claimNotifications(ids:at:)``).
+    func renewClaims(ids: [Int64], at: Instant) throws
     /// Pending notifications with at least one failed attempt, the longest waiting first.
     func waitingNotifications(limit: Int) throws -> [WaitingNotification]
     /// How many notifications wait after a failed attempt, by channel, and the longest wait in seconds.
@@ -160,6 +168,16 @@ public protocol IncidentStore: Sendable {
     func reviewIncidents(in period: Range<Instant>) throws -> [ReviewIncident]
     /// What an after-action report of an incident is worked out from; nil for an unknown incident.
     func afterActionRecord(incident id: String) throws -> AfterActionRecord?
+
+    // MARK: For the command line
+
+    /// Ends the open closure of an institution at `time`; nil if it has none.
+    func reopen(institution: String, at time: Instant, actor: String, recordedAt: Instant) throws -> ClosureRecord?
+    /// The ids of the exercises received in a period, oldest first: what drill statistics are worked out over.
+    func exercises(receivedIn period: Range<Instant>) throws -> [String]
+    /// Walks the audit chain from the first entry and reports the first entry altered, removed or
+    /// inserted (`beredskab audit verify`); a `notedHead` kept elsewhere must be in the chain.
+    func verifyAudit(notedHead: String?) throws -> AuditChainReport
 }
 
 /// One report to accept, with how to plan it once its history is known.
@@ -380,6 +398,14 @@ extension StoredNotification {
 }
 
 extension IncidentStore {
+    /// One server per store: the pending ones among the notifications asked for, nothing held.
+    public func claimNotifications(ids: [Int64], at: Instant) throws -> [StoredNotification] {
+        try notifications(ids: ids).filter { $0.status == "pending" && $0.acknowledgedAt == nil }
+    }
+
+    /// One server per store: nothing is held, so nothing to renew.
+    public func renewClaims(ids: [Int64], at: Instant) throws {}
+
     /// The acknowledgement token for the link in this notification's message.
     public func ackToken(for notification: StoredNotification) -> String {
         ackToken(notification: notification.id, key: notification.idempotencyKey)

@@ -7,6 +7,15 @@ func storePath(_ folder: String) -> String {
     (folder as NSString).appendingPathComponent("beredskab.sqlite")
 }
 
+/// Backup and restore copy the SQLite file; a PostgreSQL store is PostgreSQL's to back up.
+func refuseShared(_ command: String) throws {
+    guard let location = try sharedStore() else { return }
+    printError(
+        "error: BEREDSKAB_STORE names the PostgreSQL store \(location): \(command) works on the SQLite file only; "
+            + "use pg_dump and pg_restore (docs/operations.md, \"Several instances on PostgreSQL\")\n")
+    throw ExitCode(64)
+}
+
 /// One line on what a copy of the store holds.
 func describe(_ summary: StoreSummary) -> String {
     var line =
@@ -33,6 +42,7 @@ struct Backup: ParsableCommand {
     var data = "data"
 
     func run() throws {
+        try refuseShared("backup")
         do {
             let summary = try StoreBackup.backup(store: storePath(data), to: to)
             print("backed up \(storePath(data)) to \(to): integrity ok; \(describe(summary))")
@@ -64,6 +74,7 @@ struct Restore: ParsableCommand {
     var data = "data"
 
     func run() throws {
+        try refuseShared("restore")
         do {
             try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
             let summary = try StoreBackup.restore(from: from, to: storePath(data))
@@ -99,11 +110,12 @@ struct Audit: ParsableCommand {
         var head: String?
 
         func run() throws {
-            guard FileManager.default.fileExists(atPath: storePath(data)) else {
+            let shared = try sharedStore()
+            guard shared != nil || FileManager.default.fileExists(atPath: storePath(data)) else {
                 printError("error: no store at \(storePath(data))\n")
                 throw ExitCode(64)
             }
-            let report = try SQLiteStore(path: storePath(data)).verifyAudit(notedHead: head)
+            let report = try openStore(data, for: nil).verifyAudit(notedHead: head)
             if let problem = report.problem {
                 printError("audit log broken: \(problem) (\(report.entries) entries)\n")
                 throw ExitCode(1)

@@ -10,7 +10,7 @@ struct Beredskab: AsyncParsableCommand {
             Check.self, Simulate.self, Test.self, Serve.self, Token.self, Closures.self, ReviewCommand.self,
             Backup.self,
             Restore.self, Audit.self, ReportCommand.self, Drill.self, OnCall.self, SilenceCommand.self,
-            HandbookCommand.self,
+            HandbookCommand.self, MigrateStore.self,
         ]
     )
 }

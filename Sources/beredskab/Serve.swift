@@ -50,10 +50,12 @@ final class FileClock: @unchecked Sendable {
 /// `beredskab serve`: the intake server on the embedded store, with the dispatcher.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the server: report intake, acknowledgement links and the dispatcher, on SQLite.",
+        abstract: "Run the server: report intake, acknowledgement links and the dispatcher.",
         discussion: """
             Refuses to start when the rules have errors. With no transport configured it writes each
-            message it would send to outbox.jsonl in the data folder.
+            message it would send to outbox.jsonl in the data folder. The store is the SQLite file in
+            the data folder, or the PostgreSQL database of --store (or BEREDSKAB_STORE, or `store` in
+            the configuration), which several instances can share.
             """
     )
 
@@ -65,6 +67,13 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Folder for the database and the outbox file.")
     var data = "data"
+
+    @Option(
+        help: ArgumentHelp(
+            "A PostgreSQL store shared with other instances: postgres://user:password@host:5432/database.",
+            discussion: "Better given as BEREDSKAB_STORE, which keeps the password out of the process list.",
+            valueName: "url"))
+    var store: String?
 
     @Option(help: "The address recipients use to reach this server, for acknowledgement links.")
     var publicURL: String?
@@ -128,7 +137,8 @@ struct Serve: AsyncParsableCommand {
             printError("error: unknown role '\(role)' for the failure role\n")
             throw ExitCode(64)
         }
-        let store = try openStore(data, for: engine)
+        let location = try sharedStore(self.store) ?? settings.store
+        let store = try openStore(data, for: engine, location: location)
         let outbox = (data as NSString).appendingPathComponent("outbox.jsonl")
         let transport: any Transport
         if settings.hasTransport {
@@ -152,6 +162,15 @@ struct Serve: AsyncParsableCommand {
         options.messages = settings.messages
         options.transport = transport
         options.publicURL = PublicURL(settings.publicURL ?? "http://\(host):\(port)")
+        if let shared = store as? any SharedStore {
+            options.rulesSync = RulesSync(store: shared, live: live, clock: clock)
+            FileHandle.standardOutput.write(
+                Data(
+                    "store: PostgreSQL \(location.map { "\($0)" } ?? ""), shared as instance \(shared.instance)\n".utf8)
+            )
+        }
+        options.rulesSync?.start()
+        defer { options.rulesSync?.stop() }
         let routes = Routes(
             live: live, store: store, doorbell: doorbell, options: options, metrics: metrics, clock: clock)
         let hangup = Self.reloadOnHangup(routes)
@@ -217,12 +236,33 @@ struct Serve: AsyncParsableCommand {
     }
 }
 
-/// Opens the store in a data folder, creating the folder; it reads as much history as the rules can see.
-func openStore(_ folder: String, for engine: Engine) throws -> SQLiteStore {
+/// The PostgreSQL store named by `BEREDSKAB_STORE`, if any: every command that works on the
+/// store (`serve`, `token`, `closures`, `silences`, `report`, `audit verify`) then uses it
+/// instead of the SQLite file in its data folder. Exits with 64 for a value that is not a URL.
+func sharedStore(_ explicit: String? = nil) throws -> PostgresLocation? {
+    guard let url = explicit ?? ProcessInfo.processInfo.environment["BEREDSKAB_STORE"], !url.isEmpty else {
+        return nil
+    }
+    guard let location = PostgresLocation(url: url) else {
+        printError("error: the store must be a PostgreSQL URL, postgres://user:password@host:5432/database\n")
+        throw ExitCode(64)
+    }
+    return location
+}
+
+/// Opens the store a command works on: the shared PostgreSQL store (``sharedStore(_:)``, or
+/// `location`), or the SQLite file in a data folder, creating the folder. It reads as much history
+/// as the rules can see (all defaults without an engine).
+func openStore(_ folder: String, for engine: Engine?, location: PostgresLocation? = nil) throws -> any IncidentStore {
+    let lookback = engine?.lookback ?? 90 * 86_400
+    let lookahead = engine?.lookahead ?? 86_400
+    if let location = try location ?? sharedStore() {
+        return try PostgresStore(location, lookback: lookback, lookahead: lookahead)
+    }
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     return try SQLiteStore(
-        path: (folder as NSString).appendingPathComponent("beredskab.sqlite"), lookback: engine.lookback,
-        lookahead: engine.lookahead)
+        path: (folder as NSString).appendingPathComponent("beredskab.sqlite"), lookback: lookback,
+        lookahead: lookahead)
 }
 
 /// `beredskab token`: API tokens with a role, for organisations' systems.
@@ -283,8 +323,7 @@ struct Token: ParsableCommand {
         var data = "data"
 
         func run() throws {
-            let store = try SQLiteStore(path: (data as NSString).appendingPathComponent("beredskab.sqlite"))
-            let tokens = try store.tokens()
+            let tokens = try openStore(data, for: nil).tokens()
             if tokens.isEmpty { print("no tokens") }
             for t in tokens {
                 let state = t.revokedAt.map { "revoked \(Copenhagen.format($0))" } ?? "live"
@@ -310,8 +349,7 @@ struct Token: ParsableCommand {
         var data = "data"
 
         func run() throws {
-            let store = try SQLiteStore(path: (data as NSString).appendingPathComponent("beredskab.sqlite"))
-            guard try store.revokeToken(id: id, actor: "cli", at: now()) else {
+            guard try openStore(data, for: nil).revokeToken(id: id, actor: "cli", at: now()) else {
                 printError("error: no live token '\(id)'\n")
                 throw ExitCode(1)
             }

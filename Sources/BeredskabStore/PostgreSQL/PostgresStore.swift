@@ -31,8 +31,10 @@ public final class PostgresStore: IncidentStore, @unchecked Sendable {
     let secret: SymmetricKey
     /// Which instance this is, in leases and in the audit of what it claimed (`host:pid`).
     public let instance: String
-    /// How long a claimed notification stays with its instance before another may take it (seconds).
-    let claimLease = 60
+    /// How long a claimed notification stays with its instance before another may take it
+    /// (seconds). The dispatcher renews the hold every few seconds while a delivery runs (an SMTP
+    /// attempt may take a minute), so this is how long a dead instance's sends wait to be taken over.
+    let claimLease = 30
 
     /// The key of the advisory lock intake holds while it reads history and decides on merges.
     static let intakeLock: Int64 = 0x6265_7265_6473_6b01
