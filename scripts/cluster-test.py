@@ -10,6 +10,8 @@ is made on it either way), and three
      streaming to whoever is alive (a request that died is sent again to another instance with the
      same id, as a load balancer's client would);
   3. lets the last instance finish (a dead instance's sends are taken over when their lease lapses).
+Before that, two instances with their own copies of the rule files check that a reload on one
+reaches the other and that one left with other rules answers /readyz with 503.
 It prints: reports lost (answered 2xx but not stored: must be 0), notifications due but never
 delivered (must be 0), and duplicates in the outboxes, which at-least-once delivery allows only
 for the sends the killed instances had in flight.
@@ -37,11 +39,11 @@ def psql(url, sql):
 
 
 class Instance:
-    def __init__(self, binary, url, folder, name):
+    def __init__(self, binary, url, folder, name, rules=RULES):
         self.folder, self.name = folder, name
         os.makedirs(folder, exist_ok=True)
         env = dict(os.environ, BEREDSKAB_STORE=url)
-        self.proc = subprocess.Popen([binary, "serve", "--port", "0", "--data", folder] + RULES, env=env,
+        self.proc = subprocess.Popen([binary, "serve", "--port", "0", "--data", folder] + rules, env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -80,6 +82,78 @@ def post(base, token, report):
         return None, None  # the instance died mid-request
 
 
+def get(base, path):
+    try:
+        with urllib.request.urlopen(base + path, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def reload(base, token):
+    request = urllib.request.Request(base + "/api/v1/admin/reload", data=b"", method="POST",
+                                     headers={"Authorization": "Bearer " + token})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status
+
+
+def wait_for(check, seconds=20):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if check():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def rules_in_step(args, url, work, admin):
+    """Two instances with their own copies of the rule files: a reload on one reaches the other
+    (NOTIFY), and the one left with other rules says so on /readyz (503, rules differ)."""
+    copies = []
+    for name in ("a", "b"):
+        folder = os.path.join(work, f"rules-{name}")
+        shutil.copytree(os.path.join(ROOT, "Rules"), os.path.join(folder, "Rules"))
+        shutil.copytree(os.path.join(ROOT, "Contacts"), os.path.join(folder, "Contacts"))
+        copies.append(folder)
+    pair = [Instance(args.binary, url, os.path.join(work, f"rules-{n}-data"), f"rules-{n}",
+                     ["--rules", os.path.join(c, "Rules"), "--rules", os.path.join(c, "Contacts")])
+            for n, c in zip("ab", copies)]
+    failed = 0
+    try:
+        def ready(instance):
+            return get(instance.base, "/readyz")
+        both = wait_for(lambda: all(ready(i)[0] == 200 and ready(i)[1].get("instances", 0) >= 2 for i in pair))
+        print(f"rules in step: two instances with the same rules both ready: {'yes' if both else 'NO'}")
+        failed += int(not both)
+        # New rules in both folders, reloaded on a only: b hears of it and reloads its own files.
+        for c in copies:
+            with open(os.path.join(c, "Rules", "uro.rules"), "a", encoding="utf-8") as f:
+                f.write("\n# changed by the cluster test\n")
+        before = ready(pair[1])[1].get("rules")
+        reload(pair[0].base, admin)
+        followed = wait_for(lambda: ready(pair[1])[1].get("rules") == ready(pair[0])[1].get("rules") != before)
+        print(f"  a reload on one reached the other (LISTEN/NOTIFY): {'yes' if followed else 'NO'}")
+        failed += int(not followed)
+        both = wait_for(lambda: all(ready(i)[0] == 200 for i in pair))
+        print(f"  both ready afterwards: {'yes' if both else 'NO'}")
+        failed += int(not both)
+        # New rules in a's folder only: b reloads, finds its files unchanged and is left behind.
+        with open(os.path.join(copies[0], "Rules", "uro.rules"), "a", encoding="utf-8") as f:
+            f.write("# changed again, on a only\n")
+        reload(pair[0].base, admin)
+        behind = wait_for(lambda: ready(pair[1])[0] == 503 and ready(pair[1])[1].get("status") == "rules differ")
+        print(f"  the instance left with other rules answers /readyz 503, rules differ: {'yes' if behind else 'NO'}"
+              f" ({ready(pair[1])[1].get('problem', '')})")
+        failed += int(not behind)
+        ahead = ready(pair[0])[0] == 200
+        print(f"  the instance with the newest rules stays ready: {'yes' if ahead else 'NO'}")
+        failed += int(not ahead)
+    finally:
+        for i in pair:
+            i.stop()
+    return failed
+
+
 def load(name):
     with open(os.path.join(ROOT, "examples", "reports", name), encoding="utf-8") as f:
         return json.load(f)
@@ -109,8 +183,10 @@ def main():
         for org in sorted({t["reporter"]["organisation"] for t in templates}):
             tokens[org] = subprocess.run([args.binary, "token", "create", "--org", org] + RULES, env=env,
                                          check=True, capture_output=True, text=True).stdout.strip()
+        admin = subprocess.run([args.binary, "token", "create", "--org", "politi", "--role", "admin"] + RULES,
+                               env=env, check=True, capture_output=True, text=True).stdout.strip()
+        failed = rules_in_step(args, url, work, admin)
         instances = [Instance(args.binary, url, os.path.join(work, f"i{n}"), f"i{n}") for n in range(3)]
-        failed = 0
 
         # 1. The same shooting posted to two instances at the same moment.
         shooting, second = load("skud-blaagaarden.json"), load("skud-blaagaarden-akb.json")
@@ -218,7 +294,7 @@ def main():
         for item in lost[:10] + undelivered[:10]:
             print(f"  ! {item}")
         failed += int(bool(lost)) + int(bool(undelivered)) + int(len(answered) < len(sent))
-        print(f"{4 - failed} passed, {failed} failed")
+        print(f"{9 - failed} passed, {failed} failed")
         sys.exit(1 if failed else 0)
     finally:
         for i in instances:
