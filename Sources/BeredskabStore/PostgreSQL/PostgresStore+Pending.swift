@@ -58,10 +58,6 @@ extension PostgresStore {
 
     public func audit(incident: String) throws -> [AuditEntry] { throw Pending(call: #function) }
 
-    public func appendAudit(actor: String, action: String, incident: String?, detail: String, at: Instant) throws {
-        throw Pending(call: #function)
-    }
-
     // MARK: H2 incidents and silences (+Incidents, +Lifecycle, +Silences)
 
     public func acknowledge(
@@ -114,40 +110,4 @@ extension PostgresStore {
     public func silencedOpenIncidents(among incidents: [String]) throws -> [String: [SilencedEntry]] {
         throw Pending(call: #function)
     }
-
-    // MARK: H3 access, closures, review (+Access, +Closures, +AfterAction)
-
-    public func createToken(
-        organisation: String, role: AccessRole, person: String?, label: String, actor: String, at: Instant
-    ) throws -> (record: TokenRecord, secret: String) { throw Pending(call: #function) }
-
-    public func token(secret: String) throws -> TokenRecord? { throw Pending(call: #function) }
-
-    public func tokens() throws -> [TokenRecord] { throw Pending(call: #function) }
-
-    public func revokeToken(id: String, actor: String, at: Instant) throws -> Bool { throw Pending(call: #function) }
-
-    public func startSignIn(person: String, at: Instant) throws -> String { throw Pending(call: #function) }
-
-    public func signInPerson(token: String, at: Instant) throws -> String? { throw Pending(call: #function) }
-
-    public func finishSignIn(token: String, at: Instant) throws -> SignInOutcome { throw Pending(call: #function) }
-
-    public func session(secret: String, at: Instant) throws -> WebSession? { throw Pending(call: #function) }
-
-    public func endSession(secret: String, at: Instant) throws { throw Pending(call: #function) }
-
-    public func recordClosure(_ record: ClosureRecord, actor: String, at: Instant) throws -> Int64 {
-        throw Pending(call: #function)
-    }
-
-    public func correctClosure(_ corrected: ClosureRecord, actor: String, at: Instant) throws -> Bool {
-        throw Pending(call: #function)
-    }
-
-    public func closures() throws -> [ClosureRecord] { throw Pending(call: #function) }
-
-    public func reviewIncidents(in period: Range<Instant>) throws -> [ReviewIncident] { throw Pending(call: #function) }
-
-    public func afterActionRecord(incident id: String) throws -> AfterActionRecord? { throw Pending(call: #function) }
 }
