@@ -375,7 +375,12 @@ extension PostgresStore {
     }
 
     /// Records one delivery attempt: the attempt, the notification's next step, and the audit entry.
+    /// The address and the detail (which carries a receiver's reply) are kept ``SQLiteStore/whole(_:)``:
+    /// PostgreSQL refuses text with U+0000 outright, and a receiver's reply must not make a
+    /// delivery impossible to record.
     func record(_ db: PGConnection, _ attempt: DeliveryAttempt, _ next: NextStep) throws {
+        var attempt = attempt
+        (attempt.address, attempt.detail) = (SQLiteStore.whole(attempt.address), SQLiteStore.whole(attempt.detail))
         try db.execute(
             """
             INSERT INTO delivery_attempt (notification_id, attempted_at, channel, address, outcome, detail)
