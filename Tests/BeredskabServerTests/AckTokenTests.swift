@@ -10,9 +10,10 @@ import Testing
 @Suite struct AckTokenTests {
     let at = Instant(rfc3339: "2026-03-13T21:48:00+01:00")!
 
-    @Test func everyLinkFindsItsOwnNotificationAndATamperedOneNothing() throws {
+    @Test(arguments: StoreKind.all)
+    func everyLinkFindsItsOwnNotificationAndATamperedOneNothing(_ kind: StoreKind) throws {
         let fixture = try Fixture()
-        let store = try SQLiteStore(path: fixture.path)
+        let store = try fixture.open(kind)
         _ = try fixture.accept(store, "skud-blaagaarden.json", at: at)
         let notifications = try store.notifications(incident: "fsb:2026-000412")
         try #require(notifications.count >= 2)
@@ -40,16 +41,13 @@ import Testing
     }
 
     /// New messages add nothing to an index on a random key: each used to dirty a page of its own.
-    @Test func newNotificationsStoreNoHashOfTheirToken() throws {
+    @Test(arguments: StoreKind.all)
+    func newNotificationsStoreNoHashOfTheirToken(_ kind: StoreKind) throws {
         let fixture = try Fixture()
-        let store = try SQLiteStore(path: fixture.path)
+        let store = try fixture.open(kind)
         _ = try fixture.accept(store, "skud-blaagaarden.json", at: at)
-        let (all, hashed) = try DatabaseQueue(path: fixture.path).read { db in
-            (
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM notification")!,
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM notification WHERE ack_hash IS NOT NULL")!
-            )
-        }
+        let all = try fixture.count(kind, "SELECT count(*) FROM notification")
+        let hashed = try fixture.count(kind, "SELECT count(*) FROM notification WHERE ack_hash IS NOT NULL")
         #expect(all > 0 && hashed == 0)
     }
 

@@ -3,7 +3,6 @@ import BeredskabEngine
 import BeredskabServer
 import BeredskabTime
 import Foundation
-import GRDB
 import Testing
 
 @testable import BeredskabStore
@@ -140,9 +139,10 @@ final class Scripted: Transport, @unchecked Sendable {
 @Suite struct FallbackTests {
     let at = Instant(rfc3339: "2026-03-13T21:48:00+01:00")!
 
-    @Test func aPermanentEmailFailureFallsBackToSMS() async throws {
+    @Test(arguments: StoreKind.all)
+    func aPermanentEmailFailureFallsBackToSMS(_ kind: StoreKind) async throws {
         let fixture = try Fixture()
-        let store = try SQLiteStore(path: fixture.path)
+        let store = try fixture.open(kind)
         _ = try fixture.accept(store, "skud-blaagaarden.json", at: at)
         let transport = Scripted(["email": [.permanent("550 no such mailbox")], "sms": [.delivered("202 accepted")]])
         let dispatcher = Dispatcher(store: store, engine: Fixture.engine, transport: transport, publicURL: "http://x")
@@ -151,18 +151,19 @@ final class Scripted: Transport, @unchecked Sendable {
         // Everyone reached by email first (bo-lund has email then sms) ends up on sms.
         #expect(transport.log.contains { $0 == ("bo-lund", "email") })
         #expect(transport.log.contains { $0 == ("bo-lund", "sms") })
-        let statuses = try await DatabaseQueue(path: fixture.path).read {
-            try String.fetchAll(
-                $0, sql: "SELECT DISTINCT status FROM notification WHERE send_at <= ?", arguments: [at.seconds])
-        }
-        #expect(Set(statuses).isSubset(of: ["delivered", "failed"]))
+        #expect(
+            try fixture.count(
+                kind,
+                "SELECT count(*) FROM notification WHERE send_at <= \(at.seconds) AND status NOT IN ('delivered', 'failed')"
+            ) == 0)
     }
 
     /// A two-hour outage of every channel: nothing is given up, each unreachable person is reported
     /// to the failure role once, and when the receivers come back everything is delivered.
-    @Test func anOutageDelaysButNeverLosesANotificationAndTheDutyRoleIsToldOnce() async throws {
+    @Test(arguments: StoreKind.all)
+    func anOutageDelaysButNeverLosesANotificationAndTheDutyRoleIsToldOnce(_ kind: StoreKind) async throws {
         let fixture = try Fixture()
-        let store = try SQLiteStore(path: fixture.path)
+        let store = try fixture.open(kind)
         _ = try fixture.accept(store, "skud-blaagaarden.json", at: at)
         let transport = Scripted([
             "email": [.retry("Couldn't connect to server")], "sms": [.retry("Timeout was reached")],
@@ -185,34 +186,26 @@ final class Scripted: Transport, @unchecked Sendable {
             time = time.adding(30)
             try await dispatcher.runOnce(now: time)
         }
-        let queue = try DatabaseQueue(path: fixture.path)
-        func count(_ sql: String) async throws -> Int {
-            try await queue.read { try Int.fetchOne($0, sql: sql)! }
-        }
-        #expect(try await count("SELECT count(*) FROM notification WHERE status = 'failed'") == 0)
-        let firstIDs = try await queue.read {
-            try Int64.fetchAll(
-                $0,
-                sql: "SELECT id FROM notification WHERE kind = 'notification' AND send_at <= ? AND status = 'pending'",
-                arguments: [at.seconds])
-        }
+        func count(_ sql: String) throws -> Int { try fixture.count(kind, sql) }
+        #expect(try count("SELECT count(*) FROM notification WHERE status = 'failed'") == 0)
+        let stored = try store.notifications(incident: "fsb:2026-000412")
+        let firstIDs = stored.filter { $0.kind == "notification" && $0.sendAt <= at && $0.status == "pending" }
+            .map(\.id)
         #expect(firstIDs.count == 5)
         // Still tried, about once a minute per channel round, not given up after the first round.
-        let late = try await count(
+        let late = try count(
             "SELECT count(*) FROM delivery_attempt WHERE attempted_at > \(time.adding(-600).seconds)")
         #expect(late >= 5 * 5, "\(late) attempts in the last ten minutes")
         // The failure role is told once per unreachable notification, not once per round (escalations
         // fired meanwhile are unreachable too and reported on their own).
-        let problems = try await queue.read {
-            try Row.fetchAll($0, sql: "SELECT roles, idempotency_key FROM notification WHERE kind = 'delivery-problem'")
-        }
-        #expect(Set(problems.map { $0["roles"] as String }) == [#"["hotspot-sekretariat"]"#])
-        let reportedDuty = try #require(
-            problems.first.flatMap { ($0["idempotency_key"] as String).split(separator: "/").last })
+        let problems = stored.filter { $0.kind == "delivery-problem" }
+        #expect(try count("SELECT count(*) FROM notification WHERE kind = 'delivery-problem'") == problems.count)
+        #expect(Set(problems.map(\.roles)) == [["hotspot-sekretariat"]])
+        let reportedDuty = try #require(problems.first.flatMap { $0.idempotencyKey.split(separator: "/").last })
         for id in firstIDs {
             #expect(
-                problems.filter { ($0["idempotency_key"] as String).hasSuffix("/failed-\(id)/\(reportedDuty)") }.count
-                    == 1, "notification \(id)")
+                problems.filter { $0.idempotencyKey.hasSuffix("/failed-\(id)/\(reportedDuty)") }.count == 1,
+                "notification \(id)")
         }
         let waiting = try store.waitingNotifications(limit: 1000)
         #expect(waiting.filter { $0.failedAttempts > 0 }.count >= 5)
@@ -232,18 +225,18 @@ final class Scripted: Transport, @unchecked Sendable {
             try await dispatcher.runOnce(now: time)
         }
         #expect(
-            try await count("SELECT count(*) FROM notification WHERE status = 'pending' AND kind = 'notification'")
-                == 0)
-        #expect(try await count("SELECT count(*) FROM notification WHERE status = 'failed'") == 0)
+            try count("SELECT count(*) FROM notification WHERE status = 'pending' AND kind = 'notification'") == 0)
+        #expect(try count("SELECT count(*) FROM notification WHERE status = 'failed'") == 0)
         #expect(try store.waitingNotifications(limit: 100).isEmpty)
         #expect(try store.audit(incident: "fsb:2026-000412").contains { $0.action == "delivery-fallback" })
     }
 
     /// An address refused for good is not tried again, and a notification refused by every address
     /// fails and is reported as given up.
-    @Test func aRefusedAddressIsNotTriedAgain() async throws {
+    @Test(arguments: StoreKind.all)
+    func aRefusedAddressIsNotTriedAgain(_ kind: StoreKind) async throws {
         let fixture = try Fixture()
-        let store = try SQLiteStore(path: fixture.path)
+        let store = try fixture.open(kind)
         _ = try fixture.accept(store, "skud-blaagaarden.json", at: at)
         let transport = Scripted(["email": [.permanent("550 no such mailbox")], "sms": [.retry("Timeout")]])
         let dispatcher = Dispatcher(
@@ -264,9 +257,10 @@ final class Scripted: Transport, @unchecked Sendable {
     }
 
     /// Trying stops once the notification is acknowledged or its incident is closed.
-    @Test func anAcknowledgedNotificationIsNotTriedAgain() async throws {
+    @Test(arguments: StoreKind.all)
+    func anAcknowledgedNotificationIsNotTriedAgain(_ kind: StoreKind) async throws {
         let fixture = try Fixture()
-        let store = try SQLiteStore(path: fixture.path)
+        let store = try fixture.open(kind)
         _ = try fixture.accept(store, "skud-blaagaarden.json", at: at)
         let transport = Scripted(["email": [.retry("down")], "sms": [.retry("down")], "webhook": [.retry("down")]])
         let dispatcher = Dispatcher(store: store, engine: Fixture.engine, transport: transport, publicURL: "http://x")

@@ -136,3 +136,107 @@ import Testing
         #expect(try copy.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM incident") } ?? 0 >= 6)
     }
 }
+
+/// The history a report is evaluated with, on either store: every incident the rules may see in its
+/// window (real ones, or exercises for an exercise), as the table has them now, and nothing else:
+/// not merged reports, not CAP messages that are not Actual. SQLite answers from its in-memory
+/// index, PostgreSQL from the table itself (another instance may have changed it).
+@Suite struct IntakeHistoryTests {
+    let at = Instant(rfc3339: "2026-03-13T21:48:00+01:00")!
+    let lookback = 86_400
+    let lookahead = 3_600
+
+    /// An incident a later report may see.
+    struct Visible {
+        var id: String
+        var occurredAt: Instant
+        var exercise: Bool
+    }
+
+    /// The ids a report about `time` should see.
+    func expected(_ visible: [Visible], around time: Instant, exercise: Bool = false) -> [String] {
+        let window = time.seconds - lookback...time.seconds + lookahead
+        return visible.filter { $0.exercise == exercise && window.contains($0.occurredAt.seconds) }.map(\.id).sorted()
+    }
+
+    /// Accepts `report` at `now` and returns the incidents of its window its plan was made with
+    /// (an index may hold more; the engine bounds its questions itself). Adds it to `visible`
+    /// when it became an incident of its own.
+    func accept(
+        _ store: any IncidentStore, _ report: IncidentReport, _ raw: String, at now: Instant,
+        into visible: inout [Visible]
+    ) throws -> [HistoryIncident] {
+        var seen: [HistoryIncident] = []
+        let outcome = try store.accept(report, raw: raw, organisation: "fsb", at: now) { history in
+            seen = history.incidents
+            return Fixture.engine.evaluate(report, history: history, at: now)
+        }
+        guard case .accepted(let stored) = outcome else { throw StoreFileError("\(report.id): \(outcome)") }
+        if stored.planJSON.contains("\"merged_into\":null") {
+            visible.append(Visible(id: report.id, occurredAt: report.occurredAt, exercise: report.exercise))
+        }
+        let window = report.occurredAt.seconds - lookback...report.occurredAt.seconds + lookahead
+        return seen.filter { window.contains($0.occurredAt.seconds) }
+    }
+
+    @Test(arguments: StoreKind.all)
+    func aReportSeesTheIncidentsOfItsWindowAsTheTableHasThem(_ kind: StoreKind) throws {
+        let fixture = try Fixture()
+        let store = try fixture.open(kind, lookback: lookback, lookahead: lookahead)
+        let names = [
+            "skud-blaagaarden.json", "uro-aften-prater.json", "haervaerk-belysning.json", "vaaben-fundet.json",
+        ]
+        var visible: [Visible] = []
+        for n in 0..<14 {
+            var (report, raw) = try fixture.report(names[n % names.count])
+            report.id = "fsb:r\(n)"
+            report.occurredAt = at.adding(-3600 + n * 300)
+            report.exercise = n % 7 == 3
+            let want = expected(visible, around: report.occurredAt, exercise: report.exercise)
+            #expect(try accept(store, report, raw, at: at, into: &visible).map(\.id).sorted() == want, "report \(n)")
+        }
+        #expect(visible.count < 14, "some reports merged, so the test covers merged rows")
+        #expect(visible.contains { $0.exercise })
+
+        // A CAP Test message is recorded, never history.
+        var (test, testRaw) = try fixture.report("skud-blaagaarden.json")
+        test.id = "fsb:cap-test"
+        test.occurredAt = at
+        let (at, cap) = (at, test)
+        var capTest = AcceptRequest(report: cap, raw: testRaw, organisation: "fsb", at: at) { history in
+            Fixture.engine.evaluate(cap, history: history, at: at)
+        }
+        capTest.status = "test"
+        #expect(try store.acceptBatch([capTest]).allSatisfy(\.isAccepted))
+
+        // Closed by another connection (another process, or instance): seen closed at once.
+        let closed = try #require(visible.first { !$0.exercise }).id
+        try fixture.execute(kind, "UPDATE incident SET closed_at = \(at.seconds) WHERE id = '\(closed)'")
+        var (probe, raw) = try fixture.report("vaaben-fundet.json")
+        probe.id = "fsb:probe"
+        probe.occurredAt = at
+        let want = expected(visible, around: at)
+        let seen = try accept(store, probe, raw, at: at, into: &visible)
+        #expect(seen.map(\.id).sorted() == want)
+        #expect(seen.first { $0.id == closed }?.closed == true)
+        #expect(seen.filter { $0.id != closed }.allSatisfy { !$0.closed })
+
+        // An exercise sees only exercises.
+        probe.id = "fsb:probe-exercise"
+        probe.exercise = true
+        let exercises = expected(visible, around: at, exercise: true)
+        #expect(try accept(store, probe, raw, at: at, into: &visible).map(\.id).sorted() == exercises)
+
+        // Forty days on, a report about then sees none of them; a late report about the old days
+        // sees them all.
+        let later = at.adding(40 * 86_400)
+        probe.exercise = false
+        probe.id = "fsb:probe-later"
+        probe.occurredAt = later
+        #expect(try accept(store, probe, raw, at: later, into: &visible).isEmpty)
+        probe.id = "fsb:probe-late"
+        probe.occurredAt = at.adding(60)
+        let old = expected(visible, around: probe.occurredAt)
+        #expect(try accept(store, probe, raw, at: later, into: &visible).map(\.id).sorted() == old)
+    }
+}

@@ -5,7 +5,6 @@ import BeredskabServer
 import BeredskabStore
 import BeredskabTime
 import Foundation
-import GRDB
 import Logging
 import Testing
 
@@ -113,9 +112,10 @@ final class Recorder: Transport, @unchecked Sendable {
         #expect(try fixture.count(kind, "SELECT count(*) FROM notification") == 6)
     }
 
-    @Test func aSecondAssociationsReportMergesUsingTheStoredHistory() throws {
+    @Test(arguments: StoreKind.all)
+    func aSecondAssociationsReportMergesUsingTheStoredHistory(_ kind: StoreKind) throws {
         let fixture = try Fixture()
-        let store = try SQLiteStore(path: fixture.path)
+        let store = try fixture.open(kind)
         _ = try fixture.accept(store, "skud-blaagaarden.json", at: at)
         guard
             case .accepted(let second) = try fixture.accept(
@@ -128,35 +128,38 @@ final class Recorder: Transport, @unchecked Sendable {
         #expect(try store.audit(incident: second.id).map(\.action) == ["incident-accepted", "incident-merged"])
     }
 
-    @Test func theAuditLogIsAppendOnly() throws {
+    @Test(arguments: StoreKind.all)
+    func theAuditLogIsAppendOnly(_ kind: StoreKind) throws {
         let fixture = try Fixture()
-        let store = try SQLiteStore(path: fixture.path)
+        let store = try fixture.open(kind)
         _ = try fixture.accept(store, "skud-blaagaarden.json", at: at)
-        let queue = try DatabaseQueue(path: fixture.path)
-        #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "UPDATE audit SET actor = 'x'") } }
-        #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "DELETE FROM audit") } }
+        #expect(throws: (any Error).self) { try fixture.execute(kind, "UPDATE audit SET actor = 'x'") }
+        #expect(throws: (any Error).self) { try fixture.execute(kind, "DELETE FROM audit") }
+        #expect(try fixture.count(kind, "SELECT count(*) FROM audit WHERE actor = 'x'") == 0)
     }
 
-    @Test func tokensAreStoredOnlyAsHashes() throws {
+    @Test(arguments: StoreKind.all)
+    func tokensAreStoredOnlyAsHashes(_ kind: StoreKind) throws {
         let fixture = try Fixture()
-        let store = try SQLiteStore(path: fixture.path)
+        let store = try fixture.open(kind)
         let token = try store.createToken(organisation: "fsb", at: at)
         #expect(try store.token(secret: token)?.organisation == "fsb")
         #expect(try store.token(secret: token + "x") == nil)
-        let stored = try DatabaseQueue(path: fixture.path).read {
-            try String.fetchAll($0, sql: "SELECT hash FROM token")
-        }
-        #expect(stored.count == 1 && stored[0] != token && !stored[0].contains(token))
+        #expect(try fixture.count(kind, "SELECT count(*) FROM token") == 1)
+        // A token is base64url, quoted as it is (`_` in LIKE matches any character: this finds more, never less).
+        #expect(token.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+        #expect(try fixture.count(kind, "SELECT count(*) FROM token WHERE hash LIKE '%\(token)%'") == 0)
     }
 }
 
 @Suite struct DispatchTests {
     let at = Instant(rfc3339: "2026-03-13T21:48:00+01:00")!
 
-    @Test func pendingNotificationsAndTimersSurviveARestartAndFireOnTime() async throws {
+    @Test(arguments: StoreKind.all)
+    func pendingNotificationsAndTimersSurviveARestartAndFireOnTime(_ kind: StoreKind) async throws {
         let fixture = try Fixture()
         do {
-            let store = try SQLiteStore(path: fixture.path)
+            let store = try fixture.open(kind)
             _ = try fixture.accept(store, "skud-blaagaarden.json", at: at)
             let recorder = Recorder()
             let dispatcher = Dispatcher(
@@ -164,8 +167,8 @@ final class Recorder: Transport, @unchecked Sendable {
             try await dispatcher.runOnce(now: at)
             #expect(recorder.sent.count == 5)
         }
-        // The process is gone; a new one opens the same file.
-        let store = try SQLiteStore(path: fixture.path)
+        // The process is gone; a new one opens the same store.
+        let store = try fixture.open(kind)
         let recorder = Recorder()
         let dispatcher = Dispatcher(
             store: store, engine: Fixture.engine, transport: recorder, publicURL: "http://beredskab.test")
@@ -185,9 +188,10 @@ final class Recorder: Transport, @unchecked Sendable {
         #expect(try store.audit(incident: "fsb:2026-000412").contains { $0.action == "escalated" })
     }
 
-    @Test func acknowledgingStopsTheEscalationAndIsHarmlessTwice() async throws {
+    @Test(arguments: StoreKind.all)
+    func acknowledgingStopsTheEscalationAndIsHarmlessTwice(_ kind: StoreKind) async throws {
         let fixture = try Fixture()
-        let store = try SQLiteStore(path: fixture.path)
+        let store = try fixture.open(kind)
         _ = try fixture.accept(store, "skud-blaagaarden.json", at: at)
         let recorder = Recorder()
         let dispatcher = Dispatcher(store: store, engine: Fixture.engine, transport: recorder, publicURL: "http://x")
@@ -211,9 +215,10 @@ final class Recorder: Transport, @unchecked Sendable {
         #expect(try store.acknowledge(ackToken: token, at: at.adding(8 * 86_400), stops: Fixture.stops) != .unknown)
     }
 
-    @Test func linksExpire() async throws {
+    @Test(arguments: StoreKind.all)
+    func linksExpire(_ kind: StoreKind) async throws {
         let fixture = try Fixture()
-        let store = try SQLiteStore(path: fixture.path)
+        let store = try fixture.open(kind)
         _ = try fixture.accept(store, "skud-blaagaarden.json", at: at)
         let recorder = Recorder()
         try await Dispatcher(store: store, engine: Fixture.engine, transport: recorder, publicURL: "http://x").runOnce(
@@ -228,9 +233,10 @@ final class Recorder: Transport, @unchecked Sendable {
 @Suite struct DueNotificationKeyTests {
     let at = Instant(rfc3339: "2026-03-13T21:48:00+01:00")!
 
-    @Test func keysAreTheDueMessagesWithTheirNextChannel() throws {
+    @Test(arguments: StoreKind.all)
+    func keysAreTheDueMessagesWithTheirNextChannel(_ kind: StoreKind) throws {
         let fixture = try Fixture()
-        let store = try SQLiteStore(path: fixture.path)
+        let store = try fixture.open(kind)
         _ = try fixture.accept(store, "skud-blaagaarden.json", at: at)
         _ = try fixture.accept(store, "containerbrand-prater.json", at: at)
         let now = at.adding(86_400)
@@ -243,10 +249,8 @@ final class Recorder: Transport, @unchecked Sendable {
         let all = try due()
         try #require(all.count > 5)
         // One message on its second channel, one past its last.
-        try DatabaseQueue(path: fixture.path).write { db in
-            try db.execute(sql: "UPDATE notification SET channel_index = 1 WHERE id = ?", arguments: [all[1].id])
-            try db.execute(sql: "UPDATE notification SET channel_index = 99 WHERE id = ?", arguments: [all[2].id])
-        }
+        try fixture.execute(kind, "UPDATE notification SET channel_index = 1 WHERE id = \(all[1].id)")
+        try fixture.execute(kind, "UPDATE notification SET channel_index = 99 WHERE id = \(all[2].id)")
         let whole = try due()
         let excluded: Set<Int64> = [whole[3].id]
         for (limit, after) in [(500, nil), (3, (whole[0].dueAt, whole[0].id))] as [(Int, (Instant, Int64)?)] {
@@ -276,9 +280,10 @@ final class Recorder: Transport, @unchecked Sendable {
 @Suite struct GroupCommitTests {
     let at = Instant(rfc3339: "2026-03-13T21:48:00+01:00")!
 
-    @Test func concurrentReportsWithOneIDMakeOneIncidentAndDuplicatesInABatchMerge() async throws {
+    @Test(arguments: StoreKind.all)
+    func concurrentReportsWithOneIDMakeOneIncidentAndDuplicatesInABatchMerge(_ kind: StoreKind) async throws {
         let fixture = try Fixture()
-        let store = try SQLiteStore(path: fixture.path)
+        let store = try fixture.open(kind)
         let commits = GroupCommit(store: store)
         let (first, raw) = try fixture.report("skud-blaagaarden.json")
         let (second, rawSecond) = try fixture.report("skud-blaagaarden-akb.json")
@@ -303,13 +308,14 @@ final class Recorder: Transport, @unchecked Sendable {
         #expect(accepted.filter { $0.planJSON.contains("\"merged_into\":null") }.count == 1)
     }
 
-    @Test func reportsOneAfterAnotherShareOneWriterThreadAndEachIsCommittedBeforeItsAnswer() async throws {
+    @Test(arguments: StoreKind.all)
+    func reportsOneAfterAnotherShareOneWriterThreadAndEachIsCommittedBeforeItsAnswer(_ kind: StoreKind) async throws {
         let fixture = try Fixture()
-        let store = try SQLiteStore(path: fixture.path)
+        let store = try fixture.open(kind)
         // A linger far longer than any test run: with every suite running at once, this test's tasks
         // have waited over a minute for a thread, which let a 60 s linger end the first writer.
         let commits = GroupCommit(store: store, idleLinger: 3600)
-        let reader = try SQLiteStore(path: fixture.path)
+        let reader = try fixture.open(kind)
         let (report, raw) = try fixture.report("skud-blaagaarden.json")
         let at = at
         for i in 0..<30 {
@@ -333,9 +339,10 @@ final class Recorder: Transport, @unchecked Sendable {
 
     /// The dispatcher's results go through the same writer as intake: delivered and recorded, with
     /// no second writer thread.
-    @Test func deliveryResultsShareIntakesWriter() async throws {
+    @Test(arguments: StoreKind.all)
+    func deliveryResultsShareIntakesWriter(_ kind: StoreKind) async throws {
         let fixture = try Fixture()
-        let store = try SQLiteStore(path: fixture.path)
+        let store = try fixture.open(kind)
         let commits = GroupCommit(store: store, idleLinger: 3600)
         let (report, raw) = try fixture.report("skud-blaagaarden.json")
         let at = at
@@ -357,9 +364,10 @@ final class Recorder: Transport, @unchecked Sendable {
 
     /// Results that cannot be recorded fail alone: the reports committed with them stay, and the
     /// caller hears why.
-    @Test func resultsThatFailDoNotTakeTheReportsOfTheirTransactionWithThem() throws {
+    @Test(arguments: StoreKind.all)
+    func resultsThatFailDoNotTakeTheReportsOfTheirTransactionWithThem(_ kind: StoreKind) throws {
         let fixture = try Fixture()
-        let store = try SQLiteStore(path: fixture.path)
+        let store = try fixture.open(kind)
         let (report, raw) = try fixture.report("skud-blaagaarden.json")
         let at = at
         // No notification 999999: the attempt breaks delivery_attempt's foreign key.
@@ -383,9 +391,10 @@ final class Recorder: Transport, @unchecked Sendable {
 @Suite struct WatchEscalationTests {
     let at = Instant(rfc3339: "2026-03-13T21:48:00+01:00")!
 
-    @Test func anUnansweredWatchEscalatesAtItsConfirmTimeOnce() async throws {
+    @Test(arguments: StoreKind.all)
+    func anUnansweredWatchEscalatesAtItsConfirmTimeOnce(_ kind: StoreKind) async throws {
         let fixture = try Fixture()
-        let store = try SQLiteStore(path: fixture.path)
+        let store = try fixture.open(kind)
         let (report, raw) = try fixture.report("skud-blaagaarden.json")
         let at = at
         _ = try store.accept(report, raw: raw, organisation: "fsb", at: at) { history in

@@ -42,9 +42,9 @@ import Testing
     let at = Instant(rfc3339: "2026-03-13T21:48:00+01:00")!
 
     /// Accepts one report and runs the dispatcher at the report's time and 15 minutes later.
-    func dispatch(messages: MessageCatalogue = .standard) async throws -> [Outgoing] {
+    func dispatch(_ kind: StoreKind, messages: MessageCatalogue = .standard) async throws -> [Outgoing] {
         let fixture = try Fixture()
-        let store = try SQLiteStore(path: fixture.path)
+        let store = try fixture.open(kind)
         let raw = """
             {"id": "r1", "reporter": {"organisation": "fsb"}, "occurred_at": "2026-03-13T21:48:00+01:00",
              "category": "unrest", "severity": "moderate", "location": {"area": "by"}}
@@ -65,8 +65,9 @@ import Testing
         return recorder.sent
     }
 
-    @Test func eachOnCallPersonGetsTheEscalationInTheirLanguage() async throws {
-        let sent = try await dispatch()
+    @Test(arguments: StoreKind.all)
+    func eachOnCallPersonGetsTheEscalationInTheirLanguage(_ kind: StoreKind) async throws {
+        let sent = try await dispatch(kind)
         let dan = try #require(sent.first { $0.notification.person == "dan" })
         let emma = try #require(sent.first { $0.notification.person == "emma" })
         #expect(
@@ -83,7 +84,8 @@ import Testing
         #expect(!anna.text.contains("Kvittér"))
     }
 
-    @Test func anOverrideFileChangesAText() async throws {
+    @Test(arguments: StoreKind.all)
+    func anOverrideFileChangesAText(_ kind: StoreKind) async throws {
         let messages = try MessageCatalogue.standard.overriding(
             with: """
                 # our own words
@@ -91,7 +93,7 @@ import Testing
 
                 da.acknowledge = Bekræft: {link}
                 """, file: "messages.txt")
-        let sent = try await dispatch(messages: messages)
+        let sent = try await dispatch(kind, messages: messages)
         let emma = try #require(sent.first { $0.notification.person == "emma" })
         #expect(emma.text.hasPrefix("STILL OPEN: \"Uro\" (r1) – please acknowledge: http://beredskab.test/ack/"))
         let dan = try #require(sent.first { $0.notification.person == "dan" })

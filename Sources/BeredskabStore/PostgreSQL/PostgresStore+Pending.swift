@@ -8,56 +8,6 @@ import BeredskabTime
 extension PostgresStore {
     struct Pending: Error { var call: String }
 
-    // MARK: H1 intake and outbox (SQLiteStore.swift, +Exercise, +AckTokens, +Delivery, +Watches)
-
-    public func createToken(organisation: String, at: Instant) throws -> String { throw Pending(call: #function) }
-
-    public func accept(
-        _ report: IncidentReport, raw: String, organisation: String, at: Instant,
-        plan: (_ history: IncidentHistory) -> Plan
-    ) throws -> AcceptOutcome { throw Pending(call: #function) }
-
-    public func acceptBatch(_ requests: [AcceptRequest]) throws -> [AcceptOutcome] { throw Pending(call: #function) }
-
-    public func acceptBatch(
-        _ requests: [AcceptRequest], recording attempts: [(DeliveryAttempt, NextStep)]
-    ) throws -> (outcomes: [AcceptOutcome], recorded: Result<Void, any Error>) { throw Pending(call: #function) }
-
-    public func notification(ackToken: String) throws -> StoredNotification? { throw Pending(call: #function) }
-
-    public func acknowledge(
-        ackToken: String, at: Instant, stops: (StoredNotification) -> Bool
-    ) throws -> AcknowledgeOutcome { throw Pending(call: #function) }
-
-    public func dueNotificationKeys(
-        at: Instant, limit: Int, after: (due: Instant, id: Int64)?, excluding: Set<Int64>
-    ) throws -> [DueNotificationKey] { throw Pending(call: #function) }
-
-    public func notifications(ids: [Int64]) throws -> [StoredNotification] { throw Pending(call: #function) }
-
-    public func waitingNotifications(limit: Int) throws -> [WaitingNotification] { throw Pending(call: #function) }
-
-    public func waitingCounts(at now: Instant) throws -> (byChannel: [String: Int], oldestSeconds: Int) {
-        throw Pending(call: #function)
-    }
-
-    public func recordAttempts(_ attempts: [(DeliveryAttempt, NextStep)]) throws { throw Pending(call: #function) }
-
-    public func enqueue(_ notifications: [PlannedNotification], incident: String, purpose: String, kind: String) throws
-    { throw Pending(call: #function) }
-
-    public func fireDueEscalations(at: Instant, notify: (StoredEscalation) -> [PlannedNotification]) throws -> Int {
-        throw Pending(call: #function)
-    }
-
-    public func answerWatch(
-        ackToken: String, status: WatchStatus, expectedReopening: Instant?, vital: (String) -> Bool, at: Instant
-    ) throws -> WatchAnswer { throw Pending(call: #function) }
-
-    public func takeUnansweredWatches(at: Instant) throws -> [UnansweredWatch] { throw Pending(call: #function) }
-
-    public func audit(incident: String) throws -> [AuditEntry] { throw Pending(call: #function) }
-
     // MARK: H2 incidents and silences (+Incidents, +Lifecycle, +Silences)
 
     public func acknowledge(
