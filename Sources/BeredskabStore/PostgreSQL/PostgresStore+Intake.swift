@@ -332,6 +332,7 @@ extension PostgresStore {
     public func dueNotificationKeys(
         at: Instant, limit: Int, after: (due: Instant, id: Int64)?, excluding: Set<Int64>
     ) throws -> [DueNotificationKey] {
+        // Those another instance holds (`claimNotifications`) are left to it until its hold lapses.
         let afterDue = after?.due.seconds ?? Int.min
         let afterID = after?.id ?? Int64.min
         return try pool.read { db in
@@ -345,6 +346,7 @@ extension PostgresStore {
                 AND COALESCE(next_attempt_at, send_at) >= \(afterDue)
                 AND (COALESCE(next_attempt_at, send_at), id) > (\(afterDue)::bigint, \(afterID)::bigint)
                 AND NOT (id = ANY(\(excluding.sorted())))
+                AND (claimed_until IS NULL OR claimed_until <= \(at.seconds) OR claimed_by = \(instance))
                 AND (kind = 'update' OR NOT EXISTS (
                     SELECT 1 FROM incident i WHERE i.id = notification.incident_id AND i.closed_at IS NOT NULL))
                 ORDER BY COALESCE(next_attempt_at, send_at), id LIMIT \(limit)
@@ -413,7 +415,16 @@ extension PostgresStore {
         case .failed:
             try db.execute("UPDATE notification SET status = 'failed' WHERE id = \(id)")
         }
-        guard let row = try db.one("SELECT incident_id, person, tier FROM notification WHERE id = \(id)") else {
+        // This instance's hold ends with the attempt (see `claimNotifications`): a retry may be
+        // taken by any instance. A hold another instance took meanwhile is left alone.
+        guard
+            let row = try db.one(
+                """
+                UPDATE notification SET claimed_by = NULL, claimed_until = NULL
+                WHERE id = \(id) AND claimed_by IS NOT DISTINCT FROM \(instance)::text
+                RETURNING incident_id, person, tier
+                """) ?? db.one("SELECT incident_id, person, tier FROM notification WHERE id = \(id)")
+        else {
             return
         }
         let action: String
