@@ -11,9 +11,9 @@ import Testing
     /// One minute after the demo shooting `skud-blaagaarden.json`, a Friday evening.
     let at = Instant(rfc3339: "2026-03-13T21:48:00+01:00")!
 
-    func shooting() async throws -> (SQLiteStore, Dispatcher, Recorder) {
+    func shooting(_ kind: StoreKind = .sqlite) async throws -> (any IncidentStore, Dispatcher, Recorder) {
         let fixture = try Fixture()
-        let store = try SQLiteStore(path: fixture.path)
+        let store = try fixture.open(kind)
         // As the server does: each watched institution's leader is asked whether it is open.
         _ = try store.acceptBatch([try fixture.requestWithWatches("skud-blaagaarden.json", at: at)])
         let recorder = Recorder()
@@ -22,8 +22,9 @@ import Testing
         return (store, dispatcher, recorder)
     }
 
-    @Test func theAllClearWithdrawsDelayedAlertsTimersWatchesAndOverdueTasks() async throws {
-        let (store, dispatcher, recorder) = try await shooting()
+    @Test(arguments: StoreKind.all)
+    func theAllClearWithdrawsDelayedAlertsTimersWatchesAndOverdueTasks(_ kind: StoreKind) async throws {
+        let (store, dispatcher, recorder) = try await shooting(kind)
         let sent = recorder.sent.count
         #expect(recorder.sent.contains { $0.notification.kind == "watch" })
         #expect(!recorder.sent.contains { $0.notification.roles.contains("gadeteam-vagt") })
@@ -39,8 +40,9 @@ import Testing
         #expect(try store.audit(incident: "fsb:2026-000412").contains { $0.action == "withdrawn" })
     }
 
-    @Test func anOverdueTaskEscalatesOnceToItsRoles() async throws {
-        let (_, dispatcher, recorder) = try await shooting()
+    @Test(arguments: StoreKind.all)
+    func anOverdueTaskEscalatesOnceToItsRoles(_ kind: StoreKind) async throws {
+        let (_, dispatcher, recorder) = try await shooting(kind)
         // "Saml SSP-beredskabet …" for ssp-vagt within 4h, escalate to hotspotchef if overdue.
         try await dispatcher.runOnce(now: at.adding(4 * 3600 - 60))
         #expect(!recorder.sent.contains { $0.text.hasPrefix("OPGAVE OVERSKREDET") })
@@ -52,8 +54,9 @@ import Testing
         #expect(Set(overdue.map(\.notification.person)).count == overdue.count)
     }
 
-    @Test func aTaskDoneInTimeDoesNotEscalate() async throws {
-        let (store, dispatcher, recorder) = try await shooting()
+    @Test(arguments: StoreKind.all)
+    func aTaskDoneInTimeDoesNotEscalate(_ kind: StoreKind) async throws {
+        let (store, dispatcher, recorder) = try await shooting(kind)
         let ssp = try #require(try store.tasks(incident: "fsb:2026-000412").first { $0.role == "ssp-vagt" })
         _ = try store.setTask(incident: "fsb:2026-000412", task: ssp.id, done: true, actor: "test", at: at.adding(600))
         try await dispatcher.runOnce(now: at.adding(5 * 3600))

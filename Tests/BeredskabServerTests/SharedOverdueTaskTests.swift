@@ -1,0 +1,71 @@
+import BeredskabStore
+import BeredskabTime
+import Foundation
+import Testing
+
+/// Several instances on one PostgreSQL database (issue 17): an overdue task one instance takes, no
+/// other takes too, even when both ask at the same moment.
+@Suite struct SharedOverdueTaskTests {
+    @Test(.enabled(if: StoreKind.server != nil, "needs a PostgreSQL server (BEREDSKAB_TEST_POSTGRES)"))
+    func twoInstancesTakingOverdueTasksAtTheSameMomentTakeEachOnce() throws {
+        let fixture = try Fixture()
+        let location = try fixture.database
+        let stores = [
+            try PostgresStore(location, connections: 2, instance: "first"),
+            try PostgresStore(location, connections: 2, instance: "second"),
+        ]
+        defer { stores.forEach { $0.close() } }
+        try fixture.execute(
+            .postgres,
+            """
+            INSERT INTO incident (id, organisation, received_at, occurred_at, category, severity, report_json,
+                plan_json, fired)
+            VALUES ('fsb:delt-1', 'fsb', 1000, 1000, 'shooting', 'severe', '{}', '{}', '[]')
+            """)
+        let rounds = 10
+        let perRound = 40
+        let taken = Taken()
+        for round in 0..<rounds {
+            let due = 2_000 + round * 100
+            try fixture.execute(
+                .postgres,
+                """
+                INSERT INTO task (incident_id, guideline, text, role, due_at, assignees, escalate_to)
+                SELECT 'fsb:delt-1', 'skud', 'opgave ' || n, 'ssp-vagt', \(due), '[]', '["hotspotchef"]'
+                FROM generate_series(1, \(perRound)) n
+                """)
+            // Both instances find the same tasks overdue at once.
+            DispatchQueue.concurrentPerform(iterations: 2) { index in
+                taken.add(Result { try stores[index].takeOverdueTasks(at: Instant(seconds: due + 50)) }, by: index)
+            }
+        }
+        #expect(taken.failures.isEmpty, "\(taken.failures)")
+        let all = taken.ids[0] + taken.ids[1]
+        #expect(all.count == rounds * perRound, "first took \(taken.ids[0].count), second \(taken.ids[1].count)")
+        #expect(Set(all).count == all.count, "a task was taken by both instances")
+        #expect(try fixture.count(.postgres, "SELECT count(*) FROM audit WHERE action = 'task-overdue'") == all.count)
+        #expect(try fixture.count(.postgres, "SELECT count(*) FROM task WHERE escalated_at IS NULL") == 0)
+        #expect(try stores[0].verifyAudit().problem == nil)
+        // Taken once: asked again, neither finds any.
+        #expect(try stores[1].takeOverdueTasks(at: Instant(seconds: 100_000)).isEmpty)
+    }
+}
+
+/// What each instance took, from the threads that took it.
+private final class Taken: @unchecked Sendable {
+    private let lock = NSLock()
+    private var taken: [[Int64]] = [[], []]
+    private var errors: [String] = []
+
+    func add(_ result: Result<[OverdueTask], any Error>, by index: Int) {
+        lock.withLock {
+            switch result {
+            case .success(let tasks): taken[index] += tasks.map(\.id)
+            case .failure(let error): errors.append("\(error)")
+            }
+        }
+    }
+
+    var ids: [[Int64]] { lock.withLock { taken } }
+    var failures: [String] { lock.withLock { errors } }
+}
