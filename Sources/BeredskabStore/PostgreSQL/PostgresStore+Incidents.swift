@@ -256,9 +256,10 @@ extension PostgresStore {
                         "severity \(update.severity?.rawValue ?? ""): now also \(newlyFired.joined(separator: ", "))")
                 }
             }
+            // PostgreSQL refuses a U+0000 in text outright: the audit keeps the text as the update does.
             try audit(
                 db, update.at, update.actor, "update-\(update.kind.rawValue)", incident,
-                (update.severity.map { "severity \($0.rawValue): " } ?? "") + update.text)
+                (update.severity.map { "severity \($0.rawValue): " } ?? "") + SQLiteStore.whole(update.text))
             return newlyFired
         }
     }

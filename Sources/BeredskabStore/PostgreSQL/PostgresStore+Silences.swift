@@ -29,7 +29,7 @@ extension PostgresStore {
             let what = silence.guideline.map { "guideline \($0)" } ?? "category \(silence.category?.rawValue ?? "")"
             var detail =
                 "silence \(stored.id): \(what) in \(silence.area ?? "every area") from \(Copenhagen.format(silence.startsAt)) "
-                + "to \(Copenhagen.format(silence.endsAt)): \(silence.reason)"
+                + "to \(Copenhagen.format(silence.endsAt)): \(SQLiteStore.whole(silence.reason))"
             if !critical.isEmpty { detail += "; covers critical guidelines \(critical), confirmed" }
             try audit(db, silence.createdAt, silence.createdBy, "silence-created", nil, detail)
             return stored
