@@ -11,7 +11,7 @@ import Testing
     /// One minute after the demo shooting `skud-blaagaarden.json`, a Friday evening.
     let at = Instant(rfc3339: "2026-03-13T21:48:00+01:00")!
 
-    func shooting(_ kind: StoreKind = .sqlite) async throws -> (any IncidentStore, Dispatcher, Recorder) {
+    func shooting(_ kind: StoreKind) async throws -> (any IncidentStore, Dispatcher, Recorder) {
         let fixture = try Fixture()
         let store = try fixture.open(kind)
         // As the server does: each watched institution's leader is asked whether it is open.
@@ -63,8 +63,9 @@ import Testing
         #expect(!recorder.sent.contains { $0.text.hasPrefix("OPGAVE OVERSKREDET") })
     }
 
-    @Test func aReceiptByTheReportersKeyPersonIsSeenAndStopsNothing() async throws {
-        let (store, dispatcher, recorder) = try await shooting()
+    @Test(arguments: StoreKind.all)
+    func aReceiptByTheReportersKeyPersonIsSeenAndStopsNothing(_ kind: StoreKind) async throws {
+        let (store, dispatcher, recorder) = try await shooting(kind)
         let caretaker = try #require(recorder.sent.first { $0.notification.roles == ["reporter"] })
         let token = String(caretaker.ackLink.split(separator: "/").last!)
         guard case .seen = try store.acknowledge(ackToken: token, at: at.adding(60), stops: Fixture.stops) else {
