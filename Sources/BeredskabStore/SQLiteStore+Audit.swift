@@ -121,6 +121,11 @@ extension SQLiteStore {
     func audit(
         _ db: Database, _ at: Instant, _ actor: String, _ action: String, _ incident: String?, _ detail: String
     ) throws {
+        // What is hashed is what is stored: SQLite would cut a text at a U+0000 that the hash saw
+        // whole, and the chain would then call the entry altered.
+        let (actor, action, incident, detail) = (
+            Self.whole(actor), Self.whole(action), Self.whole(incident), Self.whole(detail)
+        )
         let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit ORDER BY id DESC LIMIT 1"))
         let seq = (last?["seq"] as Int? ?? 0) + 1
         let hash = Self.auditHash(

@@ -91,7 +91,7 @@ extension SQLiteStore {
                     """,
                 arguments: [
                     corrected.institution, corrected.from.seconds, corrected.to?.seconds, corrected.partial,
-                    corrected.reason.rawValue, corrected.reasonText, corrected.decidedBy,
+                    corrected.reason.rawValue, Self.whole(corrected.reasonText), Self.whole(corrected.decidedBy),
                     Self.json(corrected.incidents),
                     corrected.vital, Self.json(corrected.mitigations.map(\.rawValue)), corrected.nearMiss, corrected.id,
                 ])

@@ -587,6 +587,10 @@ public final class SQLiteStore: IncidentStore {
     }
 
     func record(_ db: Database, _ attempt: DeliveryAttempt, _ next: NextStep) throws {
+        // The detail carries a receiver's reply as it came: kept whole (``whole(_:)``), or SQLite
+        // would keep it only up to a U+0000 while the audit entry below hashed all of it.
+        var attempt = attempt
+        (attempt.address, attempt.detail) = (Self.whole(attempt.address), Self.whole(attempt.detail))
         try db.run(
             sql: """
                 INSERT INTO delivery_attempt (notification_id, attempted_at, channel, address, outcome, detail)

@@ -144,33 +144,6 @@ struct SharedStoreTests {
     }
 }
 
-/// What PostgreSQL needs that SQLite did not, apart from several instances.
-@Suite(.enabled(if: StoreKind.server != nil, "needs BEREDSKAB_TEST_POSTGRES"))
-struct PostgresOnlyTests {
-    let at = Instant(rfc3339: "2026-03-13T21:48:00+01:00")!
-
-    /// A receiver's reply goes into the attempt's detail as it came, and PostgreSQL refuses text
-    /// with U+0000 outright: a webhook answering with a NUL byte must not make its delivery
-    /// impossible to record (it would be sent again and again), nor break the audit chain.
-    @Test func aReplyWithANulByteIsRecorded() throws {
-        let fixture = try Fixture()
-        let store = try #require(try fixture.open(.postgres) as? PostgresStore)
-        _ = try fixture.accept(store, "skud-blaagaarden.json", at: at)
-        let due = try store.dueNotificationKeys(at: at, limit: 10, after: nil, excluding: [])
-        let key = try #require(due.first)
-        let attempt = DeliveryAttempt(
-            notification: key.id, at: at, channel: key.channel ?? "webhook", address: key.address ?? "x",
-            outcome: "delivered", detail: "HTTP 200; reply: ok\u{0}and more")
-        try store.recordAttempts([(attempt, .delivered)])
-        #expect(try store.notifications(ids: [key.id]).first?.status == "delivered")
-        #expect(
-            try store.audit(incident: "fsb:2026-000412").contains {
-                $0.action == "delivered" && $0.detail.hasSuffix("reply: ok\u{FFFD}and more")
-            })
-        #expect(try store.verifyAudit().problem == nil)
-    }
-}
-
 /// What each of two threads returned.
 final class Results<T: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
