@@ -89,7 +89,6 @@ struct ClaimTests {
                 Fixture.engine.evaluate(report, history: $0, at: when)
             }
         }
-        let due = try fixture.count(.postgres, "SELECT count(*) FROM notification")
         let (recorderA, recorderB) = (Recorder(), Recorder())
         let now = at.adding(30 * 86_400)
         async let sentByA = Dispatcher(store: a, engine: Fixture.engine, transport: recorderA, publicURL: "http://x")
@@ -97,6 +96,9 @@ struct ClaimTests {
         async let sentByB = Dispatcher(store: b, engine: Fixture.engine, transport: recorderB, publicURL: "http://x")
             .runOnce(now: now)
         _ = try await (sentByA, sentByB)
+        // Everything, also the escalations the timers fired on the way, went out once.
+        let due = try fixture.count(.postgres, "SELECT count(*) FROM notification WHERE status != 'cancelled'")
+        #expect(due > 0)
         let keys = (recorderA.sent + recorderB.sent).map(\.notification.idempotencyKey)
         #expect(keys.count == due)
         #expect(Set(keys).count == keys.count, "sent twice: \(keys.count - Set(keys).count)")
