@@ -48,7 +48,7 @@ extension PostgresStore: SharedStore {
     }
 
     /// Listens on a connection of its own; when it drops, connects again after a second. Our own
-    /// announcements are not passed on.
+    /// announcements are not passed on; `heard` is called on a global dispatch queue.
     public func listenForReloads(_ heard: @escaping @Sendable (_ digest: String) -> Void) -> any ReloadListener {
         let listener = PostgresReloadListener()
         let me = instance
@@ -60,7 +60,9 @@ extension PostgresStore: SharedStore {
                     connection.addListener(channel: Self.rulesChannel) { _, notification in
                         let parts = notification.payload.split(separator: " ", maxSplits: 1).map(String.init)
                         guard parts.count == 2, parts[1] != me else { return }
-                        heard(parts[0])
+                        // Not on the connection's event loop: a reload waits on the store, whose
+                        // connections that loop serves.
+                        DispatchQueue.global().async { heard(parts[0]) }
                     }
                     _ = try connection.query("LISTEN beredskab_rules", logger: pool.logger).wait()
                     try connection.closeFuture.wait()
