@@ -411,3 +411,22 @@ extension IncidentStore {
         ackToken(notification: notification.id, key: notification.idempotencyKey)
     }
 }
+
+extension NextStep {
+    /// The audit log's action for an attempt followed by this step, the same in every store.
+    var auditAction: String {
+        switch self {
+        case .delivered: "delivered"
+        case .retry: "delivery-retry"
+        case .fallback: "delivery-fallback"
+        case .failed: "delivery-failed"
+        }
+    }
+}
+
+extension DeliveryAttempt {
+    /// The audit log's detail for this attempt of a message of `tier` to `person`.
+    func auditDetail(tier: String, person: String) -> String {
+        "\(tier) tier to \(person) by \(channel) \(address): \(detail)"
+    }
+}

@@ -634,17 +634,9 @@ public final class SQLiteStore: IncidentStore {
                 db.cachedStatement(sql: "SELECT incident_id, person, tier FROM notification WHERE id = ?"),
                 arguments: [id])
         else { return }
-        let action: String
-        switch next {
-        case .delivered: action = "delivered"
-        case .retry: action = "delivery-retry"
-        case .fallback: action = "delivery-fallback"
-        case .failed: action = "delivery-failed"
-        }
         try audit(
-            db, attempt.at, "dispatcher", action, row["incident_id"],
-            "\(row["tier"] as String) tier to \(row["person"] as String) by \(attempt.channel) \(attempt.address): \(attempt.detail)"
-        )
+            db, attempt.at, "dispatcher", next.auditAction, row["incident_id"],
+            attempt.auditDetail(tier: row["tier"], person: row["person"]))
     }
 
     public func enqueue(_ notifications: [PlannedNotification], incident: String, purpose: String, kind: String) throws

@@ -197,7 +197,7 @@ extension PostgresStore {
     ) throws -> [String] {
         try pool.write { db in
             if update.kind == .severity || update.kind == .allClear || replan != nil {
-                try db.execute("SELECT pg_advisory_xact_lock(\(Self.intakeLock))")
+                try lockIntake(db)
             }
             let row = try db.one("SELECT occurred_at, fired, exercise FROM incident WHERE id = \(incident) FOR UPDATE")
             let sequence =

@@ -46,7 +46,8 @@ extension PostgresStore {
         _ requests: [AcceptRequest], recording attempts: [(DeliveryAttempt, NextStep)]
     ) throws -> (outcomes: [AcceptOutcome], recorded: Result<Void, any Error>) {
         try pool.write { db in
-            try lockIntake(db)
+            // Delivery results alone need no turn at intake: other instances' reports go on meanwhile.
+            if !requests.isEmpty { try lockIntake(db) }
             let outcomes = try requests.map { r in
                 try accept(
                     db, r.report, raw: r.raw, organisation: r.organisation, at: r.at, plan: r.plan,
@@ -427,17 +428,9 @@ extension PostgresStore {
         else {
             return
         }
-        let action: String
-        switch next {
-        case .delivered: action = "delivered"
-        case .retry: action = "delivery-retry"
-        case .fallback: action = "delivery-fallback"
-        case .failed: action = "delivery-failed"
-        }
         try audit(
-            db, attempt.at, "dispatcher", action, row["incident_id"],
-            "\(row["tier"] as String) tier to \(row["person"] as String) by \(attempt.channel) \(attempt.address): \(attempt.detail)"
-        )
+            db, attempt.at, "dispatcher", next.auditAction, row["incident_id"],
+            attempt.auditDetail(tier: row["tier"], person: row["person"]))
     }
 
     /// Puts notifications about an incident in the outbox, once per purpose and person.
