@@ -144,6 +144,61 @@ struct SharedStoreTests {
     }
 }
 
+/// Each instance's in-memory history index (``SharedRecentIncidents``) on a shared store: what
+/// another instance changed is there at the next report, and what was rolled back is not.
+@Suite(.enabled(if: StoreKind.server != nil, "needs BEREDSKAB_TEST_POSTGRES"))
+struct SharedHistoryIndexTests {
+    let at = Instant(rfc3339: "2026-03-13T21:48:00+01:00")!
+
+    /// The history a report at `at` would see on `store`, read as intake reads it.
+    func history(_ store: PostgresStore, at: Instant) throws -> IncidentHistory {
+        try store.pool.write { db in
+            try store.lockIntake(db)
+            return try store.history(db, around: at, now: at, excluding: "", exercise: false)
+        }
+    }
+
+    @Test func whatAnotherInstanceChangedIsInTheNextHistory() throws {
+        let fixture = try Fixture()
+        let a = try #require(try fixture.open(.postgres) as? PostgresStore)
+        let b = try #require(try fixture.open(.postgres) as? PostgresStore)
+        // a has built its index; then b takes a report and closes it.
+        #expect(try history(a, at: at).incident(id: "fsb:2026-000412") == nil)
+        _ = try fixture.accept(b, "skud-blaagaarden.json", at: at)
+        #expect(try history(a, at: at.adding(60)).incident(id: "fsb:2026-000412")?.closed == false)
+        try b.addUpdate(
+            IncidentUpdate(at: at.adding(120), actor: "test", kind: .allClear, text: "Falsk alarm"),
+            incident: "fsb:2026-000412", notify: [], replan: nil)
+        #expect(try history(a, at: at.adding(180)).incident(id: "fsb:2026-000412")?.closed == true)
+    }
+
+    @Test func anIncidentRolledBackIsNotLeftInTheIndex() throws {
+        let fixture = try Fixture()
+        let a = try #require(try fixture.open(.postgres) as? PostgresStore)
+        _ = try history(a, at: at)
+        struct Abandoned: Error {}
+        // A transaction that wrote an incident and read it into the index, then failed.
+        #expect(throws: Abandoned.self) {
+            try a.pool.write { db in
+                try a.lockIntake(db)
+                try db.execute(
+                    """
+                    INSERT INTO incident (id, organisation, received_at, occurred_at, category, severity, area,
+                        report_json, plan_json, fired)
+                    VALUES ('fsb:gone', 'fsb', \(at.seconds), \(at.seconds), 'shooting', 'severe', 'blaagaarden',
+                        '{}', '{}', '[]')
+                    """)
+                #expect(
+                    try a.history(db, around: at, now: at, excluding: "", exercise: false)
+                        .incident(id: "fsb:gone") != nil)
+                throw Abandoned()
+            }
+        }
+        #expect(try history(a, at: at).incident(id: "fsb:gone") == nil)
+        #expect(try fixture.count(.postgres, "SELECT count(*) FROM incident") == 0)
+    }
+}
+
 /// What each of two threads returned.
 final class Results<T: Sendable>: @unchecked Sendable {
     private let lock = NSLock()

@@ -121,7 +121,12 @@ final class PostgresPool: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` in a transaction (READ COMMITTED): committed when it returns, rolled back when it throws.
+    /// Called before every rollback of ``write(_:)``, while the transaction still holds its locks.
+    /// Set once, before the pool is used.
+    nonisolated(unsafe) var rollingBack: (@Sendable () -> Void)?
+
+    /// Runs `body` in a transaction (READ COMMITTED): committed when it returns, rolled back when
+    /// it throws (or the commit fails), after ``rollingBack``.
     func write<T>(_ body: (PGConnection) throws -> T) throws -> T {
         try withConnection { db in
             try db.execute("BEGIN")
@@ -130,6 +135,7 @@ final class PostgresPool: @unchecked Sendable {
                 try db.execute("COMMIT")
                 return value
             } catch {
+                rollingBack?()
                 _ = try? db.execute("ROLLBACK")
                 throw error
             }

@@ -180,6 +180,12 @@ extension PostgresStore {
     func history(
         _ db: PGConnection, around time: Instant, now: Instant, excluding: String, exercise: Bool
     ) throws -> IncidentHistory {
+        if let view = try recent.history(
+            db, around: time, now: now, lookback: lookback, excluding: excluding, exercise: exercise)
+        {
+            return view
+        }
+        // Further back than the index reaches (a late report about old days): from the table.
         let from = IncidentHistory.before(time.seconds, lookback)
         let rows = try db.query(
             """

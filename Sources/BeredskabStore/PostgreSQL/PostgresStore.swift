@@ -31,6 +31,8 @@ public final class PostgresStore: IncidentStore, @unchecked Sendable {
     let secret: SymmetricKey
     /// Which instance this is, in leases and in the audit of what it claimed (`host:pid`).
     public let instance: String
+    /// This instance's index of the incidents the rules can see (see ``SharedRecentIncidents``).
+    let recent: SharedRecentIncidents
     /// How long a claimed notification stays with its instance before another may take it
     /// (seconds). The dispatcher renews the hold every few seconds while a delivery runs (an SMTP
     /// attempt may take a minute), so this is how long a dead instance's sends wait to be taken over.
@@ -53,6 +55,11 @@ public final class PostgresStore: IncidentStore, @unchecked Sendable {
         self.lookahead = lookahead
         self.instance = instance ?? "\(ProcessInfo.processInfo.hostName):\(getpid())"
         pool = PostgresPool(location, connections: connections)
+        let recent = SharedRecentIncidents(lookback: lookback)
+        self.recent = recent
+        // A transaction rolled back may have been read into the index: forget it before the
+        // rollback lets the intake lock go.
+        pool.rollingBack = { recent.invalidate() }
         try Self.migrate(pool)
         secret = try pool.write { db in
             try db.execute(
@@ -78,7 +85,8 @@ public final class PostgresStore: IncidentStore, @unchecked Sendable {
     /// The migrations, in order: an identifier and the SQL that makes it so. Applied ones are kept in
     /// `beredskab_migrations`; never edit one that has shipped, add another.
     static let migrations: [(id: String, sql: String)] = [
-        ("v1: the schema of SQLite's v16, for PostgreSQL", schemaV1)
+        ("v1: the schema of SQLite's v16, for PostgreSQL", schemaV1),
+        ("v2: the log of changed incidents that keeps each instance's history index in step", schemaV2),
     ]
 
     /// Applies the migrations not yet applied, under an advisory lock. Throws `StoreFileError` for a
@@ -124,6 +132,26 @@ public final class PostgresStore: IncidentStore, @unchecked Sendable {
         if !rest.isEmpty { statements.append(rest) }
         return statements
     }
+
+    /// `incident_change` (see ``SharedRecentIncidents``): a trigger that takes the intake lock
+    /// before any row of `incident` is inserted or updated, and logs the change.
+    static let schemaV2 = """
+        CREATE TABLE incident_change (
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, incident_id TEXT NOT NULL,
+            at BIGINT NOT NULL DEFAULT extract(epoch FROM now())::bigint);
+        CREATE INDEX incident_change_at ON incident_change (at);
+        CREATE TABLE incident_change_pruned (
+            id BIGINT PRIMARY KEY CHECK (id = 1), pruned_through BIGINT NOT NULL);
+        INSERT INTO incident_change_pruned (id, pruned_through) VALUES (1, 0);
+        CREATE FUNCTION beredskab_incident_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_advisory_xact_lock(\(intakeLock));
+                INSERT INTO incident_change (incident_id) VALUES (NEW.id);
+                RETURN NEW;
+            END $$;
+        CREATE TRIGGER incident_changed BEFORE INSERT OR UPDATE ON incident
+            FOR EACH ROW EXECUTE FUNCTION beredskab_incident_changed();
+        """
 
     /// The tables of ``SQLiteStore`` after its migration v16, with PostgreSQL's types: `BIGINT` for
     /// seconds and ids, `BOOLEAN`, `BYTEA`, and triggers that keep the audit log append-only.
