@@ -132,6 +132,7 @@ final class PostgresPool: @unchecked Sendable {
             try db.execute("BEGIN")
             do {
                 let value = try body(db)
+                try db.flushAudit()
                 try db.execute("COMMIT")
                 return value
             } catch {
@@ -219,6 +220,8 @@ enum NIOSSLContextMaker {
 struct PGConnection {
     let connection: PostgresConnection
     let logger: Logger
+    /// What the store keeps for the rest of this transaction (or of this read).
+    let state = TransactionState()
 
     /// Runs a statement and returns every row.
     func query(_ query: PostgresQuery) throws -> [PGRow] {
@@ -249,6 +252,7 @@ struct PGConnection {
 
     /// Runs `body` in a savepoint: its changes are undone when it throws, and the error is rethrown.
     func savepoint<T>(_ body: () throws -> T) throws -> T {
+        let (pending, head) = (state.pendingAudit.count, state.auditHead)
         try execute("SAVEPOINT beredskab_savepoint")
         do {
             let value = try body()
@@ -256,9 +260,24 @@ struct PGConnection {
             return value
         } catch {
             try execute("ROLLBACK TO SAVEPOINT beredskab_savepoint")
+            // The audit entries made inside it are undone with it.
+            state.pendingAudit.removeLast(state.pendingAudit.count - pending)
+            state.auditHead = head
             throw error
         }
     }
+}
+
+/// What a transaction keeps beside the database until it ends: the audit entries it appends,
+/// written in one statement just before it commits, and the head of the chain they hang from.
+final class TransactionState {
+    /// The chain's head as this transaction left it; nil until it first appends.
+    var auditHead: (seq: Int, hash: String)?
+    /// Entries appended and not yet written.
+    var pendingAudit: [AuditChainWalk.Entry] = []
+    /// The exercise limits of incidents already asked about (nil inside: not an exercise); they
+    /// never change once the incident is stored.
+    var exerciseLimits: [String: (onlyRoles: [String]?, onlyOrgs: [String]?)?] = [:]
 }
 
 /// A row read from PostgreSQL, read by column name or position like GRDB's `Row`:

@@ -8,13 +8,19 @@ import BeredskabTime
 extension PostgresStore {
     /// Whether an incident is an exercise, and its limits on who is alerted; nil for a real incident.
     func exerciseLimits(incident: String, _ db: PGConnection) throws -> (onlyRoles: [String]?, onlyOrgs: [String]?)? {
-        guard let row = try db.one("SELECT exercise, only_roles, only_orgs FROM incident WHERE id = \(incident)"),
-            row["exercise"] as Bool
+        // Asked for each message of an incident: read once a transaction (they never change).
+        if let known = db.state.exerciseLimits[incident] { return known }
+        guard let row = try db.one("SELECT exercise, only_roles, only_orgs FROM incident WHERE id = \(incident)")
         else { return nil }
-        return (
-            (row["only_roles"] as String?).map(SQLiteStore.strings),
-            (row["only_orgs"] as String?).map(SQLiteStore.strings)
-        )
+        var limits: (onlyRoles: [String]?, onlyOrgs: [String]?)?
+        if row["exercise"] as Bool {
+            limits = (
+                (row["only_roles"] as String?).map(SQLiteStore.strings),
+                (row["only_orgs"] as String?).map(SQLiteStore.strings)
+            )
+        }
+        db.state.exerciseLimits[incident] = .some(limits)
+        return limits
     }
 
     /// A notification about an exercise as it is stored: marked in its first words, or nil (with an
