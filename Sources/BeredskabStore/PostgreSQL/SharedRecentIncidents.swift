@@ -80,15 +80,17 @@ final class SharedRecentIncidents: @unchecked Sendable {
         // The entries after the last one read, and how far the log was pruned (always one row).
         let rows = try db.query(
             """
-            SELECT c.seq, c.incident_id, h.pruned_through FROM incident_change_pruned h
-            LEFT JOIN incident_change c ON c.seq > \(lastSeq) ORDER BY c.seq
+            SELECT NULL::bigint AS seq, NULL::text AS incident_id, pruned_through FROM incident_change_pruned
+            UNION ALL
+            SELECT seq, incident_id, NULL FROM incident_change WHERE seq > \(lastSeq)
             """)
-        if let pruned = rows.first?["pruned_through"] as Int64?, pruned > lastSeq {
+        if let pruned = rows.lazy.compactMap({ $0["pruned_through"] as Int64? }).first, pruned > lastSeq {
             // Entries this instance never read were pruned: build the index again.
             built = false
             return try refresh(db, now: now)
         }
         let changes = rows.compactMap { row in (row["seq"] as Int64?).map { ($0, row["incident_id"] as String) } }
+            .sorted { $0.0 < $1.0 }
         guard let last = changes.last else { return }
         lastSeq = last.0
         let ids = Array(Set(changes.map(\.1)))
