@@ -696,11 +696,11 @@ def compare(args):
         stop(sink.proc)
     log(f"Machine: {machine()}")
     log(f"Versions: Beredskab {git_version()} ({args.binary}; SQLite synchronous=FULL, every report committed "
-        f"before the answer); {am_version(args.alertmanager) if 'alertmanager' in systems else ''} "
-        "(alerts in memory)")
+        "before the answer)" + (f"; {am_version(args.alertmanager)} (alerts in memory)" if "alertmanager" in systems
+                                else ""))
     if any(s.startswith("postgres") for s in systems):
         log("postgresN: N instances of Beredskab sharing one PostgreSQL "
-            f"{subprocess.run(['psql', '--version'], capture_output=True, text=True).stdout.split()[-1]} "
+            f"{subprocess.run(['psql', '--version'], capture_output=True, text=True).stdout.split()[2]} "
             "server on the same machine (fsync and synchronous_commit on), requests round-robin over them")
     log(f"Load: open-loop, {args.seconds} s per rate, one report or alert per POST, one webhook each, "
         f"up to {args.connections} keep-alive connections; latencies in ms from each request's due time; "
