@@ -32,6 +32,8 @@ extension PostgresStoreError {
         if state.hasPrefix("57P") { return "the PostgreSQL server is shutting down or restarting" }
         if state == "25006" { return "the PostgreSQL server is read-only (a standby)" }
         if state.hasPrefix("40") { return "the store is busy" }
+        if state.hasPrefix("28") { return "the PostgreSQL server refuses the store's user" }
+        if state == "3D000" { return "the PostgreSQL database does not exist" }
         return nil
     }
 }

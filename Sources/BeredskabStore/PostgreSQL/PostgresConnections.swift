@@ -103,9 +103,13 @@ final class PostgresPool: @unchecked Sendable {
         nextID += 1
         let id = nextID
         condition.unlock()
-        return try PostgresConnection.connect(
-            on: group.next(), configuration: configuration, id: id, logger: logger
-        ).wait()
+        do {
+            return try PostgresConnection.connect(
+                on: group.next(), configuration: configuration, id: id, logger: logger
+            ).wait()
+        } catch {
+            throw PostgresStoreError.connecting(to: location, error)
+        }
     }
 
     /// Runs `body` with a connection of the pool, waiting for one when all are busy.
@@ -182,7 +186,7 @@ final class PostgresPool: @unchecked Sendable {
                     open -= 1
                     condition.signal()
                     condition.unlock()
-                    throw error
+                    throw PostgresStoreError.connecting(to: location, error)
                 }
             }
             condition.wait()
@@ -330,13 +334,27 @@ public struct PostgresStoreError: Error, CustomStringConvertible {
     public var cause: any Error
 
     public var description: String {
-        "PostgreSQL: \(message)" + (sqlState.map { " (SQLSTATE \($0))" } ?? "") + " in: \(statement)"
+        "PostgreSQL: \(message)" + (sqlState.map { " (SQLSTATE \($0))" } ?? "")
+            + (statement.isEmpty ? "" : " in: \(statement)")
     }
 
     /// Whether the connection to the server was lost or never made.
     public var isConnectionFailure: Bool {
         guard let error = cause as? PSQLError else { return false }
         return error.code != .server
+    }
+
+    /// Why a connection to `location` could not be made: the server's word (a wrong password, an
+    /// unknown database) or the network's (connection refused), never the password.
+    static func connecting(to location: PostgresLocation, _ error: any Error) -> PostgresStoreError {
+        guard let error = error as? PSQLError else {
+            return PostgresStoreError(
+                sqlState: nil, message: "cannot connect to \(location): \(error)", statement: "", cause: error)
+        }
+        let reason = error.serverInfo?[.message] ?? error.underlying.map { "\($0)" } ?? "\(error.code)"
+        return PostgresStoreError(
+            sqlState: error.serverInfo?[.sqlState], message: "cannot connect to \(location): \(reason)",
+            statement: "", cause: error)
     }
 
     static func wrapping<T>(_ query: PostgresQuery, _ body: () throws -> T) throws -> T {
