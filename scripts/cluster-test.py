@@ -144,9 +144,12 @@ def rules_in_step(args, url, work, admin):
         with open(os.path.join(copies[0], "Rules", "uro.rules"), "a", encoding="utf-8") as f:
             f.write("# changed again, on a only\n")
         reload(pair[0].base, admin)
-        behind = wait_for(lambda: ready(pair[1])[0] == 503 and ready(pair[1])[1].get("status") == "rules differ")
+        def differs():
+            status, body = ready(pair[1])
+            return status == 503 and "rules differ" in body.get("error", {}).get("message", "")
+        behind = wait_for(differs)
         print(f"  the instance left with other rules answers /readyz 503, rules differ: {'yes' if behind else 'NO'}"
-              f" ({ready(pair[1])[1].get('problem', '')})")
+              f" ({ready(pair[1])[1].get('error', {}).get('message', '')})")
         failed += int(not behind)
         ahead = ready(pair[0])[0] == 200
         print(f"  the instance with the newest rules stays ready: {'yes' if ahead else 'NO'}")

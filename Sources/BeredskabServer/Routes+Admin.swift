@@ -20,16 +20,14 @@ extension Routes {
                     fields += [("rules", .string(live.rulesHash)), ("instances", .number(Double(instances.count)))]
                     if let (newest, _) = try sync.disagreement() {
                         // Not ready: reports here would be judged by other rules than on the others.
-                        fields[0] = ("status", .string("rules differ"))
-                        fields.append(
-                            (
-                                "problem",
-                                .string(
-                                    "this instance runs rules \(live.rulesHash); \(newest.instance) loaded \(newest.digest) "
-                                        + "later: reload this instance's rule files, or fix their errors"
-                                )
-                            ))
-                        return Self.json(.serviceUnavailable, .object(fields))
+                        return Self.json(
+                            .serviceUnavailable,
+                            APIError(
+                                .serviceUnavailable,
+                                "the rules differ from the other instances': this instance runs \(live.rulesHash), "
+                                    + "\(newest.instance) loaded \(newest.digest) later; reload this instance's rule "
+                                    + "files, or fix their errors"
+                            ).json)
                     }
                 }
                 return Self.json(.ok, .object(fields))

@@ -129,18 +129,42 @@ final class PostgresPool: @unchecked Sendable {
     /// Set once, before the pool is used.
     nonisolated(unsafe) var rollingBack: (@Sendable () -> Void)?
 
+    /// Called first in every ``write(audits:_:)`` that may append to the audit log. The store
+    /// locks the head of the audit chain there: every such transaction takes that lock before any
+    /// row lock, so two of them can never wait for each other the other way round (a deadlock a
+    /// report merged on one instance and a delivery result recorded on another once made).
+    /// Set once, before the pool is used.
+    nonisolated(unsafe) var beginning: ((PGConnection) throws -> Void)?
+
     /// Runs `body` in a transaction (READ COMMITTED): committed when it returns, rolled back when
-    /// it throws (or the commit fails), after ``rollingBack``.
-    func write<T>(_ body: (PGConnection) throws -> T) throws -> T {
+    /// it throws (or the commit fails), after ``rollingBack``. `audits: false` for a transaction
+    /// that never appends to the audit log (claims, heartbeats, migrations): it skips ``beginning``.
+    func write<T>(audits: Bool = true, _ body: (PGConnection) throws -> T) throws -> T {
         try withConnection { db in
             try db.execute("BEGIN")
             do {
+                if audits { try beginning?(db) }
                 let value = try body(db)
                 try db.flushAudit()
                 try db.execute("COMMIT")
                 return value
             } catch {
                 rollingBack?()
+                _ = try? db.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    /// Runs `body` in one read-only snapshot (REPEATABLE READ): every statement sees the same data.
+    func snapshot<T>(_ body: (PGConnection) throws -> T) throws -> T {
+        try withConnection { db in
+            try db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            do {
+                let value = try body(db)
+                try db.execute("COMMIT")
+                return value
+            } catch {
                 _ = try? db.execute("ROLLBACK")
                 throw error
             }

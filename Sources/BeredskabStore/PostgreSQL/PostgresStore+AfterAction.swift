@@ -11,8 +11,7 @@ extension PostgresStore {
     /// exercise those its limits left out. Nil for an unknown incident.
     public func afterActionRecord(incident id: String) throws -> AfterActionRecord? {
         // One snapshot for all the reads, as SQLite's read transaction gives.
-        try pool.write { db in
-            try db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        try pool.snapshot { db in
             guard
                 let row = try db.one(
                     """

@@ -15,15 +15,7 @@ extension PostgresStore {
     func audit(
         _ db: PGConnection, _ at: Instant, _ actor: String, _ action: String, _ incident: String?, _ detail: String
     ) throws {
-        let head: (seq: Int, hash: String)
-        if let known = db.state.auditHead {
-            head = known
-        } else {
-            guard let last = try db.one("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE") else {
-                throw StoreFileError("the audit log's head (audit_head) is missing")
-            }
-            head = (last["seq"], last["hash"])
-        }
+        let head = try db.state.auditHead ?? Self.lockAuditHead(db)
         let entry = AuditChainWalk.Entry(
             id: 0, seq: head.seq + 1, at: at.seconds, actor: SQLiteStore.whole(actor),
             action: SQLiteStore.whole(action), incident: SQLiteStore.whole(incident),
@@ -38,11 +30,20 @@ extension PostgresStore {
         db.state.auditHead = (head.seq + 1, hash)
     }
 
+    /// Locks the row of `audit_head` until the transaction ends and keeps the head in the
+    /// transaction's state (``PostgresPool/beginning`` calls it first in every write).
+    static func lockAuditHead(_ db: PGConnection) throws -> (seq: Int, hash: String) {
+        guard let row = try db.one("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE") else {
+            throw StoreFileError("the audit log's head (audit_head) is missing")
+        }
+        let head = (seq: row["seq"] as Int, hash: row["hash"] as String)
+        db.state.auditHead = head
+        return head
+    }
+
     /// Walks the audit chain from the first entry, as ``SQLiteStore/verifyAudit(notedHead:)`` does.
     public func verifyAudit(notedHead: String? = nil) throws -> AuditChainReport {
-        try pool.write { db in
-            // One snapshot for the head and the entries.
-            try db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        try pool.snapshot { db in
             // Entry 0 is the head before the first entry.
             let recorded = try db.one("SELECT seq, hash FROM audit_head WHERE id = 1 AND seq > 0")
             var walk = AuditChainWalk(recordedSeq: recorded?["seq"])

@@ -10,7 +10,7 @@ extension PostgresStore {
     /// the second wait and then see the first one's hold, so only one takes it.
     public func claimNotifications(ids: [Int64], at: Instant) throws -> [StoredNotification] {
         guard !ids.isEmpty else { return [] }
-        let claimed = try pool.write { db in
+        let claimed = try pool.write(audits: false) { db in
             try db.query(
                 """
                 UPDATE notification SET claimed_by = \(instance), claimed_until = \(at.seconds + claimLease)
@@ -27,7 +27,7 @@ extension PostgresStore {
     /// seconds from `at` (the dispatcher calls it every few seconds for those in flight).
     public func renewClaims(ids: [Int64], at: Instant) throws {
         guard !ids.isEmpty else { return }
-        try pool.write { db in
+        try pool.write(audits: false) { db in
             try db.execute(
                 """
                 UPDATE notification SET claimed_until = \(at.seconds + claimLease)

@@ -266,9 +266,7 @@ extension PostgresStore {
 
     /// What happened to an incident, oldest first: deliveries, acknowledgements, escalations, updates, tasks.
     public func timeline(incident: String) throws -> [TimelineEvent] {
-        try pool.write { db in
-            // One snapshot for the four reads, as SQLite's read transaction gives.
-            try db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        try pool.snapshot { db in
             var events: [TimelineEvent] = []
             if let received = try db.scalar("SELECT received_at FROM incident WHERE id = \(incident)", as: Int.self) {
                 events.append(TimelineEvent(at: Instant(seconds: received), kind: "received", text: "report received"))

@@ -11,7 +11,7 @@ extension PostgresStore: SharedStore {
 
     /// Upserts this instance's row of `rules_version`.
     public func recordRules(digest: String, loadedAt: Instant, at: Instant) throws {
-        try pool.write { db in
+        try pool.write(audits: false) { db in
             try db.execute(
                 """
                 INSERT INTO rules_version (instance, digest, loaded_at, seen_at)

@@ -60,6 +60,7 @@ public final class PostgresStore: IncidentStore, @unchecked Sendable {
         // A transaction rolled back may have been read into the index: forget it before the
         // rollback lets the intake lock go.
         pool.rollingBack = { recent.invalidate() }
+        pool.beginning = { db in _ = try Self.lockAuditHead(db) }
         try Self.migrate(pool)
         secret = try pool.write { db in
             try db.execute(
@@ -92,7 +93,7 @@ public final class PostgresStore: IncidentStore, @unchecked Sendable {
     /// Applies the migrations not yet applied, under an advisory lock. Throws `StoreFileError` for a
     /// database a newer version has migrated.
     static func migrate(_ pool: PostgresPool) throws {
-        try pool.write { db in
+        try pool.write(audits: false) { db in
             try db.execute("SELECT pg_advisory_xact_lock(\(migrationLock))")
             try db.execute(
                 """
