@@ -154,6 +154,14 @@ def rules_in_step(args, url, work, admin):
         ahead = ready(pair[0])[0] == 200
         print(f"  the instance with the newest rules stays ready: {'yes' if ahead else 'NO'}")
         failed += int(not ahead)
+        # A third instance started with the old files (a restarted machine): it is the one not
+        # ready; starting is not a reload, so the others stay as they are.
+        late = Instance(args.binary, url, os.path.join(work, "rules-c-data"), "rules-c", RULES)
+        pair.append(late)
+        stale = wait_for(lambda: ready(late)[0] == 503) and ready(pair[0])[0] == 200
+        print(f"  an instance started later with old files is the one not ready, the others unmoved: "
+              f"{'yes' if stale else 'NO'}")
+        failed += int(not stale)
     finally:
         for i in pair:
             i.stop()
@@ -305,7 +313,7 @@ def main():
         for item in lost[:10] + undelivered[:10]:
             print(f"  ! {item}")
         failed += int(bool(lost)) + int(bool(undelivered)) + int(len(answered) < len(sent)) + int(duplicates > held)
-        print(f"{10 - failed} passed, {failed} failed")
+        print(f"{11 - failed} passed, {failed} failed")
         sys.exit(1 if failed else 0)
     finally:
         for i in instances:

@@ -291,6 +291,12 @@ public struct Dispatcher: Sendable {
                 bell.ring()
             }
         }
+        // Stopping: what was in flight stays pending, and on a shared store another instance
+        // takes it at once instead of when this one's hold lapses.
+        let held = Array(pipeline.inFlightIDs)
         pipeline.cancelAll()
+        do { try store.releaseClaims(ids: held) } catch {
+            logger.warning("dispatcher: giving up the hold on \(held.count) notifications in flight: \(error)")
+        }
     }
 }

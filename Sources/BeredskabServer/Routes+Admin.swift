@@ -25,8 +25,8 @@ extension Routes {
                             APIError(
                                 .serviceUnavailable,
                                 "the rules differ from the other instances': this instance runs \(live.rulesHash), "
-                                    + "\(newest.instance) loaded \(newest.digest) later; reload this instance's rule "
-                                    + "files, or fix their errors"
+                                    + "\(newest.instance) reloaded \(newest.digest) on purpose; bring this instance's rule "
+                                    + "files in line (it reads them again every 10 s)"
                             ).json)
                     }
                 }

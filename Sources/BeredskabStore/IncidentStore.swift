@@ -59,6 +59,9 @@ public protocol IncidentStore: Sendable {
     func claimNotifications(ids: [Int64], at: Instant) throws -> [StoredNotification]
     /// Extends this instance's hold on notifications still being delivered (see ``claimNotifications(ids:at:)``).
     func renewClaims(ids: [Int64], at: Instant) throws
+    /// Gives up this instance's hold on notifications it will not deliver (it is stopping), so
+    /// another instance takes them at once rather than when the hold lapses.
+    func releaseClaims(ids: [Int64]) throws
     /// Pending notifications with at least one failed attempt, the longest waiting first.
     func waitingNotifications(limit: Int) throws -> [WaitingNotification]
     /// How many notifications wait after a failed attempt, by channel, and the longest wait in seconds.
@@ -405,6 +408,9 @@ extension IncidentStore {
 
     /// One server per store: nothing is held, so nothing to renew.
     public func renewClaims(ids: [Int64], at: Instant) throws {}
+
+    /// One server per store: nothing is held, so nothing to give up.
+    public func releaseClaims(ids: [Int64]) throws {}
 
     /// The acknowledgement token for the link in this notification's message.
     public func ackToken(for notification: StoredNotification) -> String {

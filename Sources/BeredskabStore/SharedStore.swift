@@ -8,14 +8,19 @@ public struct RulesInForce: Sendable, Equatable {
     public var digest: String
     /// When it loaded them.
     public var loadedAt: Instant
+    /// When these rules were reloaded on purpose (the admin API or SIGHUP), here or on the
+    /// instance this one followed; nil for rules an instance merely started with. The rules of the
+    /// latest such reload are the cluster's.
+    public var reloadedAt: Instant?
     /// When it was last heard from.
     public var seenAt: Instant
 
     /// Creates an entry.
-    public init(instance: String, digest: String, loadedAt: Instant, seenAt: Instant) {
+    public init(instance: String, digest: String, loadedAt: Instant, reloadedAt: Instant? = nil, seenAt: Instant) {
         self.instance = instance
         self.digest = digest
         self.loadedAt = loadedAt
+        self.reloadedAt = reloadedAt
         self.seenAt = seenAt
     }
 }
@@ -25,15 +30,16 @@ public struct RulesInForce: Sendable, Equatable {
 public protocol SharedStore: IncidentStore {
     /// This instance's name in the store (`host:pid`).
     var instance: String { get }
-    /// Records that this instance runs rules with `digest`, loaded at `loadedAt`, and is alive at `at`.
-    func recordRules(digest: String, loadedAt: Instant, at: Instant) throws
-    /// The rules of every instance heard from since `since`, newest load first.
+    /// Records the rules this instance runs (`rules.instance` is ignored: this one's) and that it is alive.
+    func recordRules(_ rules: RulesInForce) throws
+    /// The rules of every instance heard from since `since`, the latest reload on purpose first.
     func rulesInForce(since: Instant) throws -> [RulesInForce]
-    /// Tells every instance listening that the rules were reloaded here (PostgreSQL's `NOTIFY`).
-    func announceReload(digest: String) throws
-    /// Calls `heard` with the digest each time another instance announces a reload, until the
-    /// returned listener is stopped; reconnects when the connection drops.
-    func listenForReloads(_ heard: @escaping @Sendable (_ digest: String) -> Void) -> ReloadListener
+    /// Tells every instance listening that the rules were reloaded here on purpose at `at`
+    /// (PostgreSQL's `NOTIFY`).
+    func announceReload(digest: String, at: Instant) throws
+    /// Calls `heard` with the digest and the time of each reload another instance announces,
+    /// until the returned listener is stopped; reconnects when the connection drops.
+    func listenForReloads(_ heard: @escaping @Sendable (_ digest: String, _ at: Instant) -> Void) -> ReloadListener
 }
 
 /// A running ``SharedStore/listenForReloads(_:)``.

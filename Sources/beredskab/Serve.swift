@@ -256,10 +256,11 @@ func sharedStore(_ explicit: String? = nil) throws -> PostgresLocation? {
 func openStore(_ folder: String, for engine: Engine?, location: PostgresLocation? = nil) throws -> any IncidentStore {
     let lookback = engine?.lookback ?? 90 * 86_400
     let lookahead = engine?.lookahead ?? 86_400
+    // Also on PostgreSQL: the data folder holds the file transport's outbox.
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     if let location = try location ?? sharedStore() {
         return try PostgresStore(location, lookback: lookback, lookahead: lookahead)
     }
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     return try SQLiteStore(
         path: (folder as NSString).appendingPathComponent("beredskab.sqlite"), lookback: lookback,
         lookahead: lookahead)

@@ -11,12 +11,17 @@ import Testing
 
     @Test func aCopiedStoreKeepsItsIncidentsLinksAndAuditChain() throws {
         let fixture = try Fixture()
-        let sqlite = try SQLiteStore(path: fixture.path)
-        _ = try fixture.accept(sqlite, "skud-blaagaarden.json", at: at)
-        _ = try fixture.accept(sqlite, "skud-blaagaarden-akb.json", as: "akb", at: at.adding(240))
-        let alert = try #require(try sqlite.notifications(incident: "fsb:2026-000412").first)
-        let link = sqlite.ackToken(for: alert)
-        let head = try sqlite.verifyAudit(notedHead: nil).head
+        // The server that wrote it has stopped (migrate-store refuses a store still open).
+        let (alert, link, head, before) = try {
+            let sqlite = try SQLiteStore(path: fixture.path)
+            _ = try fixture.accept(sqlite, "skud-blaagaarden.json", at: at)
+            _ = try fixture.accept(sqlite, "skud-blaagaarden-akb.json", as: "akb", at: at.adding(240))
+            let alert = try #require(try sqlite.notifications(incident: "fsb:2026-000412").first)
+            return (
+                alert, sqlite.ackToken(for: alert), try sqlite.verifyAudit(notedHead: nil).head,
+                try sqlite.incident(id: "fsb:2026-000412")
+            )
+        }()
         let summary = try StoreCopy.copy(sqlite: fixture.path, to: try fixture.database)
 
         #expect(summary.rows.first { $0.table == "incident" }?.count == 2)
@@ -24,7 +29,7 @@ import Testing
         #expect(summary.audit.head?.hash == head?.hash)
         let postgres = try fixture.open(.postgres)
         // The same incidents, the merge kept, and a link sent before the move still opens its alert.
-        #expect(try postgres.incident(id: "fsb:2026-000412") == sqlite.incident(id: "fsb:2026-000412"))
+        #expect(try postgres.incident(id: "fsb:2026-000412") == before)
         #expect(try postgres.mergedReports(into: "fsb:2026-000412").count == 1)
         #expect(try postgres.notification(ackToken: link)?.id == alert.id)
         // New rows take ids after the copied ones.
@@ -36,10 +41,17 @@ import Testing
 
     @Test func aStoreThatHoldsDataIsNotCopiedInto() throws {
         let fixture = try Fixture()
-        let sqlite = try SQLiteStore(path: fixture.path)
-        _ = try fixture.accept(sqlite, "skud-blaagaarden.json", at: at)
+        _ = try fixture.accept(try SQLiteStore(path: fixture.path), "skud-blaagaarden.json", at: at)
         _ = try StoreCopy.copy(sqlite: fixture.path, to: try fixture.database)
         #expect(throws: StoreFileError.self) { try StoreCopy.copy(sqlite: fixture.path, to: try fixture.database) }
         #expect(try fixture.count(.postgres, "SELECT count(*) FROM incident") == 1)
+    }
+
+    @Test func aStoreStillOpenIsNotCopied() throws {
+        let fixture = try Fixture()
+        let sqlite = try SQLiteStore(path: fixture.path)
+        _ = try fixture.accept(sqlite, "skud-blaagaarden.json", at: at)
+        #expect(throws: StoreFileError.self) { try StoreCopy.copy(sqlite: fixture.path, to: try fixture.database) }
+        withExtendedLifetime(sqlite) {}
     }
 }

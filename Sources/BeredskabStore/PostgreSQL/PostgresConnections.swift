@@ -6,9 +6,10 @@ import NIOSSL
 import PostgresNIO
 
 /// Where a PostgreSQL store lives: parsed from `postgres://user:password@host:port/database`
-/// (`postgresql://` too). The password may be left out (the server's `trust` or a `.pgpass`-less
-/// `peer` setup); the port defaults to 5432 and the user to `postgres`. `?sslmode=require` asks
-/// for TLS; anything else is plain TCP, as on 127.0.0.1.
+/// (`postgresql://` too). The password may be left out (a server that trusts the host); the port
+/// defaults to 5432, the user to `postgres` and the database to the user's name. `?sslmode=require`
+/// (or `verify-ca`, `verify-full`) asks for TLS, always verified against the system's trust roots
+/// and the host name; none or `disable` is plain TCP, as on 127.0.0.1; any other mode is refused.
 public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     public var host: String
     public var port: Int
@@ -28,7 +29,13 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         password = parts.password.flatMap { $0.removingPercentEncoding }
         let name = String(parts.path.drop { $0 == "/" })
         database = name.isEmpty ? user : name
-        requireTLS = parts.queryItems?.contains { $0.name == "sslmode" && $0.value == "require" } ?? false
+        // TLS is verified (the system's trust roots and the host name) for every mode that asks
+        // for it; a mode this store does not know is refused rather than read as plain text.
+        switch parts.queryItems?.last(where: { $0.name == "sslmode" })?.value {
+        case nil, "disable": requireTLS = false
+        case "require", "verify-ca", "verify-full": requireTLS = true
+        default: return nil
+        }
     }
 
     /// Whether `text` names a PostgreSQL store rather than a folder.

@@ -35,4 +35,16 @@ extension PostgresStore {
                 """)
         }
     }
+
+    /// Gives up this instance's hold on `ids` (a server stopping with deliveries in flight).
+    public func releaseClaims(ids: [Int64]) throws {
+        guard !ids.isEmpty else { return }
+        try pool.write(audits: false) { db in
+            try db.execute(
+                """
+                UPDATE notification SET claimed_by = NULL, claimed_until = NULL
+                WHERE id = ANY(\(ids)) AND claimed_by = \(instance)
+                """)
+        }
+    }
 }

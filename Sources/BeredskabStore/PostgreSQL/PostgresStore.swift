@@ -88,6 +88,7 @@ public final class PostgresStore: IncidentStore, @unchecked Sendable {
     static let migrations: [(id: String, sql: String)] = [
         ("v1: the schema of SQLite's v16, for PostgreSQL", schemaV1),
         ("v2: the log of changed incidents that keeps each instance's history index in step", schemaV2),
+        ("v3: rules reloaded on purpose", "ALTER TABLE rules_version ADD COLUMN reloaded_at BIGINT"),
     ]
 
     /// Applies the migrations not yet applied, under an advisory lock. Throws `StoreFileError` for a
