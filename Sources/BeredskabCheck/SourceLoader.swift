@@ -25,14 +25,14 @@ public enum SourceLoader {
             }
             var files: [String] = []
             if isDirectory.boolValue {
-                guard let enumerator = manager.enumerator(atPath: path) else {
-                    throw LoadError(description: "cannot read directory: \(path)")
-                }
-                for case let relative as String in enumerator
-                where extensions.contains((relative as NSString).pathExtension) {
-                    files.append((path as NSString).appendingPathComponent(relative))
-                }
+                var visited: Set<String> = []
+                try collect(path, into: &files, visited: &visited)
                 files.sort()
+                // A folder with nothing to read is a mistake (a wrong path, a link that was not
+                // followed), not a rule set without errors.
+                guard !files.isEmpty else {
+                    throw LoadError(description: "no .rules or .contacts files in \(path)")
+                }
             } else {
                 files = [path]
             }
@@ -44,5 +44,25 @@ public enum SourceLoader {
             }
         }
         return sources
+    }
+
+    /// The `.rules` and `.contacts` files under `directory`, following symbolic links to folders
+    /// (a deployment's `Rules` is often one), each real folder once.
+    static func collect(_ directory: String, into files: inout [String], visited: inout Set<String>) throws {
+        let manager = FileManager.default
+        guard visited.insert((directory as NSString).resolvingSymlinksInPath).inserted else { return }
+        guard let entries = try? manager.contentsOfDirectory(atPath: directory) else {
+            throw LoadError(description: "cannot read directory: \(directory)")
+        }
+        for entry in entries.sorted() {
+            let path = (directory as NSString).appendingPathComponent(entry)
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+            if isDirectory.boolValue {
+                try collect(path, into: &files, visited: &visited)
+            } else if extensions.contains((entry as NSString).pathExtension) {
+                files.append(path)
+            }
+        }
     }
 }
