@@ -20,17 +20,24 @@ struct ClaimTests {
         )
     }
 
+    /// The example shooting as report `id`, ten days on per round (each round its own incident);
+    /// returns when it was accepted.
+    func acceptShooting(_ store: PostgresStore, _ fixture: Fixture, id: String, round: Int) throws -> Instant {
+        var (report, raw) = try fixture.report("skud-blaagaarden.json")
+        report.id = id
+        report.occurredAt = report.occurredAt.adding(round * 10 * 86_400)
+        let when = at.adding(round * 10 * 86_400)
+        _ = try store.accept(report, raw: raw, organisation: "fsb", at: when) {
+            Fixture.engine.evaluate(report, history: $0, at: when)
+        }
+        return when
+    }
+
     @Test func twoInstancesTakingTheSameNotificationsAtOnceTakeEachOnce() throws {
         let fixture = try Fixture()
         let (a, b) = try instances(fixture)
         for round in 0..<5 {
-            var (report, raw) = try fixture.report("skud-blaagaarden.json")
-            report.id = "fsb:claims-\(round)"
-            report.occurredAt = report.occurredAt.adding(round * 10 * 86_400)
-            let when = at.adding(round * 10 * 86_400)
-            _ = try a.accept(report, raw: raw, organisation: "fsb", at: when) {
-                Fixture.engine.evaluate(report, history: $0, at: when)
-            }
+            let when = try acceptShooting(a, fixture, id: "fsb:claims-\(round)", round: round)
             let ids = try a.dueNotificationKeys(at: when, limit: 100, after: nil, excluding: []).map(\.id)
             #expect(!ids.isEmpty)
             let results = Results<[Int64]>()
@@ -80,15 +87,7 @@ struct ClaimTests {
     @Test func twoDispatchersSendEachNotificationOnce() async throws {
         let fixture = try Fixture()
         let (a, b) = try instances(fixture)
-        for round in 0..<3 {
-            var (report, raw) = try fixture.report("skud-blaagaarden.json")
-            report.id = "fsb:dispatch-\(round)"
-            report.occurredAt = report.occurredAt.adding(round * 10 * 86_400)
-            let when = at.adding(round * 10 * 86_400)
-            _ = try a.accept(report, raw: raw, organisation: "fsb", at: when) {
-                Fixture.engine.evaluate(report, history: $0, at: when)
-            }
-        }
+        for round in 0..<3 { _ = try acceptShooting(a, fixture, id: "fsb:dispatch-\(round)", round: round) }
         let (recorderA, recorderB) = (Recorder(), Recorder())
         let now = at.adding(30 * 86_400)
         async let sentByA = Dispatcher(store: a, engine: Fixture.engine, transport: recorderA, publicURL: "http://x")
