@@ -33,7 +33,11 @@ extension Routes {
                 return Self.json(.ok, .object(fields))
             } catch {
                 return Self.json(
-                    .serviceUnavailable, APIError(.serviceUnavailable, "the database cannot be read").json)
+                    .serviceUnavailable,
+                    APIError(
+                        .serviceUnavailable,
+                        "the database cannot be read" + (storeUnavailableReason(error).map { ": \($0)" } ?? "")
+                    ).json)
             }
         }
         router.get("metrics") { _, _ in

@@ -244,7 +244,9 @@ func sharedStore(_ explicit: String? = nil) throws -> PostgresLocation? {
         return nil
     }
     guard let location = PostgresLocation(url: url) else {
-        printError("error: the store must be a PostgreSQL URL, postgres://user:password@host:5432/database\n")
+        printError(
+            "error: the store must be a PostgreSQL URL, postgres://user:password@host:5432/database, with "
+                + "?sslmode= disable, require, verify-ca or verify-full if any\n")
         throw ExitCode(64)
     }
     return location

@@ -54,4 +54,13 @@ import Testing
         #expect(throws: StoreFileError.self) { try StoreCopy.copy(sqlite: fixture.path, to: try fixture.database) }
         withExtendedLifetime(sqlite) {}
     }
+
+    /// A store that never took a report (no audit entry, so no head) copies too.
+    @Test func anEmptyStoreIsCopied() throws {
+        let fixture = try Fixture()
+        _ = try SQLiteStore(path: fixture.path)
+        let summary = try StoreCopy.copy(sqlite: fixture.path, to: try fixture.database)
+        #expect(summary.audit.problem == nil)
+        #expect(summary.audit.entries == 0)
+    }
 }
