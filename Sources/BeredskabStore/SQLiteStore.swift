@@ -46,6 +46,10 @@ public final class SQLiteStore: IncidentStore {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            // Each report of a batch runs in a savepoint, whose journal SQLite spills to a new file
+            // in /var/tmp past 64 KiB: one report's pages are more than that, so each commit made,
+            // wrote and deleted a file (issue 16). In memory, it costs only the pages it holds.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
             if let tracing {
                 db.trace(options: .statement) { event in
                     if case .statement(let statement) = event { tracing(statement.sql) }

@@ -135,6 +135,64 @@ import Testing
         let copy = try DatabaseQueue(path: fixture.path + ".copy")
         #expect(try copy.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM incident") } ?? 0 >= 6)
     }
+
+    /// A batch's savepoints spilled their journal to a new file in /var/tmp past 64 KiB, which each
+    /// commit made, wrote and deleted: every connection keeps such data in memory instead.
+    @Test func everyConnectionKeepsTemporaryDataInMemory() throws {
+        let fixture = try Fixture()
+        let store = try SQLiteStore(path: fixture.path)
+        let memory = 2  // PRAGMA temp_store: 0 default (a file), 1 file, 2 memory
+        #expect(try store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA temp_store") } == memory)
+        #expect(try store.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA temp_store") } == memory)
+    }
+
+    /// A log that readers kept from starting over gets one RESTART; once it has started over, the
+    /// checkpoints are PASSIVE again, though SQLite leaves the file as large as it grew. Deciding
+    /// by the file's size made every checkpoint after one burst a RESTART, which holds up intake.
+    @Test func onlyALogFullOfPagesMakesACheckpointWaitNeverALargeFile() throws {
+        let fixture = try Fixture()
+        let pool = try DatabasePool(path: fixture.path)
+        try pool.write { db in try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB NOT NULL)") }
+        let limit = 256 << 10
+        let checkpointer = try Checkpointer(path: fixture.path, interval: 3_600, restartBytes: limit)
+        func write(_ rows: Int) throws {
+            try pool.write { db in
+                for _ in 0..<rows { try db.execute(sql: "INSERT INTO t (body) VALUES (zeroblob(3000))") }
+            }
+        }
+        let walBytes = { (try FileManager.default.attributesOfItem(atPath: fixture.path + "-wal")[.size] as? Int) ?? 0 }
+
+        // A reader holds its snapshot while 1 MiB is written: the log cannot start over.
+        let reading = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            try? pool.read { db in
+                _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t")
+                reading.signal()
+                release.wait()
+            }
+            finished.signal()
+        }
+        reading.wait()
+        try write(350)
+        #expect(checkpointer.nextMode == .passive)
+        let (held, _) = try checkpointer.checkpoint()
+        #expect(held * checkpointer.pageSize > limit)
+        #expect(checkpointer.nextMode == .restart)
+        release.signal()
+        finished.wait()
+
+        // The RESTART copies it all, and the writer starts the log over from its beginning…
+        let (_, copied) = try checkpointer.checkpoint()
+        #expect(copied >= held)
+        try write(1)
+        let (small, _) = try checkpointer.checkpoint()
+        #expect(small * checkpointer.pageSize < limit)
+        // …in a file still as large as it grew, and the next checkpoint does not wait.
+        #expect(try walBytes() > limit)
+        #expect(checkpointer.nextMode == .passive)
+    }
 }
 
 /// The history a report is evaluated with, on either store: every incident the rules may see in its
