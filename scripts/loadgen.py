@@ -351,6 +351,17 @@ def status_kib(pid, key):
     return 0
 
 
+def steal_seconds():
+    """CPU time the hypervisor gave other machines while this one wanted it (/proc/stat "steal",
+    all cores): on a shared host, a run with steal measured the neighbours too."""
+    try:
+        with open("/proc/stat") as f:
+            fields = f.readline().split()
+        return int(fields[8]) / TICKS
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def self_cpu():
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -622,7 +633,7 @@ def measure(system, rate, seconds, sink, args, folder):
     async def go():
         for pool in pools:
             await warm(pool, 16)
-        before = (server_cpu(), cpu_seconds(sink.proc.pid), self_cpu())
+        before = (server_cpu(), cpu_seconds(sink.proc.pid), self_cpu(), steal_seconds(), time.monotonic())
         run = await open_loop(pools, payloads, rate, grace=args.grace)
         for pool in pools:
             pool.close()
@@ -647,7 +658,7 @@ def measure(system, rate, seconds, sink, args, folder):
     for key, at in sink.take():  # late duplicates
         duplicates += key in arrivals
         arrivals.setdefault(key, at)
-    after = (server_cpu(), cpu_seconds(sink.proc.pid), self_cpu())
+    after = (server_cpu(), cpu_seconds(sink.proc.pid), self_cpu(), steal_seconds(), time.monotonic())
     hwm = max(status_kib(s.proc.pid, "VmHWM") for s in servers)
     for s in servers:
         stop(s.proc)
@@ -672,6 +683,7 @@ def measure(system, rate, seconds, sink, args, folder):
         "waited": [run.sent[i] - run.begun[i] for i in range(n) if run.sent[i]],
         "gen_cpu": after[2] - before[2], "sink_cpu": after[1] - before[1],
         "connections": sum(pool.opened for pool in pools),
+        "steal": (after[3] - before[3]) * 100 / max(1e-9, (after[4] - before[4]) * os.cpu_count()),
     }
 
 
@@ -718,12 +730,13 @@ def compare(args):
             f"| {r['cpu_ms']:.2f} | {r['hwm_mib']:.0f} |")
     log()
     log("| offered/s | system | generator late p50/p99/max ms | waited for a connection p99/max ms "
-        "| connections | generator CPU s (ms/request) | sink CPU s |")
-    log("|---|---|---|---|---|---|---|")
+        "| connections | generator CPU s (ms/request) | sink CPU s | steal % |")
+    log("|---|---|---|---|---|---|---|---|")
     for r in results:
         waited = "/".join(ms(percentile(r["waited"], p)) for p in (99, 100))
         log(f"| {r['rate']:,} | {r['system']} | {triple(r['late'])} | {waited} | {r['connections']} "
-            f"| {r['gen_cpu']:.1f} ({r['gen_cpu'] * 1000 / max(1, r['n']):.2f}) | {r['sink_cpu']:.1f} |")
+            f"| {r['gen_cpu']:.1f} ({r['gen_cpu'] * 1000 / max(1, r['n']):.2f}) | {r['sink_cpu']:.1f} "
+            f"| {r['steal']:.1f} |")
     if any(r["unanswered_delivered"] for r in results):
         log()
         log("Delivered without a 2xx answer: " + ", ".join(
@@ -836,8 +849,10 @@ def history(args):
             at = incidents[0]
             payloads = [reports.next() for _ in range(per_step)]
             cpu0, self0, io0 = cpu_seconds(server.proc.pid), self_cpu(), io_counters(server.proc.pid)
+            steal0, wall0 = steal_seconds(), time.monotonic()
             run = await open_loop(pool, payloads, args.rate, keep_bodies=True)
             cpu1, self1, io1 = cpu_seconds(server.proc.pid), self_cpu(), io_counters(server.proc.pid)
+            steal1, wall1 = steal_seconds(), time.monotonic()
             ok = [i for i in range(per_step) if run.status[i] is not None and 200 <= run.status[i] < 300]
             for i in ok:
                 answered(run.body[i])
@@ -847,6 +862,7 @@ def history(args):
                          "cpu_ms": (cpu1 - cpu0) * 1000 / max(1, len(ok)),
                          "late": percentile([run.begun[i] - run.due[i] for i in range(per_step)], 99),
                          "gen_cpu": self1 - self0,
+                         "steal": (steal1 - steal0) * 100 / max(1e-9, (wall1 - wall0) * os.cpu_count()),
                          "io": {k: (io1.get(k, 0) - io0.get(k, 0)) / max(1, len(ok)) for k in io1}})
             r = rows[-1]
             r["settled"] = waited
@@ -875,14 +891,15 @@ def history(args):
         f"{args.rate}/s open-loop for {args.measure_seconds:g} s; latencies in ms from each request's due time.")
     log()
     log(f"| incidents in window | answer p50/p99/max ms at {args.rate}/s | accepted | CPU ms/report | RSS MiB "
-        "| generator late p99 ms | idle after filling s | read KiB/report (calls) | written KiB/report (calls) |")
-    log("|---|---|---|---|---|---|---|---|---|")
+        "| generator late p99 ms | idle after filling s | read KiB/report (calls) | written KiB/report (calls) "
+        "| steal % |")
+    log("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         io = r["io"]
         log(f"| {r['incidents']:,} | {triple(r['answer'])} | {r['ok']}/{r['n']} | {r['cpu_ms']:.2f} "
             f"| {r['rss']:.0f} | {ms(r['late'])} | {r['settled']:.1f} "
             f"| {io.get('rchar', 0) / 1024:.0f} ({io.get('syscr', 0):.0f}) "
-            f"| {io.get('wchar', 0) / 1024:.0f} ({io.get('syscw', 0):.0f}) |")
+            f"| {io.get('wchar', 0) / 1024:.0f} ({io.get('syscw', 0):.0f}) | {r['steal']:.1f} |")
     log()
     first, last = percentile(rows[0]["answer"], 99), percentile(rows[-1]["answer"], 99)
     ratio = f"{last / first:.1f}" if first and last else "-"
