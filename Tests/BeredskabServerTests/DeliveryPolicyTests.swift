@@ -1,10 +1,10 @@
-import BeredskabDispatch
 import BeredskabEngine
 import BeredskabServer
 import BeredskabTime
 import Foundation
 import Testing
 
+@testable import BeredskabDispatch
 @testable import BeredskabStore
 
 /// Answers each channel kind with a scripted list of results, the last repeating.
@@ -292,7 +292,20 @@ final class Scripted: Transport, @unchecked Sendable {
     }
 }
 
-/// The demo's file transport after a crash in the middle of a line.
+/// The lines on disk at each sync of `FileTransport`, recorded from its writer thread.
+final class SyncLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var recorded: [Int] = []
+    /// Records the lines at one sync; returns how many syncs are recorded now.
+    func record(_ lines: Int) -> Int {
+        lock.withLock {
+            recorded.append(lines); return recorded.count
+        }
+    }
+    var lines: [Int] { lock.withLock { recorded } }
+}
+
+/// The demo's file transport after a crash in the middle of a line, and under load.
 @Suite struct FileTransportTests {
     /// A server killed while writing leaves a torn last line; the next message starts a line of its
     /// own, so every line but the torn one is whole JSON.
@@ -314,5 +327,50 @@ final class Scripted: Transport, @unchecked Sendable {
         #expect(lines.count == 3)
         let last = try #require(lines.last)
         #expect(try JSONValue.parse(Array(last.utf8))["idempotency_key"] == .string(notification.idempotencyKey))
+    }
+
+    /// Messages sent while the file is being synced wait for the next sync and share it: each is
+    /// reported delivered only after a sync that began after its line was written.
+    @Test func messagesSentTogetherShareOneSync() async throws {
+        let fixture = try Fixture()
+        let path = fixture.folder.appendingPathComponent("outbox.jsonl").path
+        let store = try SQLiteStore(path: fixture.path)
+        _ = try fixture.accept(store, "skud-blaagaarden.json", at: Instant(rfc3339: "2026-03-13T21:48:00+01:00")!)
+        let notification = try #require(try store.notifications(incident: "fsb:2026-000412").first)
+        func message(_ i: Int) -> Outgoing {
+            Outgoing(
+                notification: notification, channel: "email", address: "x@example.org", text: "m\(i)", ackLink: "l")
+        }
+        // The first sync waits until the test lets it go; the lines on disk are counted at each sync.
+        let gate = DispatchSemaphore(value: 0)
+        let linesAtSync = SyncLog()
+        let transport = FileTransport(path: path) { fd in
+            let lines = (try? String(contentsOfFile: path, encoding: .utf8))?.split(separator: "\n").count ?? 0
+            let first = linesAtSync.record(lines) == 1
+            if first { gate.wait() }
+            return fsync(fd)
+        }
+        let firstSent = Task { await transport.send(message(0)) }
+        while transport.syncs < 1 { try await Task.sleep(for: .milliseconds(1)) }
+        let others = Task {
+            await withTaskGroup(of: SendResult.self) { group in
+                for i in 1...9 { group.addTask { await transport.send(message(i)) } }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+        }
+        while transport.waiting < 9 { try await Task.sleep(for: .milliseconds(1)) }
+        gate.signal()
+        #expect(await firstSent.value == .delivered("written to \(path)"))
+        let results = await others.value
+        #expect(results.count == 9)
+        #expect(results.allSatisfy { $0 == .delivered("written to \(path)") })
+        // One sync for the first message, one for the nine that waited for it, each after its lines.
+        #expect(transport.syncs == 2)
+        #expect(linesAtSync.lines == [1, 10])
+        let texts = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+            guard case .string(let text)? = try JSONValue.parse(Array($0.utf8))["text"] else { return "" }
+            return text
+        }
+        #expect(texts.sorted() == (0...9).map { "m\($0)" }.sorted())
     }
 }
