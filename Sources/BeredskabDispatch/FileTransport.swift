@@ -81,35 +81,40 @@ public final class FileTransport: Transport, @unchecked Sendable {
     }
 
     /// Appends `text` (whole lines) and syncs the file: `.delivered` once it is on disk, `.retry`
-    /// naming the file and the fault if it could not be opened, written or synced.
+    /// naming the file and the system's reason if it could not be opened, written or synced. The
+    /// file is opened to append, created if missing, and never replaced: Foundation's `createFile`,
+    /// used before when opening failed, writes a new empty file over the old one, so a file the
+    /// server could not open (its permissions changed) lost every line in it.
     func write(_ text: String) -> SendResult {
-        guard let handle = FileHandle(forWritingAtPath: path) ?? create() else {
-            return .retry("cannot open \(path)")
-        }
-        defer { try? handle.close() }
-        do {
-            let end = try handle.seekToEnd()
-            // A process killed in the middle of a write leaves a torn last line (Linux may stop a write
-            // at a page boundary when a fatal signal is pending); the next line must not run on from it.
-            var lines = text
-            if end > 0, let reading = FileHandle(forReadingAtPath: path) {
-                defer { try? reading.close() }
-                try reading.seek(toOffset: end - 1)
-                if try reading.read(upToCount: 1) != Data("\n".utf8) { lines = "\n" + lines }
+        let fd = Glibc.open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return .retry("cannot open \(path): \(Self.reason())") }
+        defer { _ = Glibc.close(fd) }
+        // A process killed in the middle of a write leaves a torn last line (Linux may stop a write
+        // at a page boundary when a fatal signal is pending); the next line must not run on from it.
+        var bytes = Array(text.utf8)
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { return .retry("cannot read \(path): \(Self.reason())") }
+        if status.st_size > 0 {
+            var last: UInt8 = 0
+            guard pread(fd, &last, 1, status.st_size - 1) == 1 else {
+                return .retry("cannot read \(path): \(Self.reason())")
             }
-            try handle.write(contentsOf: Data(lines.utf8))
-            condition.withLock { syncCount += 1 }
-            guard sync(handle.fileDescriptor) == 0 else {
-                return .retry("cannot sync \(path): \(String(cString: strerror(errno)))")
-            }
-            return .delivered("written to \(path)")
-        } catch {
-            return .retry("cannot write \(path): \(error)")
+            if last != UInt8(ascii: "\n") { bytes.insert(UInt8(ascii: "\n"), at: 0) }
         }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return .retry("cannot write \(path): \(Self.reason())")
+            }
+            offset += written
+        }
+        condition.withLock { syncCount += 1 }
+        guard sync(fd) == 0 else { return .retry("cannot sync \(path): \(Self.reason())") }
+        return .delivered("written to \(path)")
     }
 
-    func create() -> FileHandle? {
-        _ = FileManager.default.createFile(atPath: path, contents: nil)
-        return FileHandle(forWritingAtPath: path)
-    }
+    /// The system's text for the last error (`errno`).
+    static func reason() -> String { String(cString: strerror(errno)) }
 }

@@ -329,6 +329,24 @@ final class SyncLog: @unchecked Sendable {
         #expect(try JSONValue.parse(Array(last.utf8))["idempotency_key"] == .string(notification.idempotencyKey))
     }
 
+    /// A file that cannot be opened is a retry naming the system's reason, and is left as it was:
+    /// the transport used to write a new empty file over one it could not open (its permissions
+    /// changed), losing every line in it. A directory in the way stands in for that here, as tests
+    /// may run as root, whom permissions do not stop.
+    @Test func aFileThatCannotBeOpenedIsARetryWithItsReasonAndIsLeftAlone() async throws {
+        let fixture = try Fixture()
+        let path = fixture.folder.appendingPathComponent("outbox.jsonl").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        try Data("kept".utf8).write(to: URL(fileURLWithPath: path + "/inside"))
+        let store = try SQLiteStore(path: fixture.path)
+        _ = try fixture.accept(store, "skud-blaagaarden.json", at: Instant(rfc3339: "2026-03-13T21:48:00+01:00")!)
+        let notification = try #require(try store.notifications(incident: "fsb:2026-000412").first)
+        let result = await FileTransport(path: path).send(
+            Outgoing(notification: notification, channel: "email", address: "x@example.org", text: "m", ackLink: "l"))
+        #expect(result == .retry("cannot open \(path): Is a directory"))
+        #expect(try String(contentsOfFile: path + "/inside", encoding: .utf8) == "kept")
+    }
+
     /// Messages sent while the file is being synced wait for the next sync and share it: each is
     /// reported delivered only after a sync that began after its line was written.
     @Test func messagesSentTogetherShareOneSync() async throws {

@@ -186,6 +186,8 @@ import Testing
         // The RESTART copies it all, and the writer starts the log over from its beginning…
         let (_, copied) = try checkpointer.checkpoint()
         #expect(copied >= held)
+        // SQLite reports the old log until the writer starts it over: not another RESTART for that.
+        #expect(checkpointer.nextMode == .passive)
         try write(1)
         let (small, _) = try checkpointer.checkpoint()
         #expect(small * checkpointer.pageSize < limit)
