@@ -87,7 +87,13 @@ public final class RulesSync: @unchecked Sendable {
 
     /// The latest reload on purpose among the instances heard from lately, if any.
     func clusterRules() throws -> RulesInForce? {
-        try store.rulesInForce(since: clock().adding(-Self.liveWindow)).first { $0.reloadedAt != nil }
+        Self.latestReload(in: try instances())
+    }
+
+    /// The first entry reloaded on purpose: ``SharedStore/rulesInForce(since:)`` lists the latest
+    /// such reload first.
+    static func latestReload(in instances: [RulesInForce]) -> RulesInForce? {
+        instances.first { $0.reloadedAt != nil }
     }
 
     /// Another instance reloaded on purpose: reload our files too.
@@ -139,10 +145,8 @@ public final class RulesSync: @unchecked Sendable {
     /// For `/readyz`: nil when this instance runs the rules of the latest reload on purpose (or
     /// there was none among the instances alive), else that reload.
     public func disagreement() throws -> (newest: RulesInForce, instances: Int)? {
-        let all = try store.rulesInForce(since: clock().adding(-Self.liveWindow))
-        guard let cluster = all.first(where: { $0.reloadedAt != nil }), cluster.digest != live.rulesHash else {
-            return nil
-        }
+        let all = try instances()
+        guard let cluster = Self.latestReload(in: all), cluster.digest != live.rulesHash else { return nil }
         return (cluster, all.count)
     }
 

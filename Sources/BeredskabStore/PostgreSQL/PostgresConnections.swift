@@ -104,7 +104,8 @@ final class PostgresPool: @unchecked Sendable {
         return configuration
     }
 
-    /// Opens a connection outside the pool (the listener for reloads, `migrate-store`).
+    /// Opens a connection: the pool's, or one outside it (the listener for reloads, `migrate-store`).
+    /// Throws ``PostgresStoreError/connecting(to:_:)``'s error.
     func connect() throws -> PostgresConnection {
         condition.lock()
         nextID += 1
@@ -201,23 +202,24 @@ final class PostgresPool: @unchecked Sendable {
             }
             if open < limit {
                 open += 1
-                nextID += 1
-                let id = nextID
                 condition.unlock()
                 do {
-                    let connection = try PostgresConnection.connect(
-                        on: group.next(), configuration: configuration, id: id, logger: logger
-                    ).wait()
-                    // Short statements only: compiling one with LLVM (PostgreSQL's JIT, on when a
-                    // plan's estimated cost is high) took 60-100 ms where running it took 0.2.
-                    _ = try connection.query("SET jit = off", logger: logger).wait()
+                    let connection = try connect()
+                    do {
+                        // Short statements only: compiling one with LLVM (PostgreSQL's JIT, on when a
+                        // plan's estimated cost is high) took 60-100 ms where running it took 0.2.
+                        _ = try connection.query("SET jit = off", logger: logger).wait()
+                    } catch {
+                        try? connection.close().wait()
+                        throw PostgresStoreError.connecting(to: location, error)
+                    }
                     return connection
                 } catch {
                     condition.lock()
                     open -= 1
                     condition.signal()
                     condition.unlock()
-                    throw PostgresStoreError.connecting(to: location, error)
+                    throw error
                 }
             }
             condition.wait()

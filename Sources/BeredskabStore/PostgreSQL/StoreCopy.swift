@@ -23,9 +23,10 @@ public enum StoreCopy {
 
     /// Copies the store at `sqlite` (migrated forward first if it is older) into the PostgreSQL
     /// database at `location` (migrated as needed), in one transaction: all or nothing. Throws
-    /// `StoreFileError` while a server or another command has the SQLite store open, when the target already holds incidents, tokens or audit entries, when a
-    /// column of the source has no place in the target, or when the counts or the audit chain do
-    /// not match afterwards; `PostgresStoreError` when PostgreSQL refuses a row.
+    /// `StoreFileError` while a server or another command has the SQLite store open, when the
+    /// target already holds incidents, tokens or audit entries, when a column of the source has no
+    /// place in the target, or when the counts or the audit chain do not match afterwards;
+    /// `PostgresStoreError` when PostgreSQL refuses a row.
     public static func copy(sqlite: String, to location: PostgresLocation) throws -> StoreCopySummary {
         guard FileManager.default.fileExists(atPath: sqlite) else { throw StoreFileError("no store at \(sqlite)") }
         // Not while a server (or another command) has it open: what it accepted after the copy
