@@ -362,6 +362,76 @@ final class Recorder: Transport, @unchecked Sendable {
         #expect(try await dispatcher.runOnce(now: at) == 0)
     }
 
+    /// A delivery result with no report to go with waits for the next report and rides in its
+    /// transaction (one commit, one fsync for both) instead of a transaction of its own.
+    @Test(arguments: StoreKind.all)
+    func aDeliveryResultRidesInTheNextReportsTransaction(_ kind: StoreKind) async throws {
+        let fixture = try Fixture()
+        let store = try fixture.open(kind)
+        let (report, raw) = try fixture.report("skud-blaagaarden.json")
+        let at = at
+        _ = try store.accept(report, raw: raw, organisation: "fsb", at: at) { history in
+            Fixture.engine.evaluate(report, history: history, at: at)
+        }
+        let notification = try #require(try store.notifications(incident: report.id).first)
+        let commits = GroupCommit(store: store, idleLinger: 3600, resultsLinger: 3600)
+        let attempt = DeliveryAttempt(
+            notification: notification.id, at: at, channel: "webhook", address: "x", outcome: "delivered",
+            detail: "200")
+        let recorded = Self.onThread { try commits.recordAttempts([(attempt, .delivered)]) }
+        var polls = 0
+        while commits.resultsWaiting == 0, polls < 10_000 {
+            try await Task.sleep(for: .milliseconds(1))
+            polls += 1
+        }
+        // Waiting for a report: nothing committed yet.
+        #expect(commits.resultsWaiting == 1)
+        #expect(commits.transactions == 0)
+        #expect(try store.notifications(ids: [notification.id]).first?.status == "pending")
+
+        var next = report
+        next.id = "fsb:the-next-report"
+        let own = next
+        let outcome = try await commits.accept(
+            AcceptRequest(report: own, raw: raw, organisation: "fsb", at: at) { history in
+                Fixture.engine.evaluate(own, history: history, at: at)
+            })
+        #expect(outcome.isAccepted)
+        try await recorded.value
+        #expect(commits.transactions == 1)
+        #expect(try store.notifications(ids: [notification.id]).first?.status == "delivered")
+    }
+
+    /// With no report coming, results are committed on their own once `resultsLinger` is over.
+    @Test(arguments: StoreKind.all)
+    func deliveryResultsWithNoReportComingAreCommittedAlone(_ kind: StoreKind) async throws {
+        let fixture = try Fixture()
+        let store = try fixture.open(kind)
+        let (report, raw) = try fixture.report("skud-blaagaarden.json")
+        let at = at
+        _ = try store.accept(report, raw: raw, organisation: "fsb", at: at) { history in
+            Fixture.engine.evaluate(report, history: history, at: at)
+        }
+        let notification = try #require(try store.notifications(incident: report.id).first)
+        let commits = GroupCommit(store: store, idleLinger: 3600, resultsLinger: 0.05)
+        let attempt = DeliveryAttempt(
+            notification: notification.id, at: at, channel: "webhook", address: "x", outcome: "delivered",
+            detail: "200")
+        try await Self.onThread { try commits.recordAttempts([(attempt, .delivered)]) }.value
+        #expect(commits.transactions == 1)
+        #expect(try store.notifications(ids: [notification.id]).first?.status == "delivered")
+    }
+
+    /// Runs blocking work on a thread of its own (as the dispatcher's pipeline calls
+    /// `recordAttempts`), never on one of Swift concurrency's few threads.
+    static func onThread(_ work: @escaping @Sendable () throws -> Void) -> Task<Void, any Error> {
+        Task {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
+            }
+        }
+    }
+
     /// Results that cannot be recorded fail alone: the reports committed with them stay, and the
     /// caller hears why.
     @Test(arguments: StoreKind.all)
