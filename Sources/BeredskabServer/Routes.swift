@@ -104,7 +104,9 @@ public struct Routes: Sendable {
         self.options = options
         self.metrics = metrics
         self.clock = clock
-        commits = GroupCommit(store: store)
+        // SQLite commits on the caller's thread when its writer is idle; a shared store (PostgreSQL)
+        // answers across the network, which would hold one of Swift concurrency's threads.
+        commits = GroupCommit(store: store, inlineWhenIdle: !(store is any SharedStore))
         limiter = RateLimiter(burst: options.rateBurst, perSecond: options.ratePerSecond, clock: options.rateClock)
         signInLimiter = RateLimiter(
             burst: options.signInBurst, perSecond: options.signInPerMinute / 60, clock: options.rateClock)

@@ -284,7 +284,8 @@ final class Recorder: Transport, @unchecked Sendable {
     func concurrentReportsWithOneIDMakeOneIncidentAndDuplicatesInABatchMerge(_ kind: StoreKind) async throws {
         let fixture = try Fixture()
         let store = try fixture.open(kind)
-        let commits = GroupCommit(store: store)
+        // As the server runs it: SQLite commits a report finding the writer idle on its own thread.
+        let commits = GroupCommit(store: store, inlineWhenIdle: kind == .sqlite)
         let (first, raw) = try fixture.report("skud-blaagaarden.json")
         let (second, rawSecond) = try fixture.report("skud-blaagaarden-akb.json")
         let at = at
@@ -419,6 +420,68 @@ final class Recorder: Transport, @unchecked Sendable {
             detail: "200")
         try await Self.onThread { try commits.recordAttempts([(attempt, .delivered)]) }.value
         #expect(commits.transactions == 1)
+        #expect(try store.notifications(ids: [notification.id]).first?.status == "delivered")
+    }
+
+    /// With `inlineWhenIdle` (the server's choice for SQLite), a report that finds the writer idle
+    /// is committed on its own thread, before its answer, and no writer thread is started.
+    @Test func aReportFindingTheWriterIdleIsCommittedOnItsOwnThread() async throws {
+        let fixture = try Fixture()
+        let store = try fixture.open(.sqlite)
+        let commits = GroupCommit(store: store, inlineWhenIdle: true)
+        let reader = try fixture.open(.sqlite)
+        let (report, raw) = try fixture.report("skud-blaagaarden.json")
+        let at = at
+        for i in 0..<5 {
+            var numbered = report
+            numbered.id = "fsb:inline-\(i)"
+            let own = numbered
+            let outcome = try await commits.accept(
+                AcceptRequest(report: own, raw: raw, organisation: "fsb", at: at) { history in
+                    Fixture.engine.evaluate(own, history: history, at: at)
+                })
+            #expect(outcome.isAccepted)
+            #expect(try reader.incident(id: own.id) != nil)
+        }
+        #expect(commits.committedInline == 5)
+        #expect(commits.transactions == 5)
+        #expect(commits.writersStarted == 0)
+    }
+
+    /// A report committed on its own thread takes the delivery results waiting for a report along:
+    /// one transaction for both, and the results' caller hears they are committed.
+    @Test func aReportCommittedOnItsOwnThreadTakesTheWaitingResultsAlong() async throws {
+        let fixture = try Fixture()
+        let store = try fixture.open(.sqlite)
+        let (report, raw) = try fixture.report("skud-blaagaarden.json")
+        let at = at
+        _ = try store.accept(report, raw: raw, organisation: "fsb", at: at) { history in
+            Fixture.engine.evaluate(report, history: history, at: at)
+        }
+        let notification = try #require(try store.notifications(incident: report.id).first)
+        let commits = GroupCommit(store: store, idleLinger: 3600, resultsLinger: 3600, inlineWhenIdle: true)
+        let attempt = DeliveryAttempt(
+            notification: notification.id, at: at, channel: "webhook", address: "x", outcome: "delivered",
+            detail: "200")
+        let recorded = Self.onThread { try commits.recordAttempts([(attempt, .delivered)]) }
+        var polls = 0
+        while commits.resultsWaiting == 0, polls < 10_000 {
+            try await Task.sleep(for: .milliseconds(1))
+            polls += 1
+        }
+        #expect(commits.resultsWaiting == 1)
+        var next = report
+        next.id = "fsb:the-next-report"
+        let own = next
+        let outcome = try await commits.accept(
+            AcceptRequest(report: own, raw: raw, organisation: "fsb", at: at) { history in
+                Fixture.engine.evaluate(own, history: history, at: at)
+            })
+        #expect(outcome.isAccepted)
+        try await recorded.value
+        #expect(commits.committedInline == 1)
+        #expect(commits.transactions == 1)
+        #expect(commits.resultsWaiting == 0)
         #expect(try store.notifications(ids: [notification.id]).first?.status == "delivered")
     }
 
