@@ -14,27 +14,19 @@ import Testing
 /// receiver, every pass read 5,000 rows to start a few, and the dispatcher fell further behind the
 /// more it was behind (issue 16).
 @Suite struct DispatchSweepTests {
-    static let engine: Engine = {
-        var sources = SourceSet()
-        sources.add(
-            SourceFile(
-                path: "t.rules",
-                text: """
-                    area by "Byen" { polygon [0 0, 0 10, 10 10, 10 0] }
-                    role ra "A" { duty "Tager imod alarmer" }
-                    role rb "B" { duty "Tager imod alarmer" }
-                    organisation kommune "Kommunen" { kind authority }
-                    organisation fsb "fsb" { kind housing-association }
-                    person a "A" { organisation kommune webhook "http://a.test/hook" roles ra }
-                    person b "B" { organisation kommune webhook "http://b.test/hook" roles rb }
-                    guideline ga "Tyveri" { when category theft notify ra message da "{title}" }
-                    guideline gb "Brand" { when category fire notify rb message da "{title}" }
+    static let engine = Fixture.engine(
+        rules: """
+            area by "Byen" { polygon [0 0, 0 10, 10 10, 10 0] }
+            role ra "A" { duty "Tager imod alarmer" }
+            role rb "B" { duty "Tager imod alarmer" }
+            organisation kommune "Kommunen" { kind authority }
+            organisation fsb "fsb" { kind housing-association }
+            person a "A" { organisation kommune webhook "http://a.test/hook" roles ra }
+            person b "B" { organisation kommune webhook "http://b.test/hook" roles rb }
+            guideline ga "Tyveri" { when category theft notify ra message da "{title}" }
+            guideline gb "Brand" { when category fire notify rb message da "{title}" }
 
-                    """))
-        let result = Checker.check(sources)
-        precondition(result.errorCount == 0, result.renderedText())
-        return Engine(rules: result.rules, roster: result.roster)
-    }()
+            """)
 
     let at = Instant(rfc3339: "2026-03-13T21:48:00+01:00")!
 

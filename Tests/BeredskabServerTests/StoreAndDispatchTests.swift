@@ -3,6 +3,7 @@ import BeredskabDispatch
 import BeredskabEngine
 import BeredskabServer
 import BeredskabStore
+import BeredskabSyntax
 import BeredskabTime
 import Foundation
 import Logging
@@ -28,6 +29,15 @@ struct Fixture {
             ]))
         return Engine(rules: demo.rules, roster: demo.roster)
     }()
+
+    /// An engine from rules written in the test, which must check without errors.
+    static func engine(rules text: String) -> Engine {
+        var sources = SourceSet()
+        sources.add(SourceFile(path: "t.rules", text: text))
+        let result = Checker.check(sources)
+        precondition(result.errorCount == 0, result.renderedText())
+        return Engine(rules: result.rules, roster: result.roster)
+    }
 
     /// Whether a receipt stops escalations, by the demo rules (a responsible role).
     static let stops: @Sendable (StoredNotification) -> Bool = {
@@ -367,36 +377,17 @@ final class Recorder: Transport, @unchecked Sendable {
     /// transaction (one commit, one fsync for both) instead of a transaction of its own.
     @Test(arguments: StoreKind.all)
     func aDeliveryResultRidesInTheNextReportsTransaction(_ kind: StoreKind) async throws {
-        let fixture = try Fixture()
-        let store = try fixture.open(kind)
-        let (report, raw) = try fixture.report("skud-blaagaarden.json")
-        let at = at
-        _ = try store.accept(report, raw: raw, organisation: "fsb", at: at) { history in
-            Fixture.engine.evaluate(report, history: history, at: at)
-        }
-        let notification = try #require(try store.notifications(incident: report.id).first)
+        let (store, notification) = try acceptedWithANotification(kind)
         let commits = GroupCommit(store: store, idleLinger: 3600, resultsLinger: 3600)
-        let attempt = DeliveryAttempt(
-            notification: notification.id, at: at, channel: "webhook", address: "x", outcome: "delivered",
-            detail: "200")
+        let attempt = delivered(notification)
         let recorded = Self.onThread { try commits.recordAttempts([(attempt, .delivered)]) }
-        var polls = 0
-        while commits.resultsWaiting == 0, polls < 10_000 {
-            try await Task.sleep(for: .milliseconds(1))
-            polls += 1
-        }
+        try await waitForResults(commits)
         // Waiting for a report: nothing committed yet.
         #expect(commits.resultsWaiting == 1)
         #expect(commits.transactions == 0)
         #expect(try store.notifications(ids: [notification.id]).first?.status == "pending")
 
-        var next = report
-        next.id = "fsb:the-next-report"
-        let own = next
-        let outcome = try await commits.accept(
-            AcceptRequest(report: own, raw: raw, organisation: "fsb", at: at) { history in
-                Fixture.engine.evaluate(own, history: history, at: at)
-            })
+        let outcome = try await commits.accept(try nextReport())
         #expect(outcome.isAccepted)
         try await recorded.value
         #expect(commits.transactions == 1)
@@ -406,18 +397,9 @@ final class Recorder: Transport, @unchecked Sendable {
     /// With no report coming, results are committed on their own once `resultsLinger` is over.
     @Test(arguments: StoreKind.all)
     func deliveryResultsWithNoReportComingAreCommittedAlone(_ kind: StoreKind) async throws {
-        let fixture = try Fixture()
-        let store = try fixture.open(kind)
-        let (report, raw) = try fixture.report("skud-blaagaarden.json")
-        let at = at
-        _ = try store.accept(report, raw: raw, organisation: "fsb", at: at) { history in
-            Fixture.engine.evaluate(report, history: history, at: at)
-        }
-        let notification = try #require(try store.notifications(incident: report.id).first)
+        let (store, notification) = try acceptedWithANotification(kind)
         let commits = GroupCommit(store: store, idleLinger: 3600, resultsLinger: 0.05)
-        let attempt = DeliveryAttempt(
-            notification: notification.id, at: at, channel: "webhook", address: "x", outcome: "delivered",
-            detail: "200")
+        let attempt = delivered(notification)
         try await Self.onThread { try commits.recordAttempts([(attempt, .delivered)]) }.value
         #expect(commits.transactions == 1)
         #expect(try store.notifications(ids: [notification.id]).first?.status == "delivered")
@@ -451,38 +433,54 @@ final class Recorder: Transport, @unchecked Sendable {
     /// A report committed on its own thread takes the delivery results waiting for a report along:
     /// one transaction for both, and the results' caller hears they are committed.
     @Test func aReportCommittedOnItsOwnThreadTakesTheWaitingResultsAlong() async throws {
-        let fixture = try Fixture()
-        let store = try fixture.open(.sqlite)
-        let (report, raw) = try fixture.report("skud-blaagaarden.json")
-        let at = at
-        _ = try store.accept(report, raw: raw, organisation: "fsb", at: at) { history in
-            Fixture.engine.evaluate(report, history: history, at: at)
-        }
-        let notification = try #require(try store.notifications(incident: report.id).first)
+        let (store, notification) = try acceptedWithANotification(.sqlite)
         let commits = GroupCommit(store: store, idleLinger: 3600, resultsLinger: 3600, inlineWhenIdle: true)
-        let attempt = DeliveryAttempt(
-            notification: notification.id, at: at, channel: "webhook", address: "x", outcome: "delivered",
-            detail: "200")
+        let attempt = delivered(notification)
         let recorded = Self.onThread { try commits.recordAttempts([(attempt, .delivered)]) }
-        var polls = 0
-        while commits.resultsWaiting == 0, polls < 10_000 {
-            try await Task.sleep(for: .milliseconds(1))
-            polls += 1
-        }
+        try await waitForResults(commits)
         #expect(commits.resultsWaiting == 1)
-        var next = report
-        next.id = "fsb:the-next-report"
-        let own = next
-        let outcome = try await commits.accept(
-            AcceptRequest(report: own, raw: raw, organisation: "fsb", at: at) { history in
-                Fixture.engine.evaluate(own, history: history, at: at)
-            })
+        let outcome = try await commits.accept(try nextReport())
         #expect(outcome.isAccepted)
         try await recorded.value
         #expect(commits.committedInline == 1)
         #expect(commits.transactions == 1)
         #expect(commits.resultsWaiting == 0)
         #expect(try store.notifications(ids: [notification.id]).first?.status == "delivered")
+    }
+
+    /// A store with the example report accepted, and one of its notifications.
+    func acceptedWithANotification(_ kind: StoreKind) throws -> (any IncidentStore, StoredNotification) {
+        let fixture = try Fixture()
+        let store = try fixture.open(kind)
+        _ = try fixture.accept(store, "skud-blaagaarden.json", at: at)
+        let (report, _) = try fixture.report("skud-blaagaarden.json")
+        return (store, try #require(try store.notifications(incident: report.id).first))
+    }
+
+    /// A delivered attempt of the notification.
+    func delivered(_ notification: StoredNotification) -> DeliveryAttempt {
+        DeliveryAttempt(
+            notification: notification.id, at: at, channel: "webhook", address: "x", outcome: "delivered",
+            detail: "200")
+    }
+
+    /// Another report, to commit after the first.
+    func nextReport() throws -> AcceptRequest {
+        var (report, raw) = try Fixture().report("skud-blaagaarden.json")
+        report.id = "fsb:the-next-report"
+        let (own, at) = (report, at)
+        return AcceptRequest(report: own, raw: raw, organisation: "fsb", at: at) { history in
+            Fixture.engine.evaluate(own, history: history, at: at)
+        }
+    }
+
+    /// Waits until delivery results wait for the writer (ten seconds at most).
+    func waitForResults(_ commits: GroupCommit) async throws {
+        var polls = 0
+        while commits.resultsWaiting == 0, polls < 10_000 {
+            try await Task.sleep(for: .milliseconds(1))
+            polls += 1
+        }
     }
 
     /// Runs blocking work on a thread of its own (as the dispatcher's pipeline calls

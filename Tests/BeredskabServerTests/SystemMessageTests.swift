@@ -11,33 +11,25 @@ import Testing
 
 /// The system messages' catalogue: each recipient's language, a deployment's overrides, bad files.
 @Suite struct SystemMessageTests {
-    static let engine: Engine = {
-        var sources = SourceSet()
-        sources.add(
-            SourceFile(
-                path: "t.rules",
-                text: """
-                    area by "Byen" { polygon [0 0, 0 10, 10 10, 10 0] }
-                    role vagt "Vagt" { duty "Tager imod alarmer" }
-                    role chef "Chef" { duty "Leder" }
-                    organisation kommune "Kommunen" { kind authority }
-                    organisation fsb "fsb" { kind housing-association }
-                    person anna "Anna" { organisation kommune email "anna@example.org" roles vagt language en }
-                    person dan "Dan" { organisation kommune email "dan@example.org" roles chef }
-                    person emma "Emma" { organisation kommune email "emma@example.org" roles chef language en }
-                    guideline g "Uro" {
-                      when always
-                      notify vagt
-                        escalate to chef if unacknowledged for 15m
-                      message da "{title} i {area}"
-                      message en "{title} in {area}"
-                    }
+    static let engine = Fixture.engine(
+        rules: """
+            area by "Byen" { polygon [0 0, 0 10, 10 10, 10 0] }
+            role vagt "Vagt" { duty "Tager imod alarmer" }
+            role chef "Chef" { duty "Leder" }
+            organisation kommune "Kommunen" { kind authority }
+            organisation fsb "fsb" { kind housing-association }
+            person anna "Anna" { organisation kommune email "anna@example.org" roles vagt language en }
+            person dan "Dan" { organisation kommune email "dan@example.org" roles chef }
+            person emma "Emma" { organisation kommune email "emma@example.org" roles chef language en }
+            guideline g "Uro" {
+              when always
+              notify vagt
+                escalate to chef if unacknowledged for 15m
+              message da "{title} i {area}"
+              message en "{title} in {area}"
+            }
 
-                    """))
-        let result = Checker.check(sources)
-        precondition(result.errorCount == 0, result.renderedText())
-        return Engine(rules: result.rules, roster: result.roster)
-    }()
+            """)
 
     let at = Instant(rfc3339: "2026-03-13T21:48:00+01:00")!
 
