@@ -1,5 +1,4 @@
 import BeredskabStore
-import BeredskabTime
 import Foundation
 import Logging
 
@@ -34,24 +33,8 @@ public final class DeliveryPipeline: @unchecked Sendable {
     /// deliveries reuse one thread instead of starting one for each result (issue 16).
     let idleLinger: TimeInterval = 1
 
-    private var sweepAt: (due: Instant, id: Int64)?
-    private var readLastPass = 0
-
     /// Creates an empty pipeline.
     public init() {}
-
-    /// Where the last pass stopped reading a long list of due messages (due time and id), for the
-    /// next pass to go on from; nil to start from the front (see `Dispatcher.startDue`).
-    var sweep: (due: Instant, id: Int64)? {
-        get { lock.withLock { sweepAt } }
-        set { lock.withLock { sweepAt = newValue } }
-    }
-
-    /// Rows of due messages the last pass read (at most 1,200: `Dispatcher.sweepRows` past the first page).
-    public internal(set) var lastPassRead: Int {
-        get { lock.withLock { readLastPass } }
-        set { lock.withLock { readLastPass = newValue } }
-    }
 
     /// The notifications in flight now.
     var inFlightIDs: Set<Int64> { lock.withLock { inFlight } }

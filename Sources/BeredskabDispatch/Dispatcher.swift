@@ -90,35 +90,22 @@ public struct Dispatcher: Sendable {
         return total
     }
 
-    /// Rows of due messages one pass reads past its first page (`page`, 200 rows), going on from
-    /// where the last pass stopped (`DeliveryPipeline.sweep`).
-    static let sweepRows = 1_000
-
     /// Starts a delivery for each due notification not already in flight, up to `limit`, while its
     /// destination has a free place (`policy.perDestinationLimit`) and the pipeline has room
     /// (`policy.inFlightLimit`). Messages for a full destination are passed over, so those behind
     /// them for other destinations still leave. Each delivery records its own result as it arrives
     /// (see `DeliveryPipeline`) and then rings `wake`, so the next pass can start what waited.
-    ///
-    /// A pass reads the first page of what is due, oldest first (where places freed by finished
-    /// deliveries are taken), then at most `sweepRows` more, going on from where the last pass
-    /// stopped and starting over from the front once it reaches the end. A backlog for a full
-    /// destination so costs each pass at most 1,200 rows however long it is, and every message
-    /// behind it is reached within backlog / 1,000 passes. Each pass used to read from the front
-    /// until 5,000 rows: once 2,000 reports a second outran the one receiver, every pass read 5,000
-    /// rows to start a few, and the dispatcher fell further behind the more it was behind (issue 16);
-    /// a message more than 5,000 rows behind never left until the backlog shrank.
     func startDue(
         now: Instant, limit: Int, clock: @escaping @Sendable () -> Instant, wake: Doorbell?
     ) throws -> [Task<Void, Never>] {
         var chosen: [(id: Int64, destination: String)] = []
         var cursor: (due: Instant, id: Int64)?
         let page = 200
-        let resume = pipeline.sweep
-        var sweeping = false
-        var read = 0
-        // Only the messages chosen are read whole; of the others only what choosing takes (channel).
-        while chosen.count < limit, pipeline.hasRoom(policy) {
+        // Pages through what is due, oldest first, reading of each only what choosing takes (its
+        // channel); bounded so a long backlog for one full destination costs a pass at most this
+        // many rows. Only the messages chosen are read whole.
+        var scanned = 0
+        while chosen.count < limit, scanned < 5_000, pipeline.hasRoom(policy) {
             let due = try store.dueNotificationKeys(
                 at: now, limit: page, after: cursor, excluding: pipeline.inFlightIDs)
             for key in due {
@@ -128,24 +115,9 @@ public struct Dispatcher: Sendable {
                 chosen.append((key.id, destination))
                 if chosen.count >= limit { break }
             }
-            read += due.count
-            if due.count < page {
-                // The end of what is due: the next sweep starts over from the front.
-                pipeline.sweep = nil
-                break
-            }
-            if !sweeping, let resume, let at = cursor,
-                (resume.due.seconds, resume.id) > (at.due.seconds, at.id)
-            {
-                cursor = resume
-            }
-            sweeping = true
-            if read >= page + Self.sweepRows {
-                pipeline.sweep = cursor
-                break
-            }
+            scanned += due.count
+            if due.count < page { break }
         }
-        pipeline.lastPassRead = read
         guard !chosen.isEmpty else { return [] }
         let notifications: [StoredNotification]
         do {

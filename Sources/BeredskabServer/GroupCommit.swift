@@ -15,7 +15,9 @@ import Foundation
 /// is committed at once on its caller's thread, with the results waiting for it: no hand-over to
 /// the writer thread and back, which was a fifth of intake's median time at a steady trickle. At
 /// most one such commit runs at a time, so at most one of Swift concurrency's threads is held, for
-/// one transaction; reports arriving meanwhile wait for the writer thread as before.
+/// one transaction; reports arriving meanwhile wait for the writer thread as before, whose commit
+/// then waits for SQLite's write lock. Other writes (acknowledgements, timers) take that lock too,
+/// and an inline commit waits behind their fsync on its pool thread.
 public final class GroupCommit: @unchecked Sendable {
     let store: any IncidentStore
     private let condition = NSCondition()
@@ -47,7 +49,7 @@ public final class GroupCommit: @unchecked Sendable {
         return started
     }
 
-    /// Transactions the writer has begun so far (reports, results or both).
+    /// Transactions begun so far, on the writer thread or a caller's (reports, results or both).
     public var transactions: Int {
         condition.lock()
         defer { condition.unlock() }
@@ -71,7 +73,7 @@ public final class GroupCommit: @unchecked Sendable {
     /// Creates the batcher over a store; its writer thread ends after `idleLinger` seconds without
     /// reports, and delivery results wait up to `resultsLinger` seconds for a report to go with.
     /// `inlineWhenIdle` lets a report find the writer idle commit on its own thread (for SQLite,
-    /// whose transaction takes well under a millisecond; not for a store across the network).
+    /// whose transaction with its fsync takes about a millisecond; not for a store across the network).
     public init(
         store: any IncidentStore, idleLinger: TimeInterval = 1, resultsLinger: TimeInterval = 0.01,
         inlineWhenIdle: Bool = false
